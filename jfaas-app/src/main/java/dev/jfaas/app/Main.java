@@ -1,0 +1,51 @@
+package dev.jfaas.app;
+
+import java.util.HashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code jfaas} command. */
+@Command(name = "jfaas", mixinStandardHelpOptions = true, version = "jfaas 0.1.0",
+        description = "A function gateway for the JVM, compatible with the OpenFaaS REST API.",
+        subcommands = {Main.Up.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = {"Run a gateway with the embedded store and the local process provider.",
+                "Settings come from JFAAS_* environment variables; the options below override them."},
+            footer = {"", "Example:", "  JFAAS_PORT=0 jfaas up --data /tmp/jfaas"})
+    static final class Up implements Callable<Integer> {
+
+        @Option(names = {"-p", "--port"}, description = "HTTP port (0 = any free port); default $JFAAS_PORT or 8080")
+        Integer port;
+
+        @Option(names = {"-d", "--data"}, description = "data directory; default $JFAAS_DATA or ./.jfaas")
+        String data;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var env = new HashMap<>(System.getenv());
+            if (port != null) {
+                env.put("JFAAS_PORT", port.toString());
+            }
+            if (data != null) {
+                env.put("JFAAS_DATA", data);
+            }
+            var server = JfaasServer.start(env);
+            var stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "jfaas-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.jfaas.function;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenFaaS {@code FunctionStatus}: a deployment as the API reports it. Zero-valued fields are
+ * omitted, except labels and annotations which OpenFaaS tooling expects as objects.
+ */
+@JsonInclude(JsonInclude.Include.NON_DEFAULT)
+public record FunctionStatus(
+        String name,
+        String image,
+        String namespace,
+        String envProcess,
+        Map<String, String> envVars,
+        List<String> constraints,
+        List<String> secrets,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> labels,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, String> annotations,
+        Resources limits,
+        Resources requests,
+        Boolean readOnlyRootFilesystem,
+        long invocationCount,
+        int replicas,
+        int availableReplicas,
+        String createdAt,
+        Usage usage) {
+
+    /** Resource use of the function's replicas, as OpenFaaS reports it. */
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    public record Usage(double cpu, double totalMemoryBytes) {}
+}

@@ -1,0 +1,13 @@
+package dev.jfaas.provider;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The log lines of functions' replicas. */
+public interface FunctionLogs {
+
+    List<LogLine> read(LogQuery query);
+
+    /** Sends each new matching line to {@code sink} until the returned handle is closed. */
+    AutoCloseable follow(LogQuery query, Consumer<LogLine> sink);
+}

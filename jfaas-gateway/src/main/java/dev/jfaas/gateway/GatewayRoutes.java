@@ -1,0 +1,73 @@
+package dev.jfaas.gateway;
+
+import dev.jfaas.gateway.api.FunctionsApi;
+import dev.jfaas.gateway.api.LogsApi;
+import dev.jfaas.gateway.api.NamespacesApi;
+import dev.jfaas.gateway.api.Replies;
+import dev.jfaas.gateway.api.SecretsApi;
+import dev.jfaas.gateway.api.SystemApi;
+import dev.jfaas.gateway.auth.AuthGuard;
+import dev.jfaas.gateway.auth.BasicAuth;
+import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.provider.Provider;
+import dev.jfaas.store.NamespaceStore;
+import dev.jfaas.store.SecretStore;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The routes other than function calls: the OpenFaaS system API, behind basic auth. */
+final class GatewayRoutes {
+
+    private static final long MAX_API_BODY = 8L << 20;
+
+    private final GatewayConfig config;
+    private final BasicAuth auth;
+    private final Provider provider;
+    private final SecretStore secrets;
+    private final NamespaceStore namespaces;
+    private final GatewayMetrics metrics;
+
+    GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
+            NamespaceStore namespaces, GatewayMetrics metrics) {
+        this.config = config;
+        this.auth = auth;
+        this.provider = provider;
+        this.secrets = secrets;
+        this.namespaces = namespaces;
+        this.metrics = metrics;
+    }
+
+    Router router(Vertx vertx) {
+        var router = Router.router(vertx);
+        if (config.basicAuth()) {
+            var guard = new AuthGuard(auth);
+            router.route("/system/*").handler(guard);
+            router.route("/ui/*").handler(guard);
+        }
+        router.route("/system/*").handler(BodyHandler.create(false).setBodyLimit(MAX_API_BODY));
+        new FunctionsApi(provider, namespaces).mount(router);
+        new SecretsApi(secrets, namespaces, provider).mount(router);
+        new NamespacesApi(namespaces, provider).mount(router);
+        new LogsApi(provider).mount(router);
+        new SystemApi(metrics).mount(router);
+        router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));
+        router.route().failureHandler(ctx -> {
+            if (ctx.failure() != null) {
+                Replies.fail(ctx, ctx.failure());
+            } else {
+                Replies.error(ctx.request(), ctx.statusCode(), statusText(ctx.statusCode()));
+            }
+        });
+        return router;
+    }
+
+    private static String statusText(int status) {
+        return switch (status) {
+            case 405 -> "method not allowed";
+            case 413 -> "request body too large";
+            case 404 -> "not found";
+            default -> "request failed";
+        };
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jfaas.gateway;
+
+import dev.jfaas.gateway.api.InvokeApi;
+import dev.jfaas.gateway.invoke.Admit;
+import dev.jfaas.gateway.invoke.Authorize;
+import dev.jfaas.gateway.invoke.Forward;
+import dev.jfaas.gateway.invoke.Measure;
+import dev.jfaas.gateway.invoke.Resolve;
+import dev.jfaas.gateway.invoke.ScaleFromZero;
+import dev.jfaas.invoke.Pipeline;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.Router;
+
+/**
+ * One event loop's share of the gateway: an HTTP server (Vert.x spreads connections over the
+ * instances sharing the port), its own upstream connection pool, and the invoke pipeline.
+ * Function calls skip the router: they are the hot path.
+ */
+final class GatewayVerticle extends VerticleBase {
+
+    private final GatewayParts parts;
+    private final int port;
+    private HttpServer server;
+
+    GatewayVerticle(GatewayParts parts, int port) {
+        this.parts = parts;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        var client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
+                        .setMaxHeaderSize(64 * 1024).setDecompressionSupported(false).setConnectTimeout(2000),
+                new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
+        var config = parts.config();
+        var pipeline = Pipeline.of(
+                new Resolve(parts.provider()),
+                new Authorize(parts.auth()),
+                new Measure(parts.metrics()),
+                new Admit(),
+                new ScaleFromZero(vertx, config.scaleFromZeroTimeout()),
+                new Forward(vertx, client));
+        var invoke = new InvokeApi(pipeline, config.maxBodySize());
+        Router router = parts.routes().router(vertx);
+        var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(64 * 1024).setIdleTimeout(300).setCompressionSupported(false);
+        server = vertx.createHttpServer(options).requestHandler(request -> {
+            if (request.path().startsWith(InvokeApi.PREFIX)) {
+                invoke.handle(request);
+            } else {
+                router.handle(request);
+            }
+        });
+        return server.listen(port, "0.0.0.0");
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.jfaas.gateway.api;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.RequestRejected;
+import dev.jfaas.gateway.invoke.HopByHop;
+import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Invocation;
+import dev.jfaas.invoke.InvocationResult;
+import dev.jfaas.invoke.Pipeline;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The synchronous edge: {@code ANY /function/{name}[.{ns}][/{path}]}. Turns the HTTP exchange
+ * into an {@link Invocation}, runs the pipeline, and streams the result back with the call's
+ * {@code X-Call-Id}, {@code X-Start-Time} and {@code X-Duration-Seconds}.
+ */
+public final class InvokeApi implements Handler<HttpServerRequest> {
+
+    public static final String PREFIX = "/function/";
+    private static final Logger log = LoggerFactory.getLogger(InvokeApi.class);
+
+    private final Pipeline pipeline;
+    private final long maxBodySize;
+
+    public InvokeApi(Pipeline pipeline, long maxBodySize) {
+        this.pipeline = pipeline;
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        request.pause();
+        var now = Instant.now();
+        long startNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long started = System.nanoTime();
+        var rest = request.path().substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        var qualified = slash < 0 ? rest : rest.substring(0, slash);
+        var path = slash < 0 ? "/" : rest.substring(slash);
+        FunctionName function;
+        try {
+            function = FunctionName.parse(qualified, null);
+        } catch (RequestRejected e) {
+            reject(request, 404, "resolve", "error finding function " + qualified);
+            return;
+        }
+        var length = request.getHeader("Content-Length");
+        if (length != null && parseLength(length) > maxBodySize) {
+            reject(request, 413, "limits", "request body is larger than max_body_size " + maxBodySize + " bytes");
+            return;
+        }
+        var callId = request.getHeader("X-Call-Id");
+        if (callId == null || callId.isBlank()) {
+            callId = UUID.randomUUID().toString();
+        }
+        var headers = forwardedHeaders(request, callId, startNanos);
+        var call = new Invocation(callId, function, request.method(), path, queryOf(request), headers,
+                bodyOf(request, length), startNanos, null);
+        var id = callId;
+        pipeline.run(call).onComplete(done -> {
+            if (done.succeeded()) {
+                respond(request, done.result(), id, startNanos, started);
+            } else {
+                log.error("call {} to {} failed inside the gateway", id, function, done.cause());
+                respond(request, InvocationResult.internal(500, "gateway", "internal error: " + done.cause().getMessage()),
+                        id, startNanos, started);
+            }
+        });
+    }
+
+    private Body bodyOf(HttpServerRequest request, String length) {
+        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        if (!chunked && (length == null || "0".equals(length.strip()))) {
+            request.resume();
+            return Body.EMPTY;
+        }
+        return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
+    }
+
+    private static MultiMap forwardedHeaders(HttpServerRequest request, String callId, long startNanos) {
+        var headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+        HopByHop.strip(headers);
+        var host = headers.get("Host");
+        headers.remove("Host");
+        if (!headers.contains("X-Forwarded-Host") && host != null) {
+            headers.set("X-Forwarded-Host", host);
+        }
+        if (!headers.contains("X-Forwarded-For") && request.remoteAddress() != null) {
+            headers.set("X-Forwarded-For", request.remoteAddress().hostAddress());
+        }
+        headers.set("X-Call-Id", callId);
+        headers.set("X-Start-Time", Long.toString(startNanos));
+        return headers;
+    }
+
+    private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            cancel(result.body());
+            return;
+        }
+        response.setStatusCode(result.status());
+        response.headers().addAll(result.headers());
+        response.headers().set("X-Call-Id", callId);
+        response.headers().set("X-Start-Time", Long.toString(startNanos));
+        response.headers().set("X-Duration-Seconds", seconds(System.nanoTime() - started));
+        switch (result.body()) {
+            case Body.Empty e -> response.end();
+            case Body.Bytes b -> {
+                response.headers().remove("Content-Length");
+                response.end(b.buffer());
+            }
+            case Body.Stream s -> {
+                if (request.method().name().equals("HEAD") || result.status() == 204 || result.status() == 304) {
+                    cancel(s);
+                    response.end();
+                } else {
+                    response.send(s.stream()).onFailure(x -> s.cancel().run());
+                }
+            }
+        }
+        if (!request.isEnded()) {
+            request.resume(); // drain a body no stage consumed, so the connection stays usable
+        }
+    }
+
+    private static void reject(HttpServerRequest request, int status, String stage, String message) {
+        request.response().putHeader(InvocationResult.INTERNAL_HEADER, stage);
+        Replies.error(request, status, message);
+        request.resume();
+    }
+
+    private static void cancel(Body body) {
+        if (body instanceof Body.Stream s) {
+            s.cancel().run();
+        }
+    }
+
+    private static String queryOf(HttpServerRequest request) {
+        var query = request.query();
+        return query == null ? "" : query;
+    }
+
+    private static long parseLength(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.6f", nanos / 1e9);
+    }
+}

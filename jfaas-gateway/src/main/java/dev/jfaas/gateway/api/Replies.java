@@ -1,0 +1,88 @@
+package dev.jfaas.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.jfaas.function.RequestRejected;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the API writes answers: JSON for data, and errors as short plain text the way OpenFaaS
+ * sends them (faas-cli prints them as they are), or {@code {"error": "..."}} for callers that
+ * accept JSON.
+ */
+public final class Replies {
+
+    private static final Logger log = LoggerFactory.getLogger(Replies.class);
+    public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private Replies() {}
+
+    public static void json(RoutingContext ctx, int status, Object value) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            fail(ctx, e);
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);
+    }
+
+    public static void text(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
+    }
+
+    public static void error(HttpServerRequest request, int status, String message) {
+        HttpServerResponse response = request.response();
+        if (response.ended()) {
+            return;
+        }
+        var accept = request.getHeader("Accept");
+        response.setStatusCode(status);
+        if (accept != null && accept.contains("application/json")) {
+            response.putHeader("Content-Type", "application/json");
+            try {
+                response.end(JSON.writeValueAsString(Map.of("error", message)));
+            } catch (JsonProcessingException e) {
+                response.end("{\"error\":\"internal error\"}");
+            }
+        } else {
+            response.putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
+        }
+    }
+
+    /** Turns a failure into the right status: the caller's mistakes are 4xx, only ours are 500. */
+    public static void fail(RoutingContext ctx, Throwable failure) {
+        switch (failure) {
+            case RequestRejected r -> error(ctx.request(), r.status(), r.getMessage());
+            case UnrecognizedPropertyException u -> error(ctx.request(), 400, "unknown field \"" + u.getPropertyName()
+                    + "\"; known fields: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", ")));
+            case InvalidFormatException f -> error(ctx.request(), 400, "invalid value " + f.getValue() + " for field "
+                    + fieldPath(f) + ": expected " + f.getTargetType().getSimpleName());
+            case MismatchedInputException m -> error(ctx.request(), 400, "invalid JSON for field " + fieldPath(m)
+                    + ": " + m.getOriginalMessage());
+            case JsonProcessingException j -> error(ctx.request(), 400, "invalid JSON: " + j.getOriginalMessage());
+            default -> {
+                log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+                error(ctx.request(), 500, "internal error: " + failure.getMessage());
+            }
+        }
+    }
+
+    private static String fieldPath(MismatchedInputException e) {
+        var path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return path.isEmpty() ? "(body)" : "\"" + path + "\"";
+    }
+}

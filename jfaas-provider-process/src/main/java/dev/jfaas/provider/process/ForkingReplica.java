@@ -1,0 +1,124 @@
+package dev.jfaas.provider.process;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.WatchdogConfig;
+import dev.jfaas.function.WatchdogMode;
+import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Invocation;
+import dev.jfaas.invoke.InvocationResult;
+import dev.jfaas.provider.ExecReplica;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A replica in a forking watchdog mode: each call starts the function's process. In
+ * {@code serializing} mode the whole stdout is the response and a non-zero exit is a 500 carrying
+ * stderr; in {@code streaming} mode stdout is streamed back as it is written. A process that runs
+ * past {@code exec_timeout} is killed, with its children, and the call answers 408.
+ */
+final class ForkingReplica extends ExecReplica {
+
+    private final FunctionName function;
+    private final WatchdogConfig watchdog;
+    private final Path workDir;
+    private final Map<String, String> baseEnv;
+    private final LogBook logs;
+
+    ForkingReplica(String instance, FunctionName function, WatchdogConfig watchdog, Path workDir,
+            Map<String, String> baseEnv, LogBook logs) {
+        super(instance);
+        this.function = function;
+        this.watchdog = watchdog;
+        this.workDir = workDir;
+        this.baseEnv = baseEnv;
+        this.logs = logs;
+    }
+
+    @Override
+    public Future<InvocationResult> run(Invocation call) {
+        var caller = new CallerContext();
+        return caller.runBlocking(() -> start(call)).compose(process -> {
+            StdinPump.start(call.body(), process.getOutputStream(), instance());
+            var timedOut = killAfterTimeout(process);
+            return watchdog.mode() == WatchdogMode.STREAMING
+                    ? Future.succeededFuture(streamed(process))
+                    : caller.runBlocking(() -> serialized(process, timedOut));
+        }, failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
+                "cannot start function " + function + ": " + failure.getMessage())));
+    }
+
+    private Process start(Invocation call) throws IOException {
+        var builder = new ProcessBuilder(watchdog.fprocess()).directory(workDir.toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        var requestEnv = new HashMap<>(baseEnv);
+        ProcessEnvironment.addRequest(requestEnv, call);
+        env.putAll(requestEnv);
+        return builder.start();
+    }
+
+    private AtomicBoolean killAfterTimeout(Process process) {
+        var timedOut = new AtomicBoolean();
+        var timer = CompletableFuture.delayedExecutor(watchdog.execTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        timer.execute(() -> {
+            if (process.isAlive()) {
+                timedOut.set(true);
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
+            }
+        });
+        return timedOut;
+    }
+
+    private InvocationResult serialized(Process process, AtomicBoolean timedOut) throws Exception {
+        var stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), Thread::startVirtualThread);
+        byte[] stdout = process.getInputStream().readAllBytes();
+        int exit = process.waitFor();
+        var errors = stderr.join();
+        if (timedOut.get()) {
+            return InvocationResult.internal(408, "forward", "function " + function
+                    + " exceeded exec_timeout " + watchdog.execTimeout() + " and was killed");
+        }
+        var errorText = new String(errors, StandardCharsets.UTF_8);
+        errorText.lines().forEach(line -> logs.append(function, instance(), line));
+        if (exit != 0) {
+            var headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain; charset=utf-8");
+            var message = errorText.isEmpty() ? "exit status " + exit : errorText;
+            return InvocationResult.of(500, headers, Body.of(Buffer.buffer(message)));
+        }
+        return InvocationResult.of(200, contentType(), Body.of(Buffer.buffer(stdout)));
+    }
+
+    private InvocationResult streamed(Process process) {
+        logs.pump(function, instance(), process.getErrorStream());
+        var stdout = new OutputReadStream(process.getInputStream(), instance());
+        Runnable cancel = () -> {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        };
+        return InvocationResult.of(200, contentType(), new Body.Stream(stdout, cancel));
+    }
+
+    private MultiMap contentType() {
+        var type = watchdog.contentType().isEmpty() ? "text/plain; charset=utf-8" : watchdog.contentType();
+        return MultiMap.caseInsensitiveMultiMap().add("Content-Type", type);
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.jfaas.provider.process;
+
+import dev.jfaas.function.FunctionDeployment;
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.FunctionStatus;
+import dev.jfaas.function.RequestRejected;
+import dev.jfaas.function.ScalingPolicy;
+import dev.jfaas.function.WatchdogConfig;
+import dev.jfaas.provider.DeployedFunction;
+import dev.jfaas.provider.FunctionLogs;
+import dev.jfaas.provider.Provider;
+import dev.jfaas.store.FunctionStore;
+import dev.jfaas.store.NamespaceStore;
+import dev.jfaas.store.SecretStore;
+import dev.jfaas.store.StoredFunction;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs functions as local OS processes, configured like the OpenFaaS of-watchdog. API calls
+ * update the desired state, store it, and queue a reconcile on the function's lifecycle queue.
+ */
+public final class ProcessProvider implements Provider {
+
+    private static final Logger log = LoggerFactory.getLogger(ProcessProvider.class);
+
+    private final Path functionsRoot;
+    private final FunctionStore functionStore;
+    private final SecretStore secrets;
+    private final NamespaceStore namespaces;
+    private final Map<FunctionName, LocalFunction> functions = new ConcurrentHashMap<>();
+    private final LifecycleQueue lifecycle = new LifecycleQueue();
+    private final LogBook logs = new LogBook();
+
+    public ProcessProvider(Path dataDir, FunctionStore functionStore, SecretStore secrets, NamespaceStore namespaces) {
+        this.functionsRoot = dataDir.resolve("functions");
+        this.functionStore = functionStore;
+        this.secrets = secrets;
+        this.namespaces = namespaces;
+    }
+
+    /** Starts the functions kept in the store, as they were when the gateway last stopped. */
+    public void restore() {
+        for (var stored : functionStore.loadFunctions()) {
+            try {
+                var d = stored.deployment();
+                var name = d.validatedName();
+                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(d), ScalingPolicy.of(d.labels()), stored.replicas(), 0);
+                var fn = newFunction(name, spec, stored.createdAt());
+                functions.put(name, fn);
+                reconcileLater(fn, "restore");
+            } catch (RequestRejected e) {
+                log.error("cannot restore function {}: {}", stored.deployment().service(), e.getMessage());
+            }
+        }
+        log.info("restored {} functions", functions.size());
+    }
+
+    @Override
+    public Optional<DeployedFunction> find(FunctionName name) {
+        return Optional.ofNullable(functions.get(name));
+    }
+
+    @Override
+    public List<FunctionStatus> list(String namespace) {
+        return functions.values().stream()
+                .filter(f -> namespace == null || f.name().namespace().equals(namespace))
+                .sorted(Comparator.comparing(f -> f.name().name()))
+                .map(LocalFunction::status)
+                .toList();
+    }
+
+    @Override
+    public Optional<FunctionStatus> status(FunctionName name) {
+        return Optional.ofNullable(functions.get(name)).map(LocalFunction::status);
+    }
+
+    @Override
+    public synchronized void deploy(FunctionDeployment request) {
+        var name = request.validatedName();
+        var deployment = request.inNamespace(name.namespace());
+        var spec = validate(deployment, 0);
+        if (functions.containsKey(name)) {
+            throw RequestRejected.conflict("function " + name + " already exists; use PUT to update it");
+        }
+        var initial = new LocalFunction.Spec(deployment, spec.watchdog(), spec.scaling(), spec.scaling().min(), 0);
+        var createdAt = Instant.now();
+        functionStore.save(new StoredFunction(deployment, initial.replicas(), createdAt));
+        var fn = newFunction(name, initial, createdAt);
+        functions.put(name, fn);
+        reconcileLater(fn, "deploy");
+    }
+
+    @Override
+    public synchronized void update(FunctionDeployment request) {
+        var name = request.validatedName();
+        var deployment = request.inNamespace(name.namespace());
+        var fn = existing(name);
+        var old = fn.spec();
+        var checked = validate(deployment, old.generation() + 1);
+        int replicas = Math.max(old.replicas(), checked.scaling().min());
+        var next = new LocalFunction.Spec(deployment, checked.watchdog(), checked.scaling(),
+                checked.scaling().clamp(replicas), checked.generation());
+        functionStore.save(new StoredFunction(deployment, next.replicas(), fn.createdAt()));
+        fn.setSpec(next);
+        reconcileLater(fn, "update");
+    }
+
+    @Override
+    public synchronized void remove(FunctionName name) {
+        var fn = existing(name);
+        functionStore.delete(name);
+        functions.remove(name);
+        lifecycle.submit(name, "remove", () -> {
+            fn.stopReplicas();
+            fn.removeFiles();
+            logs.forget(name);
+        });
+    }
+
+    @Override
+    public synchronized void scale(FunctionName name, int replicas) {
+        var fn = existing(name);
+        setReplicas(fn, replicas, "scale");
+    }
+
+    private void setReplicas(LocalFunction fn, int replicas, String why) {
+        var old = fn.spec();
+        var next = new LocalFunction.Spec(old.deployment(), old.watchdog(), old.scaling(),
+                old.scaling().clamp(replicas), old.generation());
+        functionStore.save(new StoredFunction(old.deployment(), next.replicas(), fn.createdAt()));
+        fn.setSpec(next);
+        reconcileLater(fn, why);
+    }
+
+    /** A call found no replica and none is wanted: ask for the minimum, at least one. */
+    private void scaleFromZero(LocalFunction fn) {
+        lifecycle.submit(fn.name(), "scale from zero", () -> {
+            synchronized (this) {
+                if (functions.get(fn.name()) == fn && fn.spec().replicas() == 0) {
+                    setReplicas(fn, Math.max(1, fn.spec().scaling().min()), "scale from zero");
+                }
+            }
+        });
+    }
+
+    @Override
+    public void secretChanged(String namespace, String secret) {
+        for (var fn : functions.values()) {
+            if (fn.name().namespace().equals(namespace) && fn.deployment().secrets().contains(secret)) {
+                reconcileLater(fn, "secret update");
+            }
+        }
+    }
+
+    @Override
+    public FunctionLogs logs() {
+        return logs;
+    }
+
+    private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
+        var watchdog = WatchdogConfig.of(deployment);
+        var scaling = ScalingPolicy.of(deployment.labels());
+        var ns = deployment.namespace();
+        if (namespaces.namespace(ns).isEmpty()) {
+            throw RequestRejected.invalid("namespace " + ns + " does not exist; create it with POST /system/namespace/" + ns);
+        }
+        var known = secrets.secretNames(ns);
+        for (var secret : deployment.secrets()) {
+            if (!known.contains(secret)) {
+                throw RequestRejected.invalid("secret " + secret + " not found in namespace " + ns
+                        + "; create it first with POST /system/secrets");
+            }
+        }
+        return new LocalFunction.Spec(deployment, watchdog, scaling, 0, generation);
+    }
+
+    private LocalFunction existing(FunctionName name) {
+        var fn = functions.get(name);
+        if (fn == null) {
+            throw RequestRejected.notFound("function " + name + " not found");
+        }
+        return fn;
+    }
+
+    private LocalFunction newFunction(FunctionName name, LocalFunction.Spec spec, Instant createdAt) {
+        return new LocalFunction(name, spec, createdAt, new FunctionDirectory(functionsRoot, name), logs, this::scaleFromZero);
+    }
+
+    private void reconcileLater(LocalFunction fn, String why) {
+        lifecycle.submit(fn.name(), why, () -> {
+            if (functions.get(fn.name()) == fn) {
+                fn.reconcile(secrets);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        for (var fn : functions.values()) {
+            fn.stopReplicas();
+        }
+        lifecycle.close();
+    }
+}

@@ -1,0 +1,215 @@
+package dev.jfaas.store.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQLite file in WAL mode with a single writer thread. Writers hand in work and get a future
+ * that completes after the commit that contains it; the writer takes every pending piece of work
+ * into one transaction, so many concurrent writes share one fsync (group commit). Readers use a
+ * small pool of their own connections, which WAL lets run beside the writer.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final int MAX_BATCH = 4096;
+    private static final int READERS = 4;
+
+    private record Write<T>(SqlWork<T> work, CompletableFuture<T> done) {}
+
+    private final String url;
+    private final Durability durability;
+    private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final Connection writer;
+    private final Thread writerThread;
+    private volatile boolean closed;
+
+    public SqliteDatabase(Path file, Durability durability, List<String> schema) {
+        this.url = "jdbc:sqlite:" + file.toAbsolutePath();
+        this.durability = durability;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            writer = open();
+            migrate(schema);
+            writer.setAutoCommit(false);
+            for (int i = 0; i < READERS; i++) {
+                readers.add(open());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the store at " + file + ": " + e.getMessage(), e);
+        }
+        writerThread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::writeLoop);
+    }
+
+    private Connection open() throws SQLException {
+        var connection = DriverManager.getConnection(url);
+        try (var st = connection.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("PRAGMA synchronous=" + durability.name());
+            st.execute("PRAGMA busy_timeout=10000");
+            st.execute("PRAGMA foreign_keys=ON");
+        }
+        return connection;
+    }
+
+    /** Applies the schema statements not yet applied, tracked by SQLite's user_version. */
+    private void migrate(List<String> schema) throws SQLException {
+        try (var st = writer.createStatement()) {
+            int version;
+            try (var rs = st.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            for (int i = version; i < schema.size(); i++) {
+                st.execute(schema.get(i));
+                st.execute("PRAGMA user_version=" + (i + 1));
+            }
+        }
+    }
+
+    /** Queues work for the writer; the future completes once it is committed to disk. */
+    public <T> CompletableFuture<T> write(SqlWork<T> work) {
+        var done = new CompletableFuture<T>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("store is closed"));
+            return done;
+        }
+        writes.add(new Write<>(work, done));
+        return done;
+    }
+
+    /** Writes and waits for the commit. Blocks: never call on an event loop. */
+    public <T> T writeAndWait(SqlWork<T> work) {
+        try {
+            return write(work).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Runs read-only work on a pooled reader connection. Blocks. */
+    public <T> T read(SqlWork<T> work) {
+        Connection connection;
+        try {
+            connection = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a reader", e);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("store read failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(connection);
+        }
+    }
+
+    private void writeLoop() {
+        var batch = new ArrayList<Write<?>>();
+        while (!closed || !writes.isEmpty()) {
+            try {
+                var first = writes.take();
+                if (first.work() == null) {
+                    continue; // the wake-up put in by close()
+                }
+                batch.add(first);
+                writes.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Runs each write in its own savepoint so one failing write is rolled back alone, then commits
+     * them all at once. Futures complete only after the commit returned.
+     */
+    private void commit(List<Write<?>> batch) {
+        var results = new Object[batch.size()];
+        var failures = new Throwable[batch.size()];
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                var write = batch.get(i);
+                if (write.work() == null) {
+                    continue;
+                }
+                var savepoint = writer.setSavepoint();
+                try {
+                    results[i] = write.work().run(writer);
+                    writer.releaseSavepoint(savepoint);
+                } catch (Exception e) {
+                    writer.rollback(savepoint);
+                    failures[i] = e;
+                }
+            }
+            writer.commit();
+        } catch (SQLException e) {
+            log.error("store commit failed, {} writes lost: {}", batch.size(), e.getMessage());
+            try {
+                writer.rollback();
+            } catch (SQLException ignored) {
+                // the commit failure above is the one worth reporting
+            }
+            batch.forEach(w -> w.done().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), results[i], failures[i]);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Write<T> write, Object result, Throwable failure) {
+        if (write.done() == null) {
+            return;
+        }
+        if (failure != null) {
+            write.done().completeExceptionally(failure instanceof RuntimeException ? failure
+                    : new IllegalStateException("store write failed: " + failure.getMessage(), failure));
+        } else {
+            write.done().complete((T) result);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        writes.add(new Write<>(null, null));
+        try {
+            writerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            writer.close();
+            for (var reader : readers) {
+                reader.close();
+            }
+        } catch (SQLException e) {
+            log.warn("closing the store: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.jfaas.store.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jfaas.function.FunctionDeployment;
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.store.FunctionStore;
+import dev.jfaas.store.Namespace;
+import dev.jfaas.store.NamespaceStore;
+import dev.jfaas.store.Secret;
+import dev.jfaas.store.SecretStore;
+import dev.jfaas.store.StoredFunction;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Deployments, secrets and namespaces in the embedded SQLite database. */
+public final class SqliteStore implements FunctionStore, SecretStore, NamespaceStore, AutoCloseable {
+
+    private static final List<String> SCHEMA = List.of(
+            """
+            CREATE TABLE functions (
+              namespace TEXT NOT NULL,
+              name TEXT NOT NULL,
+              deployment TEXT NOT NULL,
+              replicas INTEGER NOT NULL,
+              created_at TEXT NOT NULL,
+              PRIMARY KEY (namespace, name))""",
+            """
+            CREATE TABLE secrets (
+              namespace TEXT NOT NULL,
+              name TEXT NOT NULL,
+              value BLOB NOT NULL,
+              PRIMARY KEY (namespace, name))""",
+            """
+            CREATE TABLE namespaces (
+              name TEXT PRIMARY KEY,
+              labels TEXT NOT NULL,
+              annotations TEXT NOT NULL)""");
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private final SqliteDatabase db;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public SqliteStore(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) the store file {@code jfaas.db} in a data directory. */
+    public static SqliteStore open(Path dataDir, Durability durability) {
+        return new SqliteStore(new SqliteDatabase(dataDir.resolve("jfaas.db"), durability, SCHEMA));
+    }
+
+    public SqliteDatabase database() {
+        return db;
+    }
+
+    // ---- functions
+
+    @Override
+    public void save(StoredFunction function) {
+        var deployment = function.deployment();
+        var text = toJson(deployment);
+        db.writeAndWait(c -> {
+            try (var st = c.prepareStatement("""
+                    INSERT INTO functions(namespace, name, deployment, replicas, created_at) VALUES (?,?,?,?,?)
+                    ON CONFLICT(namespace, name) DO UPDATE SET deployment=excluded.deployment,
+                      replicas=excluded.replicas, created_at=excluded.created_at""")) {
+                st.setString(1, deployment.namespace());
+                st.setString(2, deployment.service());
+                st.setString(3, text);
+                st.setInt(4, function.replicas());
+                st.setString(5, function.createdAt().toString());
+                return st.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void delete(FunctionName name) {
+        db.writeAndWait(c -> update(c, "DELETE FROM functions WHERE namespace=? AND name=?",
+                name.namespace(), name.name()));
+    }
+
+    @Override
+    public List<StoredFunction> loadFunctions() {
+        return db.read(c -> {
+            var out = new ArrayList<StoredFunction>();
+            try (var st = c.prepareStatement("SELECT deployment, replicas, created_at FROM functions ORDER BY namespace, name");
+                    var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    var deployment = fromJson(rs.getString(1), FunctionDeployment.class);
+                    out.add(new StoredFunction(deployment, rs.getInt(2), Instant.parse(rs.getString(3))));
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- secrets
+
+    @Override
+    public boolean createSecret(Secret secret) {
+        return db.writeAndWait(c -> update(c, "INSERT OR IGNORE INTO secrets(namespace, name, value) VALUES (?,?,?)",
+                secret.namespace(), secret.name(), secret.value())) == 1;
+    }
+
+    @Override
+    public boolean updateSecret(Secret secret) {
+        return db.writeAndWait(c -> update(c, "UPDATE secrets SET value=? WHERE namespace=? AND name=?",
+                secret.value(), secret.namespace(), secret.name())) == 1;
+    }
+
+    @Override
+    public boolean deleteSecret(String namespace, String name) {
+        return db.writeAndWait(c -> update(c, "DELETE FROM secrets WHERE namespace=? AND name=?", namespace, name)) == 1;
+    }
+
+    @Override
+    public List<String> secretNames(String namespace) {
+        return db.read(c -> {
+            var out = new ArrayList<String>();
+            try (var st = c.prepareStatement("SELECT name FROM secrets WHERE namespace=? ORDER BY name")) {
+                st.setString(1, namespace);
+                try (var rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<byte[]> secretValue(String namespace, String name) {
+        return db.read(c -> {
+            try (var st = c.prepareStatement("SELECT value FROM secrets WHERE namespace=? AND name=?")) {
+                st.setString(1, namespace);
+                st.setString(2, name);
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    // ---- namespaces
+
+    @Override
+    public List<Namespace> namespaces() {
+        return db.read(c -> {
+            var out = new ArrayList<Namespace>();
+            out.add(new Namespace(FunctionName.DEFAULT_NAMESPACE, Map.of(), Map.of()));
+            try (var st = c.prepareStatement("SELECT name, labels, annotations FROM namespaces ORDER BY name");
+                    var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(FunctionName.DEFAULT_NAMESPACE)) {
+                        out.add(new Namespace(rs.getString(1), fromJson(rs.getString(2), STRING_MAP),
+                                fromJson(rs.getString(3), STRING_MAP)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Namespace> namespace(String name) {
+        return namespaces().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public boolean createNamespace(Namespace ns) {
+        if (ns.name().equals(FunctionName.DEFAULT_NAMESPACE)) {
+            return false;
+        }
+        return db.writeAndWait(c -> update(c, "INSERT OR IGNORE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
+                ns.name(), toJson(ns.labels()), toJson(ns.annotations()))) == 1;
+    }
+
+    @Override
+    public boolean updateNamespace(Namespace ns) {
+        if (ns.name().equals(FunctionName.DEFAULT_NAMESPACE)) {
+            return createNamespaceRow(ns);
+        }
+        return db.writeAndWait(c -> update(c, "UPDATE namespaces SET labels=?, annotations=? WHERE name=?",
+                toJson(ns.labels()), toJson(ns.annotations()), ns.name())) == 1;
+    }
+
+    private boolean createNamespaceRow(Namespace ns) {
+        db.writeAndWait(c -> update(c, "INSERT OR REPLACE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
+                ns.name(), toJson(ns.labels()), toJson(ns.annotations())));
+        return true;
+    }
+
+    @Override
+    public boolean deleteNamespace(String name) {
+        return db.writeAndWait(c -> update(c, "DELETE FROM namespaces WHERE name=?", name)) == 1;
+    }
+
+    // ----
+
+    private static int update(java.sql.Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                st.setObject(i + 1, args[i]);
+            }
+            return st.executeUpdate();
+        }
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private <T> T fromJson(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt " + type.getSimpleName() + " in the store: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private <T> T fromJson(String text, TypeReference<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt record in the store: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
