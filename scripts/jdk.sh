@@ -1,0 +1,29 @@
+# Sourced by the launcher, the test runner and CI: points JAVA_HOME at a JDK 21 or newer.
+jfaas_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
+}
+
+jfaas_find_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(jfaas_java_major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
+    return 0
+  fi
+  local candidate
+  if command -v javac >/dev/null 2>&1; then
+    candidate=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    if [ "$(jfaas_java_major "$candidate")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  fi
+  for candidate in /usr/lib/jvm/*; do
+    if [ -x "$candidate/bin/javac" ] && [ "$(jfaas_java_major "$candidate")" -ge 21 ] 2>/dev/null; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  echo "jfaas needs a JDK 21 or newer: install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME" >&2
+  return 1
+}
+
+jfaas_find_jdk || exit 1
+export PATH="$JAVA_HOME/bin:$PATH"
