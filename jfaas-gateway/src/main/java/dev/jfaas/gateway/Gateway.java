@@ -9,7 +9,11 @@ import dev.jfaas.store.SecretStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.ServerSocket;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 
 /**
@@ -35,17 +39,29 @@ public final class Gateway implements AutoCloseable {
         var auth = new BasicAuth(credentials);
         var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics);
         var parts = new GatewayParts(config, provider, auth, metrics, routes);
-        // The first server finds the port (it may be 0 = any); the others share it.
-        var first = new GatewayVerticle(parts, config.port());
-        await(vertx.deployVerticle(first));
-        int port = first.actualPort();
-        int more = Math.max(0, config.eventLoops() - 1);
-        List<Future<String>> rest = new ArrayList<>();
-        if (more > 0) {
-            rest.add(vertx.deployVerticle(() -> new GatewayVerticle(parts, port), new DeploymentOptions().setInstances(more)));
+        // Vert.x shares one listening socket among servers asking for the same port number, but
+        // each asking for port 0 would get a port of its own: so pick the free port first, and try
+        // again should another process take it in between.
+        for (int attempt = 1; ; attempt++) {
+            int port = config.port() == 0 ? freePort() : config.port();
+            try {
+                await(vertx.deployVerticle(() -> new GatewayVerticle(parts, port),
+                        new DeploymentOptions().setInstances(Math.max(1, config.eventLoops()))));
+                return new Gateway(vertx, metrics, port);
+            } catch (CompletionException e) {
+                if (config.port() != 0 || attempt == 5 || !(e.getCause() instanceof BindException)) {
+                    throw e;
+                }
+            }
         }
-        rest.forEach(Gateway::await);
-        return new Gateway(vertx, metrics, port);
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port", e);
+        }
     }
 
     public int port() {

@@ -88,10 +88,10 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     private static MultiMap forwardedHeaders(HttpServerRequest request, String callId, long startNanos) {
         var headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
         HopByHop.strip(headers);
-        var host = headers.get("Host");
         headers.remove("Host");
-        if (!headers.contains("X-Forwarded-Host") && host != null) {
-            headers.set("X-Forwarded-Host", host);
+        var authority = request.authority();
+        if (!headers.contains("X-Forwarded-Host") && authority != null) {
+            headers.set("X-Forwarded-Host", authority.toString());
         }
         if (!headers.contains("X-Forwarded-For") && request.remoteAddress() != null) {
             headers.set("X-Forwarded-For", request.remoteAddress().hostAddress());

@@ -137,7 +137,8 @@ final class LocalFunction implements DeployedFunction {
             appliedGeneration = s.generation();
         }
         var workDir = directory.workDir(s.deployment());
-        var env = ProcessEnvironment.base(s.deployment().envVars(), directory.secretsDir());
+        var env = ProcessEnvironment.base(s.deployment().envVars(), String.join(" ", s.watchdog().fprocess()),
+                directory.secretsDir());
         if (s.watchdog().mode().forksPerCall()) {
             var next = new ArrayList<Replica>(forking.subList(0, Math.min(forking.size(), s.replicas())));
             while (next.size() < s.replicas()) {

@@ -19,7 +19,7 @@ final class ProcessEnvironment {
 
     private ProcessEnvironment() {}
 
-    static Map<String, String> base(Map<String, String> envVars, Path secretsDir) {
+    static Map<String, String> base(Map<String, String> envVars, String fprocess, Path secretsDir) {
         var env = new HashMap<String, String>();
         for (var name : INHERITED) {
             var value = System.getenv(name);
@@ -28,6 +28,7 @@ final class ProcessEnvironment {
             }
         }
         env.putAll(envVars);
+        env.put("fprocess", fprocess);
         env.put("secret_mount_path", secretsDir.toString());
         return env;
     }
