@@ -9,7 +9,6 @@ import dev.jfaas.store.SecretStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * {@code /system/secrets}. Values go in, never out. Never answers 204, which faas-cli treats as
@@ -18,6 +17,8 @@ import java.util.Map;
 public final class SecretsApi {
 
     record SecretRequest(String name, String namespace, String value, byte[] rawValue) {}
+
+    record SecretRef(String name, String namespace) {}
 
     private final SecretStore secrets;
     private final NamespaceStore namespaces;
@@ -39,7 +40,7 @@ public final class SecretsApi {
     private void list(RoutingContext ctx) {
         Blocking.run(ctx, () -> {
             var ns = RequestBodies.existingNamespace(namespaces, RequestBodies.namespace(ctx));
-            return secrets.secretNames(ns).stream().map(name -> Map.of("name", name, "namespace", ns)).toList();
+            return secrets.secretNames(ns).stream().map(name -> new SecretRef(name, ns)).toList();
         }, list -> Replies.json(ctx, 200, list));
     }
 
