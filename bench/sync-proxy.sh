@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Sync proxy benchmark (SPEC §11): the same 100-byte nginx "function" called directly, through
+# nginx as a reverse proxy, and through jfaas; wrk -c64 with 100-byte POST bodies, rounds
+# interleaved so drift hits all three alike; then p99 at a fixed 1k req/s.
+#   bench/sync-proxy.sh [rounds=3] [seconds=10]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+rounds=${1:-3}
+secs=${2:-10}
+. "$root/scripts/jdk.sh"
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }
+done
+(cd "$root" && mvn -q -B -DskipTests install)
+
+export BENCH_TMP=$(mktemp -d /tmp/jfaas-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  pkill -f "$BENCH_TMP" 2>/dev/null || true
+  rm -rf "$BENCH_TMP"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
+
+direct_port=$(free_port)
+PORT=$direct_port sh "$here/start-function.sh" & pids+=($!)
+proxy_port=$(free_port)
+sed -e "s|__PORT__|$proxy_port|g" -e "s|__UPSTREAM__|$direct_port|g" -e "s|__DIR__|$BENCH_TMP|g" \
+  "$here/proxy-nginx.conf.tmpl" > "$BENCH_TMP/proxy.conf"
+nginx -c "$BENCH_TMP/proxy.conf" & pids+=($!)
+
+jfaas_port=$(free_port)
+JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${JFAAS_JAVA_OPTS:-} \
+  -jar "$root/jfaas-app/target/jfaas.jar" up > "$BENCH_TMP/jfaas.log" 2>&1 & pids+=($!)
+jfaas_pid=$!
+wait_port "$direct_port"; wait_port "$proxy_port"; wait_port "$jfaas_port"
+curl -sf -u admin:bench -X POST "http://127.0.0.1:$jfaas_port/system/functions" -d "{\"service\":\"bench\",\"image\":\"$here\",
+  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"}}"
+for _ in $(seq 200); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$jfaas_port/function/bench")" = 200 ] && break
+  sleep 0.05
+done
+
+declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"
+                [jfaas]="http://127.0.0.1:$jfaas_port/function/bench")
+echo "warming up (JIT)..." >&2
+wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
+wrk -t2 -c64 -d3s -s "$here/post100.lua" "${url[nginx]}" > /dev/null
+
+declare -A rps p50 p99
+for target in direct nginx jfaas; do rps[$target]=0; done
+for round in $(seq "$rounds"); do
+  for target in direct nginx jfaas; do
+    out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "${url[$target]}")
+    r=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    printf "round %d %-6s %10.0f req/s  p50 %-8s p99 %-8s %s\n" "$round" "$target" "$r" \
+      "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" "${non2xx:+non-2xx: $non2xx}"
+    rps[$target]=$(awk -v a="${rps[$target]}" -v b="$r" 'BEGIN {print a+b}')
+  done
+done
+echo
+for target in direct nginx jfaas; do
+  printf "mean %-6s %10.0f req/s\n" "$target" "$(awk -v a="${rps[$target]}" -v n="$rounds" 'BEGIN {print a/n}')"
+done
+awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" \
+  'BEGIN {printf "ratio jfaas/nginx %.2f   jfaas/direct %.2f   nginx/direct %.2f   (target jfaas/nginx >= 1.0)\n", j/n, j/d, n/d}'
+
+echo
+echo "p99 at a fixed 1000 req/s for 20s (ms: p50 p99 max errors):"
+for target in direct nginx jfaas; do
+  printf "%-6s %s\n" "$target" "$("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "${url[$target]}" 1000 20)"
+done | tee "$BENCH_TMP/fixed.txt"
+awk '$1=="direct" {d=$3} $1=="jfaas" {j=$3} END {printf "added p99 jfaas - direct: %.3f ms (target <= 1 ms)\n", j-d}' "$BENCH_TMP/fixed.txt"
+echo "jfaas RSS after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB"
