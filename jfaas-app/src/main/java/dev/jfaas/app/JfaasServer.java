@@ -47,7 +47,9 @@ public final class JfaasServer implements AutoCloseable {
                     config.basicAuthPassword(), config.dataDir());
             provider = new ProcessProvider(config.dataDir(), store, store, store);
             provider.restore();
-            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops())));
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
+                    .setPreferNativeTransport(true));
+            log.debug("event loops use the {} transport", vertx.isNativeTransportEnabled() ? "native" : "NIO");
             var gateway = Gateway.start(vertx, config, credentials, provider, store, store);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(store, provider, vertx, gateway, credentials);

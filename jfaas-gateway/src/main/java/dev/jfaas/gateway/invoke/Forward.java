@@ -8,7 +8,6 @@ import dev.jfaas.provider.ExecReplica;
 import dev.jfaas.provider.HttpReplica;
 import dev.jfaas.provider.Replica;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -93,8 +92,7 @@ public final class Forward implements Stage {
             });
         }).map(response -> {
             var body = new Body.Stream(response, () -> response.request().reset());
-            var headers = HopByHop.strip(MultiMap.caseInsensitiveMultiMap().addAll(response.headers()));
-            return InvocationResult.of(response.statusCode(), headers, body);
+            return InvocationResult.of(response.statusCode(), response.headers(), body);
         }).recover(failure -> {
             if (timedOut.get()) {
                 return Future.succeededFuture(InvocationResult.internal(504, "forward",

@@ -36,8 +36,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private record Outcome(Counter invocations, Timer seconds) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> started = new ConcurrentHashMap<>();
+    private final Map<FunctionName, Map<Integer, Outcome>> outcomes = new ConcurrentHashMap<>();
+    private final Map<FunctionName, LongAdder> started = new ConcurrentHashMap<>();
     private final MultiGauge serviceCount = MultiGauge.builder("gateway_service_count")
             .description("Desired replicas of each function").register(registry);
     private final MultiGauge serviceReadyCount = MultiGauge.builder("gateway_service_ready_count")
@@ -60,17 +60,24 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     public void started(FunctionName function) {
-        started.computeIfAbsent(function.qualified(), k -> new LongAdder()).increment();
+        var count = started.get(function);
+        if (count == null) {
+            count = started.computeIfAbsent(function, k -> new LongAdder());
+        }
+        count.increment();
     }
 
     public void finished(FunctionName function, int status, long nanos) {
-        var key = function.qualified() + "|" + status;
-        var outcome = outcomes.get(key);
+        var byStatus = outcomes.get(function);
+        if (byStatus == null) {
+            byStatus = outcomes.computeIfAbsent(function, f -> new ConcurrentHashMap<>());
+        }
+        var outcome = byStatus.get(status);
         if (outcome == null) {
-            outcome = outcomes.computeIfAbsent(key, k -> newOutcome(function, status));
+            outcome = byStatus.computeIfAbsent(status, s -> newOutcome(function, s));
         }
         outcome.invocations().increment();
-        outcome.seconds().record(Duration.ofNanos(nanos));
+        outcome.seconds().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private Outcome newOutcome(FunctionName function, int status) {
@@ -95,7 +102,7 @@ public final class GatewayMetrics implements AutoCloseable {
         text.append("# HELP gateway_function_invocation_started Calls started, by function\n");
         text.append("# TYPE gateway_function_invocation_started counter\n");
         started.forEach((fn, count) -> text.append("gateway_function_invocation_started{function_name=\"")
-                .append(fn).append("\"} ").append(count.sum()).append('\n'));
+                .append(fn.qualified()).append("\"} ").append(count.sum()).append('\n'));
         return text.toString();
     }
 
