@@ -34,7 +34,7 @@ nginx -c "$BENCH_TMP/proxy.conf" & pids+=($!)
 
 jfaas_port=$(free_port)
 JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED ${JFAAS_JAVA_OPTS:-} \
+  "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} \
   -jar "$root/jfaas-app/target/jfaas.jar" up > "$BENCH_TMP/jfaas.log" 2>&1 & pids+=($!)
 jfaas_pid=$!
 wait_port "$direct_port"; wait_port "$proxy_port"; wait_port "$jfaas_port"
@@ -45,16 +45,23 @@ for _ in $(seq 200); do
   sleep 0.05
 done
 
+vertx_port=$(free_port)
+"$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
+  "$vertx_port" "$direct_port" > "$BENCH_TMP/minimal.log" 2>&1 & pids+=($!)
+wait_port "$vertx_port"
+idle_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 ))
+
 declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"
-                [jfaas]="http://127.0.0.1:$jfaas_port/function/bench")
+                [vertx]="http://127.0.0.1:$vertx_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench")
+targets="direct nginx vertx jfaas"
 echo "warming up (JIT)..." >&2
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
-wrk -t2 -c64 -d3s -s "$here/post100.lua" "${url[nginx]}" > /dev/null
+wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx]}" > /dev/null
 
 declare -A rps p50 p99
-for target in direct nginx jfaas; do rps[$target]=0; done
+for target in $targets; do rps[$target]=0; done
 for round in $(seq "$rounds"); do
-  for target in direct nginx jfaas; do
+  for target in $targets; do
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "${url[$target]}")
     r=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
@@ -64,11 +71,11 @@ for round in $(seq "$rounds"); do
   done
 done
 echo
-for target in direct nginx jfaas; do
+for target in $targets; do
   printf "mean %-6s %10.0f req/s\n" "$target" "$(awk -v a="${rps[$target]}" -v n="$rounds" 'BEGIN {print a/n}')"
 done
-awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" \
-  'BEGIN {printf "ratio jfaas/nginx %.2f   jfaas/direct %.2f   nginx/direct %.2f   (target jfaas/nginx >= 1.0)\n", j/n, j/d, n/d}'
+awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" -v v="${rps[vertx]}" \
+  'BEGIN {printf "ratio jfaas/nginx %.2f   jfaas/direct %.2f   nginx/direct %.2f   minimal-vertx/nginx %.2f   jfaas/minimal-vertx %.2f   (target jfaas/nginx >= 1.0)\n", j/n, j/d, n/d, v/n, j/v}'
 
 echo
 echo "p99 at a fixed 1000 req/s for 20s (ms: p50 p99 max errors):"
@@ -76,4 +83,4 @@ for target in direct nginx jfaas; do
   printf "%-6s %s\n" "$target" "$("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "${url[$target]}" 1000 20)"
 done | tee "$BENCH_TMP/fixed.txt"
 awk '$1=="direct" {d=$3} $1=="jfaas" {j=$3} END {printf "added p99 jfaas - direct: %.3f ms (target <= 1 ms)\n", j-d}' "$BENCH_TMP/fixed.txt"
-echo "jfaas RSS after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB"
+echo "jfaas RSS idle: $idle_rss MB, after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB (targets 100 / 150)"
