@@ -4,6 +4,7 @@ import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.FunctionStatus;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.DeployedFunction;
@@ -168,6 +169,7 @@ public final class ProcessProvider implements Provider {
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
         var watchdog = WatchdogConfig.of(deployment);
         var scaling = ScalingPolicy.of(deployment.labels());
+        RetryPolicy.of(deployment.annotations());
         var ns = deployment.namespace();
         if (namespaces.namespace(ns).isEmpty()) {
             throw RequestRejected.invalid("namespace " + ns + " does not exist; create it with POST /system/namespace/" + ns);

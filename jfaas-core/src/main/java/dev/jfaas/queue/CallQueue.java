@@ -1,0 +1,69 @@
+package dev.jfaas.queue;
+
+import dev.jfaas.function.FunctionName;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where async calls wait, and what is kept of them afterwards. Every backend (memory, SQLite,
+ * brokers) implements this and passes the same conformance suite. Futures complete once the
+ * change is as durable as the backend makes anything; a failed enqueue means nothing was stored.
+ */
+public interface CallQueue extends AutoCloseable {
+
+    /** Stores a call. Fails with {@link QueueUnavailable} when the backend cannot take it. */
+    CompletableFuture<Accepted> enqueue(QueuedCall call);
+
+    /**
+     * Claims up to {@code max} calls of one queue that may run now, highest priority first, then
+     * oldest; calls whose lease expired are delivered again. Calls of {@code skip} functions are
+     * left for later (they are at their concurrency limit).
+     */
+    CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip);
+
+    /** Extends a lease. False if the lease is lost: expired and taken over, or the call was cancelled. */
+    CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime);
+
+    /**
+     * Ends a call: {@code SUCCEEDED}, {@code FAILED} or {@code DEAD}, keeping its last response and
+     * error. False if the lease was lost, in which case nothing changed.
+     */
+    CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error);
+
+    /** Puts a call back to wait until {@code notBefore}, keeping what the last attempt got. */
+    CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error);
+
+    /** Cancels a waiting or running call. False if unknown or already final. */
+    CompletableFuture<Boolean> cancel(String callId);
+
+    CompletableFuture<Void> recordCallback(String callId, String callbackStatus);
+
+    CompletableFuture<Optional<CallRecord>> record(String callId);
+
+    /** The last response of a finished call. */
+    CompletableFuture<Optional<CallResponse>> result(String callId);
+
+    CompletableFuture<List<CallRecord>> records(CallFilter filter);
+
+    /** Per queue and function: waiting, in flight, delayed, dead, oldest age. */
+    CompletableFuture<List<QueueStats>> stats();
+
+    /** Requeues dead letters with fresh attempts; {@code function} null for all. Returns the count. */
+    CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function);
+
+    /** Requeues one dead or failed call with fresh attempts. False if it is not dead or failed. */
+    CompletableFuture<Boolean> replay(String callId);
+
+    /** Deletes dead letters; {@code function} null for all. Returns the count. */
+    CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function);
+
+    /** Forgets finished calls that finished before {@code cutoff} (result retention). */
+    CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,411 @@
+package dev.jfaas.queue.sqlite;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.queue.Accepted;
+import dev.jfaas.queue.CallFilter;
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallRecord;
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.Header;
+import dev.jfaas.queue.Lease;
+import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueueUnavailable;
+import dev.jfaas.queue.QueuedCall;
+import dev.jfaas.store.sqlite.Durability;
+import dev.jfaas.store.sqlite.SqlWork;
+import dev.jfaas.store.sqlite.SqliteDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The embedded durable queue: one table of calls in SQLite (WAL). Every change goes through the
+ * database's single writer, so leasing is atomic without locks, and concurrent accepts share one
+ * fsync. A future completes only after its commit is on disk (with {@link Durability#FULL}).
+ * Times are stored as epoch milliseconds.
+ */
+public final class SqliteCallQueue implements CallQueue {
+
+    private static final List<String> SCHEMA = List.of(
+            """
+            CREATE TABLE calls (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              call_id TEXT NOT NULL UNIQUE,
+              queue TEXT NOT NULL,
+              namespace TEXT NOT NULL,
+              function TEXT NOT NULL,
+              priority INTEGER NOT NULL,
+              status TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0,
+              max_attempts INTEGER NOT NULL,
+              not_before INTEGER NOT NULL,
+              lease_until INTEGER,
+              lease_token TEXT,
+              accepted_at INTEGER NOT NULL,
+              started_at INTEGER,
+              finished_at INTEGER,
+              method TEXT NOT NULL,
+              path TEXT NOT NULL,
+              query TEXT NOT NULL,
+              headers TEXT NOT NULL,
+              body BLOB NOT NULL,
+              callback_url TEXT,
+              idempotency_key TEXT,
+              status_code INTEGER,
+              duration REAL,
+              error TEXT,
+              callback_status TEXT,
+              result_headers TEXT,
+              result_body BLOB,
+              result_truncated INTEGER)""",
+            "CREATE INDEX calls_waiting ON calls(queue, priority DESC, seq) WHERE status IN ('queued','retrying','running')",
+            "CREATE INDEX calls_idempotency ON calls(namespace, function, idempotency_key) WHERE idempotency_key IS NOT NULL",
+            "CREATE INDEX calls_finished ON calls(finished_at) WHERE finished_at IS NOT NULL",
+            "CREATE INDEX calls_dead ON calls(queue, function) WHERE status = 'dead'");
+
+    private static final String WAITING = "status IN ('queued','retrying','running')";
+    private static final String RECORD_COLUMNS = "call_id, function, namespace, queue, status, priority, attempts, "
+            + "max_attempts, accepted_at, started_at, finished_at, status_code, duration, error, callback_status";
+    private static final String CALL_COLUMNS = "call_id, namespace, function, queue, priority, method, path, query, "
+            + "headers, body, callback_url, idempotency_key, accepted_at, max_attempts";
+    private static final TypeReference<List<Header>> HEADERS = new TypeReference<>() {};
+
+    private final SqliteDatabase db;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public SqliteCallQueue(Path file, Durability durability, Clock clock) {
+        this.db = new SqliteDatabase(file, durability, SCHEMA);
+        this.clock = clock;
+    }
+
+    /** Opens the queue file {@code queue.db} in a data directory. */
+    public static SqliteCallQueue open(Path dataDir, Durability durability) {
+        return new SqliteCallQueue(dataDir.resolve("queue.db"), durability, Clock.systemUTC());
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private <T> CompletableFuture<T> write(SqlWork<T> work) {
+        return db.write(work);
+    }
+
+    private <T> CompletableFuture<T> read(SqlWork<T> work) {
+        try {
+            return CompletableFuture.completedFuture(db.read(work));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Accepted> enqueue(QueuedCall call) {
+        var headers = toJson(call.headers());
+        return write(c -> {
+            if (call.idempotencyKey() != null) {
+                try (var st = c.prepareStatement("SELECT call_id FROM calls WHERE namespace=? AND function=? AND idempotency_key=?")) {
+                    st.setString(1, call.function().namespace());
+                    st.setString(2, call.function().name());
+                    st.setString(3, call.idempotencyKey());
+                    try (var rs = st.executeQuery()) {
+                        if (rs.next()) {
+                            return new Accepted(rs.getString(1), Accepted.Kind.IDEMPOTENT_REPEAT);
+                        }
+                    }
+                }
+            }
+            try (var st = c.prepareStatement("INSERT OR IGNORE INTO calls(call_id, queue, namespace, function, priority, status, "
+                    + "max_attempts, not_before, accepted_at, method, path, query, headers, body, callback_url, idempotency_key) "
+                    + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?,?,?,?,?,?)")) {
+                long accepted = call.acceptedAt().toEpochMilli();
+                bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
+                        call.maxAttempts(), accepted, accepted, call.method(), call.path(), call.query(), headers,
+                        call.body(), call.callbackUrl(), call.idempotencyKey());
+                return st.executeUpdate() == 1
+                        ? new Accepted(call.callId(), Accepted.Kind.NEW)
+                        : new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
+            }
+        }).exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                new QueueUnavailable("the embedded queue could not store the call: " + cause(e).getMessage(), cause(e))));
+    }
+
+    @Override
+    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
+        return write(c -> {
+            long now = now();
+            var leases = new ArrayList<Lease>();
+            // Oldest first within a priority; the partial index walks only waiting and running calls.
+            try (var st = c.prepareStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
+                    + "((status IN ('queued','retrying') AND not_before<=?) OR (status='running' AND lease_until<?)) "
+                    + "ORDER BY priority DESC, seq LIMIT ?")) {
+                bind(st, queue, now, now, max + skip.size() * 16L + 16);
+                try (var rs = st.executeQuery(); var claim = c.prepareStatement("UPDATE calls SET status='running', "
+                        + "attempts=attempts+1, lease_token=?, lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?")) {
+                    while (rs.next() && leases.size() < max) {
+                        var call = toCall(rs, 2);
+                        if (skip.contains(call.function())) {
+                            continue;
+                        }
+                        var token = UUID.randomUUID().toString();
+                        bind(claim, token, now + leaseTime.toMillis(), now, rs.getLong(1));
+                        claim.executeUpdate();
+                        leases.add(new Lease(call, token, rs.getInt(16) + 1));
+                    }
+                }
+            }
+            return leases;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
+        return write(c -> update(c, "UPDATE calls SET lease_until=? WHERE call_id=? AND lease_token=? AND status='running'",
+                now() + leaseTime.toMillis(), lease.call().callId(), lease.token()) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error) {
+        if (!status.isFinal() || status == CallStatus.CANCELLED) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
+        }
+        var headers = response == null ? null : toJson(response.headers());
+        return write(c -> update(c, "UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
+                        + "status_code=?, duration=?, error=?, result_headers=?, result_body=?, result_truncated=? "
+                        + "WHERE call_id=? AND lease_token=? AND status='running'",
+                status.wire(), now(), response == null ? null : response.status(),
+                response == null ? null : response.durationSeconds(), error, headers,
+                response == null ? null : response.body(), response != null && response.truncated() ? 1 : 0,
+                lease.call().callId(), lease.token()) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
+        return write(c -> update(c, "UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
+                        + "status_code=?, duration=?, error=? WHERE call_id=? AND lease_token=? AND status='running'",
+                notBefore.toEpochMilli(), response == null ? null : response.status(),
+                response == null ? null : response.durationSeconds(), error, lease.call().callId(), lease.token()) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> cancel(String callId) {
+        return write(c -> update(c, "UPDATE calls SET status='cancelled', finished_at=?, lease_token=NULL, lease_until=NULL "
+                + "WHERE call_id=? AND " + WAITING, now(), callId) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Void> recordCallback(String callId, String callbackStatus) {
+        return write(c -> {
+            update(c, "UPDATE calls SET callback_status=? WHERE call_id=?", callbackStatus, callId);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<CallRecord>> record(String callId) {
+        return read(c -> {
+            try (var st = c.prepareStatement("SELECT " + RECORD_COLUMNS + " FROM calls WHERE call_id=?")) {
+                st.setString(1, callId);
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(toRecord(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<CallResponse>> result(String callId) {
+        return read(c -> {
+            try (var st = c.prepareStatement("SELECT status_code, result_headers, result_body, result_truncated, duration "
+                    + "FROM calls WHERE call_id=? AND status IN ('succeeded','failed','dead') AND result_headers IS NOT NULL")) {
+                st.setString(1, callId);
+                try (var rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(new CallResponse(rs.getInt(1), fromJson(rs.getString(2)), rs.getBytes(3),
+                            rs.getInt(4) == 1, rs.getDouble(5)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<CallRecord>> records(CallFilter filter) {
+        var where = new StringBuilder("1=1");
+        var args = new ArrayList<Object>();
+        if (filter.function() != null) {
+            where.append(" AND namespace=? AND function=?");
+            args.add(filter.function().namespace());
+            args.add(filter.function().name());
+        }
+        if (filter.status() != null) {
+            where.append(" AND status=?");
+            args.add(filter.status().wire());
+        }
+        if (filter.queue() != null) {
+            where.append(" AND queue=?");
+            args.add(filter.queue());
+        }
+        args.add(filter.limit());
+        return read(c -> {
+            try (var st = c.prepareStatement("SELECT " + RECORD_COLUMNS + " FROM calls WHERE " + where + " ORDER BY seq DESC LIMIT ?")) {
+                bind(st, args.toArray());
+                var out = new ArrayList<CallRecord>();
+                try (var rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(toRecord(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<QueueStats>> stats() {
+        return read(c -> {
+            long now = now();
+            try (var st = c.prepareStatement("SELECT queue, function, namespace, "
+                    + "sum(status IN ('queued','retrying')), sum(status='running'), "
+                    + "sum(status IN ('queued','retrying') AND not_before>?), sum(status='dead'), "
+                    + "min(CASE WHEN status IN ('queued','retrying') THEN accepted_at END) "
+                    + "FROM calls WHERE status IN ('queued','retrying','running','dead') "
+                    + "GROUP BY queue, namespace, function ORDER BY queue, namespace, function")) {
+                st.setLong(1, now);
+                var out = new ArrayList<QueueStats>();
+                try (var rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        long oldest = rs.getLong(8);
+                        double age = rs.wasNull() ? 0 : Math.max(0, (now - oldest) / 1000.0);
+                        out.add(new QueueStats(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                                rs.getLong(5), rs.getLong(6), rs.getLong(7), age));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
+        return write(c -> function == null
+                ? update(c, "UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=?", now(), queue)
+                : update(c, "UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=? AND namespace=? AND function=?",
+                        now(), queue, function.namespace(), function.name()));
+    }
+
+    private static final String REQUEUE = "status='queued', attempts=0, not_before=?, finished_at=NULL, error=NULL, "
+            + "lease_token=NULL, lease_until=NULL";
+
+    @Override
+    public CompletableFuture<Boolean> replay(String callId) {
+        return write(c -> update(c, "UPDATE calls SET " + REQUEUE + " WHERE call_id=? AND status IN ('dead','failed')",
+                now(), callId) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function) {
+        return write(c -> function == null
+                ? update(c, "DELETE FROM calls WHERE status='dead' AND queue=?", queue)
+                : update(c, "DELETE FROM calls WHERE status='dead' AND queue=? AND namespace=? AND function=?",
+                        queue, function.namespace(), function.name()));
+    }
+
+    @Override
+    public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
+        return write(c -> update(c, "DELETE FROM calls WHERE finished_at IS NOT NULL AND finished_at<? AND NOT " + WAITING,
+                cutoff.toEpochMilli()));
+    }
+
+    // ---- rows
+
+    private QueuedCall toCall(ResultSet rs, int first) throws SQLException {
+        return new QueuedCall(rs.getString(first), new FunctionName(rs.getString(first + 2), rs.getString(first + 1)),
+                rs.getString(first + 3), rs.getInt(first + 4), rs.getString(first + 5), rs.getString(first + 6),
+                rs.getString(first + 7), fromJson(rs.getString(first + 8)), rs.getBytes(first + 9),
+                rs.getString(first + 10), rs.getString(first + 11), Instant.ofEpochMilli(rs.getLong(first + 12)),
+                rs.getInt(first + 13));
+    }
+
+    private static CallRecord toRecord(ResultSet rs) throws SQLException {
+        return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                CallStatus.parse(rs.getString(5)), rs.getInt(6), rs.getInt(7), rs.getInt(8), instant(rs, 9),
+                instant(rs, 10), instant(rs, 11), integer(rs, 12), real(rs, 13), rs.getString(14), rs.getString(15));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+    }
+
+    private static Integer integer(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static Double real(ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (var st = c.prepareStatement(sql)) {
+            bind(st, args);
+            return st.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement st, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                st.setNull(i + 1, Types.NULL);
+            } else {
+                st.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    private String toJson(List<Header> headers) {
+        try {
+            return json.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("headers are always encodable", e);
+        }
+    }
+
+    private List<Header> fromJson(String text) {
+        try {
+            return json.readValue(text, HEADERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt headers in the queue: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
