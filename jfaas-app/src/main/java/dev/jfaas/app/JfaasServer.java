@@ -2,36 +2,48 @@ package dev.jfaas.app;
 
 import dev.jfaas.gateway.Gateway;
 import dev.jfaas.gateway.GatewayConfig;
+import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.Credentials;
+import dev.jfaas.gateway.invoke.InvokePipeline;
+import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.process.ProcessProvider;
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallWaiters;
+import dev.jfaas.queue.memory.MemoryCallQueue;
+import dev.jfaas.queue.sqlite.SqliteCallQueue;
 import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqliteStore;
+import dev.jfaas.worker.WorkerSettings;
+import dev.jfaas.worker.Workers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole jfaas on one machine, wired from configuration: the embedded SQLite store, the local
- * process provider and the gateway. What {@code jfaas up} runs, and what the end-to-end tests
- * start.
+ * A whole jfaas on one machine, wired from configuration: the embedded SQLite store, the call
+ * queue, the local process provider, the gateway and the async workers. What {@code jfaas up}
+ * runs, and what the end-to-end tests start.
  */
 public final class JfaasServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JfaasServer.class);
 
-    private final SqliteStore store;
-    private final ProcessProvider provider;
-    private final Vertx vertx;
+    private final Deque<AutoCloseable> parts;
     private final Gateway gateway;
     private final Credentials credentials;
 
-    private JfaasServer(SqliteStore store, ProcessProvider provider, Vertx vertx, Gateway gateway, Credentials credentials) {
-        this.store = store;
-        this.provider = provider;
-        this.vertx = vertx;
+    private JfaasServer(Deque<AutoCloseable> parts, Gateway gateway, Credentials credentials) {
+        this.parts = parts;
         this.gateway = gateway;
         this.credentials = credentials;
     }
@@ -39,30 +51,64 @@ public final class JfaasServer implements AutoCloseable {
     public static JfaasServer start(Map<String, String> env) {
         var config = GatewayConfig.fromEnvironment(env);
         var durability = Durability.valueOf(env.getOrDefault("JFAAS_DURABILITY", "full").toUpperCase(Locale.ROOT));
-        var store = SqliteStore.open(config.dataDir(), durability);
-        ProcessProvider provider = null;
-        Vertx vertx = null;
+        // Closed in reverse order of opening, also when start-up fails half way.
+        var parts = new ArrayDeque<AutoCloseable>();
         try {
+            var store = SqliteStore.open(config.dataDir(), durability);
+            parts.push(store);
+            var queue = openQueue(config, durability);
+            parts.push(queue);
             var credentials = Credentials.resolve(config.secretMountPath(), config.basicAuthUser(),
                     config.basicAuthPassword(), config.dataDir());
-            provider = new ProcessProvider(config.dataDir(), store, store, store);
+            var provider = new ProcessProvider(config.dataDir(), store, store, store);
+            parts.push(provider);
             provider.restore();
-            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
+            var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
                     .setPreferNativeTransport(true));
-            log.debug("event loops use the {} transport", vertx.isNativeTransportEnabled() ? "native" : "NIO");
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store);
+            parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
+            var metrics = new GatewayMetrics(provider, () -> queue.stats().join());
+            parts.push(metrics);
+            var waiters = new CallWaiters();
+            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, waiters) : null;
+            if (workers != null) {
+                parts.push(workers);
+            }
+            Consumer<String> wake = workers == null ? q -> { } : workers::wake;
+            var async = new AsyncCalls(queue, wake, waiters, config.resultTtl());
+            forgetOldResults(vertx, queue, config.resultTtl());
+            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics);
+            parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
-            return new JfaasServer(store, provider, vertx, gateway, credentials);
+            return new JfaasServer(parts, gateway, credentials);
         } catch (RuntimeException e) {
-            if (vertx != null) {
-                vertx.close();
-            }
-            if (provider != null) {
-                provider.close();
-            }
-            store.close();
+            closeAll(parts);
             throw e;
         }
+    }
+
+    private static CallQueue openQueue(GatewayConfig config, Durability durability) {
+        return switch (config.queue()) {
+            case "embedded" -> SqliteCallQueue.open(config.dataDir(), durability);
+            case "memory" -> new MemoryCallQueue();
+            default -> throw new IllegalArgumentException("JFAAS_QUEUE=" + config.queue()
+                    + " is not supported yet: use embedded (durable, default) or memory");
+        };
+    }
+
+    private static Workers startWorkers(Vertx vertx, GatewayConfig config, ProcessProvider provider, CallQueue queue,
+            GatewayMetrics metrics, CallWaiters waiters) {
+        var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
+                new PoolOptions().setHttp1MaxSize(256));
+        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, config.scaleFromZeroTimeout());
+        var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
+                config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
+        return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry());
+    }
+
+    /** Finished calls are kept for result_ttl, then forgotten; checked every minute (or tenth of the ttl). */
+    private static void forgetOldResults(Vertx vertx, CallQueue queue, Duration ttl) {
+        long every = Math.max(1000, Math.min(60_000, ttl.toMillis() / 10));
+        vertx.setPeriodic(every, id -> queue.forgetFinishedBefore(Instant.now().minus(ttl)));
     }
 
     public int port() {
@@ -75,9 +121,16 @@ public final class JfaasServer implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        provider.close();
-        store.close();
+        closeAll(parts);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jfaas.gateway;
 
+import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
@@ -18,8 +19,8 @@ import java.util.List;
 
 /**
  * The running gateway: one HTTP server verticle per event loop on one port. Starts once the
- * port is listening; closing stops the HTTP side (the provider and store belong to whoever
- * made them).
+ * port is listening; closing stops the HTTP side (the provider, queue, store and metrics belong
+ * to whoever made them).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -34,11 +35,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
-            SecretStore secrets, NamespaceStore namespaces) {
-        var metrics = new GatewayMetrics(provider);
+            SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics) {
         var auth = new BasicAuth(credentials);
-        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics);
-        var parts = new GatewayParts(config, provider, auth, metrics, routes);
+        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async);
+        var parts = new GatewayParts(config, provider, auth, metrics, routes, async);
         // Vert.x shares one listening socket among servers asking for the same port number, but
         // each asking for port 0 would get a port of its own: so pick the free port first, and try
         // again should another process take it in between.
@@ -81,6 +81,5 @@ public final class Gateway implements AutoCloseable {
         for (var id : List.copyOf(vertx.deploymentIDs())) {
             await(vertx.undeploy(id));
         }
-        metrics.close();
     }
 }

@@ -11,6 +11,12 @@ import java.util.Map;
  *
  * @param port HTTP port, 0 to pick a free one
  * @param eventLoops Vert.x event loops serving HTTP (default: one per core)
+ * @param queue where async calls wait: {@code embedded} (durable, default) or {@code memory}
+ * @param worker whether this process also runs the async workers
+ * @param queueMaxInflight async calls run at once per named queue
+ * @param leaseTime how long a running async call stays claimed without renewal
+ * @param resultTtl how long finished calls and their results are kept
+ * @param maxResultSize bytes of a result body kept
  */
 public record GatewayConfig(
         int port,
@@ -21,7 +27,15 @@ public record GatewayConfig(
         Path secretMountPath,
         long maxBodySize,
         Duration scaleFromZeroTimeout,
-        int eventLoops) {
+        int eventLoops,
+        String queue,
+        boolean worker,
+        int queueMaxInflight,
+        Duration leaseTime,
+        Duration resultTtl,
+        int maxResultSize,
+        int callbackAttempts,
+        Duration callbackMinWait) {
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         var secrets = env.getOrDefault("JFAAS_SECRET_MOUNT_PATH", env.get("secret_mount_path"));
@@ -33,13 +47,20 @@ public record GatewayConfig(
                 env.get("JFAAS_BASIC_AUTH_PASSWORD"),
                 secrets == null ? null : Path.of(secrets),
                 longValue(env, "JFAAS_MAX_BODY_SIZE", 32L << 20),
-                DurationText.parseOr("JFAAS_SCALE_FROM_ZERO_TIMEOUT", env.get("JFAAS_SCALE_FROM_ZERO_TIMEOUT"), Duration.ofSeconds(60)),
-                intValue(env, "JFAAS_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()));
+                duration(env, "JFAAS_SCALE_FROM_ZERO_TIMEOUT", Duration.ofSeconds(60)),
+                intValue(env, "JFAAS_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
+                env.getOrDefault("JFAAS_QUEUE", "embedded"),
+                !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_WORKER", "true")),
+                intValue(env, "JFAAS_QUEUE_MAX_INFLIGHT", 16),
+                duration(env, "JFAAS_LEASE_TIME", Duration.ofSeconds(30)),
+                duration(env, "JFAAS_RESULT_TTL", Duration.ofHours(24)),
+                intValue(env, "JFAAS_MAX_RESULT_SIZE", 1 << 20),
+                intValue(env, "JFAAS_CALLBACK_ATTEMPTS", 5),
+                duration(env, "JFAAS_CALLBACK_MIN_WAIT", Duration.ofSeconds(1)));
     }
 
-    public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(newPort, dataDir, basicAuth, basicAuthUser, basicAuthPassword, secretMountPath,
-                maxBodySize, scaleFromZeroTimeout, eventLoops);
+    private static Duration duration(Map<String, String> env, String key, Duration fallback) {
+        return DurationText.parseOr(key, env.get(key), fallback);
     }
 
     private static int intValue(Map<String, String> env, String key, int fallback) {

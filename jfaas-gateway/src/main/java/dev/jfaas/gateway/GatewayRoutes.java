@@ -1,6 +1,9 @@
 package dev.jfaas.gateway;
 
+import dev.jfaas.gateway.api.AsyncCalls;
+import dev.jfaas.gateway.api.CallsApi;
 import dev.jfaas.gateway.api.FunctionsApi;
+import dev.jfaas.gateway.api.QueuesApi;
 import dev.jfaas.gateway.api.LogsApi;
 import dev.jfaas.gateway.api.NamespacesApi;
 import dev.jfaas.gateway.api.Replies;
@@ -27,9 +30,11 @@ final class GatewayRoutes {
     private final SecretStore secrets;
     private final NamespaceStore namespaces;
     private final GatewayMetrics metrics;
+    private final AsyncCalls async;
 
     GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
-            NamespaceStore namespaces, GatewayMetrics metrics) {
+            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async) {
+        this.async = async;
         this.config = config;
         this.auth = auth;
         this.provider = provider;
@@ -51,6 +56,8 @@ final class GatewayRoutes {
         new NamespacesApi(namespaces, provider).mount(router);
         new LogsApi(provider).mount(router);
         new SystemApi(metrics).mount(router);
+        new CallsApi(async).mount(router);
+        new QueuesApi(async).mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));
         router.route().failureHandler(ctx -> {
             if (ctx.failure() != null) {

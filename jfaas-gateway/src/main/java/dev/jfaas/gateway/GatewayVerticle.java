@@ -1,13 +1,8 @@
 package dev.jfaas.gateway;
 
 import dev.jfaas.gateway.api.InvokeApi;
-import dev.jfaas.gateway.invoke.Admit;
-import dev.jfaas.gateway.invoke.Authorize;
-import dev.jfaas.gateway.invoke.Forward;
-import dev.jfaas.gateway.invoke.Measure;
-import dev.jfaas.gateway.invoke.Resolve;
-import dev.jfaas.gateway.invoke.ScaleFromZero;
-import dev.jfaas.invoke.Pipeline;
+import dev.jfaas.gateway.api.AsyncInvokeApi;
+import dev.jfaas.gateway.invoke.InvokePipeline;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientOptions;
@@ -38,14 +33,10 @@ final class GatewayVerticle extends VerticleBase {
                         .setMaxHeaderSize(64 * 1024).setDecompressionSupported(false).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
         var config = parts.config();
-        var pipeline = Pipeline.of(
-                new Resolve(parts.provider()),
-                new Authorize(parts.auth()),
-                new Measure(parts.metrics()),
-                new Admit(),
-                new ScaleFromZero(vertx, config.scaleFromZeroTimeout()),
-                new Forward(vertx, client));
-        var invoke = new InvokeApi(pipeline, config.maxBodySize());
+        var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
+                config.scaleFromZeroTimeout());
+        var async = new AsyncInvokeApi(parts.provider(), parts.auth(), parts.async(), config.maxBodySize());
+        var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
         Router router = parts.routes().router(vertx);
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024).setIdleTimeout(300).setCompressionSupported(false)
@@ -54,6 +45,8 @@ final class GatewayVerticle extends VerticleBase {
         HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
             if (request.path().startsWith(InvokeApi.PREFIX)) {
                 invoke.handle(request);
+            } else if (request.path().startsWith(AsyncInvokeApi.PREFIX)) {
+                async.handle(request);
             } else {
                 router.handle(request);
             }

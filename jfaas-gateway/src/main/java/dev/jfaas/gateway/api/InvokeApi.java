@@ -11,7 +11,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +25,23 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     private static final Logger log = LoggerFactory.getLogger(InvokeApi.class);
 
     private final Pipeline pipeline;
+    private final AsyncInvokeApi async;
     private final long maxBodySize;
 
-    public InvokeApi(Pipeline pipeline, long maxBodySize) {
+    public InvokeApi(Pipeline pipeline, AsyncInvokeApi async, long maxBodySize) {
         this.pipeline = pipeline;
+        this.async = async;
         this.maxBodySize = maxBodySize;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
+        if (AsyncInvokeApi.asksForAsync(request)) {
+            async.accept(request, PREFIX);
+            return;
+        }
         request.pause();
-        var now = Instant.now();
-        long startNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long startNanos = ForwardedHeaders.nowNanos();
         long started = System.nanoTime();
         var rest = request.path().substring(PREFIX.length());
         int slash = rest.indexOf('/');
@@ -59,7 +63,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         if (callId == null || callId.isBlank()) {
             callId = CallIds.next();
         }
-        var headers = forwardedHeaders(request, callId, startNanos);
+        var headers = ForwardedHeaders.of(request, callId, startNanos);
         var call = new Invocation(callId, function, request.method(), path, queryOf(request), headers,
                 bodyOf(request, length), startNanos, null);
         var id = callId;
@@ -81,20 +85,6 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             return Body.EMPTY;
         }
         return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
-    }
-
-    private static MultiMap forwardedHeaders(HttpServerRequest request, String callId, long startNanos) {
-        var headers = HopByHop.copyEndToEnd(request.headers(), MultiMap.caseInsensitiveMultiMap(), "Host");
-        var authority = request.authority();
-        if (!headers.contains("X-Forwarded-Host") && authority != null) {
-            headers.set("X-Forwarded-Host", authority.toString());
-        }
-        if (!headers.contains("X-Forwarded-For") && request.remoteAddress() != null) {
-            headers.set("X-Forwarded-For", request.remoteAddress().hostAddress());
-        }
-        headers.set("X-Call-Id", callId);
-        headers.set("X-Start-Time", Long.toString(startNanos));
-        return headers;
     }
 
     private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {
@@ -146,7 +136,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         return query == null ? "" : query;
     }
 
-    private static long parseLength(String text) {
+    static long parseLength(String text) {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {

@@ -14,7 +14,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.jfaas.queue.QueueStats;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,11 +45,21 @@ public final class GatewayMetrics implements AutoCloseable {
             .description("Desired replicas of each function").register(registry);
     private final MultiGauge serviceReadyCount = MultiGauge.builder("gateway_service_ready_count")
             .description("Ready replicas of each function").register(registry);
+    private final MultiGauge queueDepth = MultiGauge.builder("jfaas_queue_depth")
+            .description("Async calls waiting, by queue and function").register(registry);
+    private final MultiGauge deadLetters = MultiGauge.builder("jfaas_dead_letters")
+            .description("Dead letters, by queue and function").register(registry);
+    private final MultiGauge queueInflight = MultiGauge.builder("jfaas_queue_inflight")
+            .description("Async calls running, by queue").register(registry);
+    private final MultiGauge queueOldestAge = MultiGauge.builder("jfaas_queue_oldest_age_seconds")
+            .description("Age of the oldest waiting async call, by queue").register(registry);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Provider provider;
+    private final Supplier<List<QueueStats>> queueStats;
 
-    public GatewayMetrics(Provider provider) {
+    public GatewayMetrics(Provider provider, Supplier<List<QueueStats>> queueStats) {
         this.provider = provider;
+        this.queueStats = queueStats;
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -98,6 +111,21 @@ public final class GatewayMetrics implements AutoCloseable {
         serviceReadyCount.register(functions.stream()
                 .map(f -> MultiGauge.Row.of(Tags.of("function_name", f.name() + "." + f.namespace()), f.availableReplicas()))
                 .toList(), true);
+        var stats = queueStats.get();
+        queueDepth.register(stats.stream().map(q -> MultiGauge.Row.of(
+                Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.depth())).toList(), true);
+        deadLetters.register(stats.stream().map(q -> MultiGauge.Row.of(
+                Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.dead())).toList(), true);
+        var inflight = new java.util.TreeMap<String, Long>();
+        var oldest = new java.util.TreeMap<String, Double>();
+        stats.forEach(q -> {
+            inflight.merge(q.queue(), q.inFlight(), Long::sum);
+            oldest.merge(q.queue(), q.oldestAgeSeconds(), Math::max);
+        });
+        queueInflight.register(inflight.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("queue", e.getKey()), e.getValue())).toList(), true);
+        queueOldestAge.register(oldest.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("queue", e.getKey()), e.getValue())).toList(), true);
         var text = new StringBuilder(registry.scrape());
         text.append("# HELP gateway_function_invocation_started Calls started, by function\n");
         text.append("# TYPE gateway_function_invocation_started counter\n");

@@ -1,0 +1,52 @@
+package dev.jfaas.app;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.RequestRejected;
+import dev.jfaas.function.RetryPolicy;
+import dev.jfaas.provider.Provider;
+import dev.jfaas.queue.QueuedCall;
+import dev.jfaas.worker.FunctionCatalog;
+import java.util.HashSet;
+import java.util.Set;
+
+/** What the embedded workers learn about functions, read from the local provider. */
+final class ProviderCatalog implements FunctionCatalog {
+
+    private final Provider provider;
+
+    ProviderCatalog(Provider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public RetryPolicy retryPolicy(FunctionName function) {
+        return provider.find(function).map(f -> {
+            try {
+                return RetryPolicy.of(f.deployment().annotations());
+            } catch (RequestRejected e) {
+                return RetryPolicy.DEFAULT; // validated at deploy; only a store edited by hand gets here
+            }
+        }).orElse(RetryPolicy.DEFAULT);
+    }
+
+    @Override
+    public int concurrencyLimit(FunctionName function) {
+        return provider.find(function).map(f -> {
+            int perReplica = f.watchdog().maxInflight();
+            return perReplica == 0 ? 0 : perReplica * Math.max(1, f.readyReplicas().size());
+        }).orElse(0);
+    }
+
+    @Override
+    public Set<String> queues() {
+        var names = new HashSet<String>();
+        names.add(QueuedCall.DEFAULT_QUEUE);
+        for (var status : provider.list(null)) {
+            var queue = status.annotations().get("com.openfaas.queue");
+            if (queue != null && !queue.isBlank()) {
+                names.add(queue);
+            }
+        }
+        return names;
+    }
+}

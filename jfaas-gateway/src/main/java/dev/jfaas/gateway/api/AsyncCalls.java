@@ -1,0 +1,14 @@
+package dev.jfaas.gateway.api;
+
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallWaiters;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * What the gateway's async side is wired to: the queue calls wait in, how to wake a local worker
+ * for a queue, and where to wait for a call to end.
+ *
+ * @param resultTtl how long finished calls are kept
+ */
+public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, CallWaiters waiters, Duration resultTtl) {}

@@ -1,0 +1,98 @@
+package dev.jfaas.gateway.api;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.RequestRejected;
+import dev.jfaas.queue.QueueStats;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /system/queues}: what waits where, and the dead letters of each queue. */
+public final class QueuesApi {
+
+    /** One queue with its totals and a line per function. */
+    record QueueView(String name, long depth, long inFlight, long delayed, long dead, double oldestAgeSeconds,
+            List<QueueStats> functions) {}
+
+    private final AsyncCalls async;
+
+    public QueuesApi(AsyncCalls async) {
+        this.async = async;
+    }
+
+    public void mount(Router router) {
+        router.get("/system/queues").handler(this::list);
+        router.get("/system/queues/:queue").handler(this::describe);
+        router.post("/system/queues/:queue/dead-letters/replay").handler(this::replay);
+        router.delete("/system/queues/:queue/dead-letters").handler(this::purge);
+    }
+
+    private void list(RoutingContext ctx) {
+        stats(ctx).onSuccess(views -> Replies.json(ctx, 200, views.values()));
+    }
+
+    private void describe(RoutingContext ctx) {
+        var name = ctx.pathParam("queue");
+        stats(ctx).onSuccess(views -> {
+            var view = views.get(name);
+            Replies.json(ctx, 200, view != null ? view : new QueueView(name, 0, 0, 0, 0, 0, List.of()));
+        });
+    }
+
+    private Future<Map<String, QueueView>> stats(RoutingContext ctx) {
+        return Future.fromCompletionStage(async.queue().stats(), ctx.vertx().getOrCreateContext()).map(all -> {
+            var byQueue = new LinkedHashMap<String, List<QueueStats>>();
+            all.forEach(s -> byQueue.computeIfAbsent(s.queue(), q -> new ArrayList<>()).add(s));
+            var views = new LinkedHashMap<String, QueueView>();
+            byQueue.forEach((queue, rows) -> views.put(queue, new QueueView(queue,
+                    rows.stream().mapToLong(QueueStats::depth).sum(),
+                    rows.stream().mapToLong(QueueStats::inFlight).sum(),
+                    rows.stream().mapToLong(QueueStats::delayed).sum(),
+                    rows.stream().mapToLong(QueueStats::dead).sum(),
+                    rows.stream().mapToDouble(QueueStats::oldestAgeSeconds).max().orElse(0),
+                    rows)));
+            return (Map<String, QueueView>) views;
+        }).onFailure(e -> Replies.fail(ctx, e));
+    }
+
+    private void replay(RoutingContext ctx) {
+        var queue = ctx.pathParam("queue");
+        FunctionName function;
+        try {
+            function = function(ctx);
+        } catch (RequestRejected e) {
+            Replies.fail(ctx, e);
+            return;
+        }
+        Future.fromCompletionStage(async.queue().replayDeadLetters(queue, function), ctx.vertx().getOrCreateContext())
+                .onSuccess(count -> {
+                    async.wakeWorker().accept(queue);
+                    Replies.json(ctx, 202, Map.of("replayed", count));
+                })
+                .onFailure(e -> Replies.fail(ctx, e));
+    }
+
+    private void purge(RoutingContext ctx) {
+        FunctionName function;
+        try {
+            function = function(ctx);
+        } catch (RequestRejected e) {
+            Replies.fail(ctx, e);
+            return;
+        }
+        Future.fromCompletionStage(async.queue().purgeDeadLetters(ctx.pathParam("queue"), function),
+                        ctx.vertx().getOrCreateContext())
+                .onSuccess(count -> Replies.json(ctx, 200, Map.of("purged", count)))
+                .onFailure(e -> Replies.fail(ctx, e));
+    }
+
+    private static FunctionName function(RoutingContext ctx) {
+        var values = ctx.queryParam("function");
+        return values.isEmpty() || values.getFirst().isEmpty() ? null
+                : FunctionName.parse(values.getFirst(), RequestBodies.namespace(ctx));
+    }
+}

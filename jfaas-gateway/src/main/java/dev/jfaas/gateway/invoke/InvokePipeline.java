@@ -1,0 +1,39 @@
+package dev.jfaas.gateway.invoke;
+
+import dev.jfaas.gateway.auth.BasicAuth;
+import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.invoke.Pipeline;
+import dev.jfaas.provider.Provider;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * The invoke path, assembled. Sync calls run it whole; async calls were resolved and authorized
+ * when they were accepted, so workers start at the measure stage.
+ */
+public final class InvokePipeline {
+
+    private InvokePipeline() {}
+
+    public static Pipeline sync(Vertx vertx, HttpClient client, Provider provider, BasicAuth auth,
+            GatewayMetrics metrics, Duration scaleFromZeroTimeout) {
+        return Pipeline.of(
+                new Resolve(provider),
+                new Authorize(auth),
+                new Measure(metrics),
+                new Admit(),
+                new ScaleFromZero(vertx, scaleFromZeroTimeout),
+                new Forward(vertx, client));
+    }
+
+    public static Pipeline async(Vertx vertx, HttpClient client, Provider provider, GatewayMetrics metrics,
+            Duration scaleFromZeroTimeout) {
+        return Pipeline.of(
+                new Resolve(provider),
+                new Measure(metrics),
+                new Admit(),
+                new ScaleFromZero(vertx, scaleFromZeroTimeout),
+                new Forward(vertx, client));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.jfaas.worker;
+
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.Lease;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts a finished call's response to its {@code X-Callback-Url}, as OpenFaaS's queue worker does,
+ * with the call's identity in headers; retried with doubling waits. Resolves to the outcome text
+ * kept on the call record.
+ */
+final class CallbackSender {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final int attempts;
+    private final Duration minWait;
+
+    CallbackSender(Vertx vertx, HttpClient client, int attempts, Duration minWait) {
+        this.vertx = vertx;
+        this.client = client;
+        this.attempts = attempts;
+        this.minWait = minWait;
+    }
+
+    Future<String> send(Lease lease, int functionStatus, CallResponse response) {
+        Promise<String> outcome = Promise.promise();
+        attempt(lease, functionStatus, response, 1, outcome);
+        return outcome.future();
+    }
+
+    private void attempt(Lease lease, int functionStatus, CallResponse response, int attempt, Promise<String> outcome) {
+        var call = lease.call();
+        var options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(call.callbackUrl())
+                .setFollowRedirects(false).setTimeout(10_000);
+        if (response != null) {
+            response.headers().forEach(h -> {
+                if (!h.name().equalsIgnoreCase("Content-Length") && !h.name().equalsIgnoreCase("Transfer-Encoding")
+                        && !h.name().equalsIgnoreCase("Connection")) {
+                    options.addHeader(h.name(), h.value());
+                }
+            });
+        }
+        options.putHeader("X-Call-Id", call.callId())
+                .putHeader("X-Function-Name", call.function().name())
+                .putHeader("X-Function-Namespace", call.function().namespace())
+                .putHeader("X-Function-Status", Integer.toString(functionStatus))
+                .putHeader("X-Duration-Seconds", String.format(Locale.ROOT, "%.6f", response == null ? 0 : response.durationSeconds()))
+                .putHeader("X-Retry", Integer.toString(lease.attempt()))
+                .putHeader("X-Retry-Max", Integer.toString(call.maxAttempts()));
+        var body = response == null ? Buffer.buffer() : Buffer.buffer(response.body());
+        client.request(options).compose(request -> request.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
+                .onComplete(done -> {
+                    if (done.succeeded() && done.result() < 400) {
+                        outcome.complete("delivered (" + done.result() + ")");
+                        return;
+                    }
+                    var why = done.succeeded() ? "status " + done.result() : done.cause().getMessage();
+                    if (attempt >= attempts) {
+                        log.warn("callback of call {} to {} failed after {} attempts: {}", call.callId(), call.callbackUrl(), attempt, why);
+                        outcome.complete("failed after " + attempt + " attempts: " + why);
+                        return;
+                    }
+                    long wait = minWait.toMillis() << Math.min(attempt - 1, 20);
+                    vertx.setTimer(Math.max(1, wait), id -> attempt(lease, functionStatus, response, attempt + 1, outcome));
+                });
+    }
+}

@@ -1,0 +1,251 @@
+package dev.jfaas.worker;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Invocation;
+import dev.jfaas.invoke.InvocationResult;
+import dev.jfaas.invoke.Pipeline;
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.CallWaiters;
+import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.Lease;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.time.Clock;
+import java.time.Duration;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains one named queue: leases calls up to its concurrency, leaving out functions at their own
+ * limit so one busy function cannot take the whole queue, runs each through the same pipeline as
+ * a sync call while renewing its lease, then finishes it, schedules a retry, or dead-letters it,
+ * and posts the callback once it has ended. All state lives on one Vert.x context.
+ */
+final class QueueWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
+
+    private final String queueName;
+    private final Vertx vertx;
+    private final Context context;
+    private final CallQueue queue;
+    private final Pipeline pipeline;
+    private final FunctionCatalog catalog;
+    private final WorkerSettings settings;
+    private final CallbackSender callbacks;
+    private final CallWaiters waiters;
+    private final WorkerMetrics metrics;
+    private final Clock clock;
+    private final Map<FunctionName, Integer> running = new HashMap<>();
+    private int inFlight;
+    private boolean polling;
+    private boolean wakeAgain;
+    private long idleTimer = -1;
+    private long idleWait = 5;
+    private boolean stopped;
+
+    QueueWorker(String queueName, Vertx vertx, Context context, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog,
+            WorkerSettings settings, CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics, Clock clock) {
+        this.queueName = queueName;
+        this.vertx = vertx;
+        this.context = context;
+        this.queue = queue;
+        this.pipeline = pipeline;
+        this.catalog = catalog;
+        this.settings = settings;
+        this.callbacks = callbacks;
+        this.waiters = waiters;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Asks the worker to look at its queue now (new work arrived). Safe from any thread. */
+    void wake() {
+        context.runOnContext(v -> {
+            idleWait = 5;
+            poll();
+        });
+    }
+
+    void stop() {
+        context.runOnContext(v -> {
+            stopped = true;
+            if (idleTimer >= 0) {
+                vertx.cancelTimer(idleTimer);
+            }
+        });
+    }
+
+    private <T> Future<T> here(CompletionStage<T> stage) {
+        return Future.fromCompletionStage(stage, context);
+    }
+
+    private void poll() {
+        if (stopped) {
+            return;
+        }
+        if (polling) {
+            wakeAgain = true;
+            return;
+        }
+        int room = settings.concurrency() - inFlight;
+        if (room <= 0) {
+            return;
+        }
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
+        polling = true;
+        wakeAgain = false;
+        var skip = new HashSet<FunctionName>();
+        running.forEach((function, count) -> {
+            int limit = catalog.concurrencyLimit(function);
+            if (limit > 0 && count >= limit) {
+                skip.add(function);
+            }
+        });
+        here(queue.lease(queueName, room, settings.leaseTime(), skip)).onComplete(done -> {
+            polling = false;
+            if (done.failed()) {
+                log.warn("leasing from queue {} failed: {}", queueName, done.cause().getMessage());
+                idleLater();
+                return;
+            }
+            List<Lease> leases = done.result();
+            leases.forEach(this::run);
+            if (!leases.isEmpty() || wakeAgain) {
+                idleWait = 5;
+                poll();
+            } else {
+                idleLater();
+            }
+        });
+    }
+
+    /** Polls again after a wait that doubles while the queue stays empty (delayed retries still come due). */
+    private void idleLater() {
+        if (stopped || idleTimer >= 0) {
+            return;
+        }
+        idleTimer = vertx.setTimer(idleWait, id -> {
+            idleTimer = -1;
+            poll();
+        });
+        idleWait = Math.min(idleWait * 2, settings.idlePoll().toMillis());
+    }
+
+    private void run(Lease lease) {
+        var call = lease.call();
+        inFlight++;
+        running.merge(call.function(), 1, Integer::sum);
+        if (lease.attempt() == 1) {
+            metrics.acceptToStart(queueName, Duration.between(call.acceptedAt(), clock.instant()));
+        }
+        long renewEvery = Math.max(50, settings.leaseTime().toMillis() / 3);
+        long renewTimer = vertx.setPeriodic(renewEvery, id -> here(queue.renew(lease, settings.leaseTime())).onSuccess(kept -> {
+            if (!kept) {
+                log.info("call {} lost its lease (cancelled or taken over)", call.callId());
+            }
+        }));
+        long started = System.nanoTime();
+        pipeline.run(invocation(lease))
+                .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
+                .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
+                        .map(response -> new Attempt(result, response)))
+                .compose(attempt -> conclude(lease, attempt))
+                .onComplete(done -> {
+                    vertx.cancelTimer(renewTimer);
+                    if (done.failed()) {
+                        log.error("call {} could not be concluded; its lease will expire and it runs again", call.callId(), done.cause());
+                    }
+                    inFlight--;
+                    running.computeIfPresent(call.function(), (f, n) -> n == 1 ? null : n - 1);
+                    poll();
+                });
+    }
+
+    private record Attempt(InvocationResult result, CallResponse response) {}
+
+    private Future<Void> conclude(Lease lease, Attempt attempt) {
+        var call = lease.call();
+        int status = attempt.result().status();
+        var policy = catalog.retryPolicy(call.function());
+        var verdict = Verdict.of(status, attempt.result().isInternal(), retryAfter(attempt.result()), lease.attempt(),
+                call.maxAttempts(), call.acceptedAt(), policy, clock.instant(), ThreadLocalRandom.current());
+        var function = call.function().qualified();
+        var error = status >= 400 ? errorText(attempt) : null;
+        return switch (verdict) {
+            case Verdict.Retry retry -> here(queue.retryLater(lease, retry.notBefore(), attempt.response(), error)).map(kept -> {
+                metrics.attempt(function, kept ? "retried" : "lost");
+                return null;
+            });
+            case Verdict.Done d -> end(lease, d.succeeded() ? CallStatus.SUCCEEDED : CallStatus.FAILED, attempt, error);
+            case Verdict.Dead dead -> end(lease, CallStatus.DEAD, attempt, dead.why() + (error == null ? "" : ": " + error));
+        };
+    }
+
+    private Future<Void> end(Lease lease, CallStatus status, Attempt attempt, String error) {
+        var call = lease.call();
+        return here(queue.finish(lease, status, attempt.response(), error)).compose(kept -> {
+            metrics.attempt(call.function().qualified(), kept ? status.wire() : "lost");
+            if (!kept) {
+                return Future.succeededFuture();
+            }
+            waiters.finished(call.callId());
+            if (call.callbackUrl() == null) {
+                return Future.succeededFuture();
+            }
+            int functionStatus = attempt.result().isInternal() && attempt.result().status() == 502 ? 503 : attempt.result().status();
+            callbacks.send(lease, functionStatus, attempt.response()).onSuccess(outcome -> {
+                metrics.callback(outcome.startsWith("delivered") ? "delivered" : "failed");
+                queue.recordCallback(call.callId(), outcome);
+            });
+            return Future.succeededFuture();
+        });
+    }
+
+    private static String errorText(Attempt attempt) {
+        var body = new String(attempt.response().body(), 0, Math.min(attempt.response().body().length, 500),
+                java.nio.charset.StandardCharsets.UTF_8).strip();
+        var stage = attempt.result().internalStage();
+        return (stage != null ? "jfaas " + stage + ": " : "status " + attempt.result().status() + ": ") + body;
+    }
+
+    private static Duration retryAfter(InvocationResult result) {
+        var header = result.headers().get("Retry-After");
+        if (header == null || (result.status() != 429 && result.status() != 503)) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.strip()));
+        } catch (NumberFormatException e) {
+            return null; // an HTTP date: fall back to backoff
+        }
+    }
+
+    private static Invocation invocation(Lease lease) {
+        var call = lease.call();
+        var headers = MultiMap.caseInsensitiveMultiMap();
+        call.headers().forEach(h -> headers.add(h.name(), h.value()));
+        headers.set("X-Call-Id", call.callId());
+        var accepted = call.acceptedAt();
+        long startNanos = accepted.getEpochSecond() * 1_000_000_000L + accepted.getNano();
+        return new Invocation(call.callId(), call.function(), HttpMethod.valueOf(call.method()), call.path(), call.query(),
+                headers, Body.of(Buffer.buffer(call.body())), startNanos, null);
+    }
+
+}
