@@ -28,7 +28,7 @@ final class TestGateway implements AutoCloseable {
 
     final Path dataDir;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Map<String, String> env;
+    private Map<String, String> env;
     private JfaasServer server;
 
     private TestGateway(Path dataDir, Map<String, String> extra) {
@@ -60,6 +60,15 @@ final class TestGateway implements AutoCloseable {
     /** Stops and starts again on the same data directory, as after a crash or an upgrade. */
     void restart() {
         server.close();
+        server = JfaasServer.start(env);
+    }
+
+    /** Restarts with some settings changed. */
+    void restartWith(Map<String, String> changes) {
+        server.close();
+        var next = new HashMap<>(env);
+        next.putAll(changes);
+        env = Map.copyOf(next);
         server = JfaasServer.start(env);
     }
 

@@ -8,6 +8,11 @@ import java.time.Duration;
 /** The async side's counters, under the names SPEC §9 gives. */
 final class WorkerMetrics {
 
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)
+    };
+
     private final MeterRegistry registry;
 
     WorkerMetrics(MeterRegistry registry) {
@@ -27,6 +32,6 @@ final class WorkerMetrics {
 
     void acceptToStart(String queue, Duration wait) {
         Timer.builder("jfaas_async_accept_to_start").description("Time from accept to first start of an async call")
-                .tags("queue", queue).publishPercentileHistogram().register(registry).record(wait);
+                .tags("queue", queue).serviceLevelObjectives(BUCKETS).register(registry).record(wait);
     }
 }

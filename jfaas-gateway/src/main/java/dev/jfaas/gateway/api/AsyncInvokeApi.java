@@ -90,15 +90,18 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         String callbackUrl;
         int priority;
         Integer waitSeconds;
+        var found = findFunction(qualified);
+        if (found == null) {
+            reject(request, 404, "error finding function " + qualified);
+            return;
+        }
+        function = found;
         try {
-            var name = FunctionName.parse(qualified, null);
-            function = provider.find(name).orElseThrow(() -> RequestRejected.notFound("error finding function " + name));
             callbackUrl = callbackUrl(request.getHeader("X-Callback-Url"));
             priority = priority(request.getHeader("X-Priority"));
             waitSeconds = waitSeconds(request.getHeader("Prefer"));
         } catch (RequestRejected e) {
-            reject(request, e.status(), e instanceof RequestRejected.NotFound ? e.getMessage()
-                    : e.getMessage().startsWith("invalid function") ? "error finding function " + qualified : e.getMessage());
+            reject(request, e.status(), e.getMessage());
             return;
         }
         if ("basic".equals(function.deployment().annotations().get(Authorize.ANNOTATION))
@@ -150,6 +153,14 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                 }
             });
         });
+    }
+
+    private DeployedFunction findFunction(String qualified) {
+        try {
+            return provider.find(FunctionName.parse(qualified, null)).orElse(null);
+        } catch (RequestRejected invalidName) {
+            return null; // no function can have an invalid name
+        }
     }
 
     /** Stores the call; a caller's id that is taken already gives way to a fresh one. */

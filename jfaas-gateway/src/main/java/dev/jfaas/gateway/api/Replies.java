@@ -3,6 +3,7 @@ package dev.jfaas.gateway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
-    public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private Replies() {}
 
@@ -32,7 +36,8 @@ public final class Replies {
         try {
             text = JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            fail(ctx, e);
+            log.error("cannot encode the answer to {} {}", ctx.request().method(), ctx.request().path(), e);
+            error(ctx.request(), 500, "internal error: cannot encode the answer");
             return;
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(text);

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueuedCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class GatewayMetrics implements AutoCloseable {
 
-    private static final Duration[] BUCKETS = {
+    /** Histogram buckets for call durations and waits, as OpenFaaS dashboards expect seconds. */
+    public static final Duration[] BUCKETS = {
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
@@ -118,6 +120,9 @@ public final class GatewayMetrics implements AutoCloseable {
                 Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.dead())).toList(), true);
         var inflight = new java.util.TreeMap<String, Long>();
         var oldest = new java.util.TreeMap<String, Double>();
+        // The default queue is always reported, so dashboards see 0 rather than no data.
+        inflight.put(QueuedCall.DEFAULT_QUEUE, 0L);
+        oldest.put(QueuedCall.DEFAULT_QUEUE, 0.0);
         stats.forEach(q -> {
             inflight.merge(q.queue(), q.inFlight(), Long::sum);
             oldest.merge(q.queue(), q.oldestAgeSeconds(), Math::max);
