@@ -1,8 +1,8 @@
 package dev.jfaas.app;
 
 import dev.jfaas.function.FunctionName;
-import dev.jfaas.function.RequestRejected;
 import dev.jfaas.function.RetryPolicy;
+import dev.jfaas.provider.DeployedFunction;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.worker.FunctionCatalog;
@@ -20,13 +20,7 @@ final class ProviderCatalog implements FunctionCatalog {
 
     @Override
     public RetryPolicy retryPolicy(FunctionName function) {
-        return provider.find(function).map(f -> {
-            try {
-                return RetryPolicy.of(f.deployment().annotations());
-            } catch (RequestRejected e) {
-                return RetryPolicy.DEFAULT; // validated at deploy; only a store edited by hand gets here
-            }
-        }).orElse(RetryPolicy.DEFAULT);
+        return provider.find(function).map(DeployedFunction::retryPolicy).orElse(RetryPolicy.DEFAULT);
     }
 
     @Override

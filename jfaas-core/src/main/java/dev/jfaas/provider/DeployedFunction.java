@@ -2,6 +2,7 @@ package dev.jfaas.provider;
 
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.WatchdogConfig;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -14,6 +15,9 @@ public interface DeployedFunction {
     FunctionDeployment deployment();
 
     WatchdogConfig watchdog();
+
+    /** How its async calls are retried, from its annotations (validated at deploy). */
+    RetryPolicy retryPolicy();
 
     /** Replicas that can take a call now. */
     List<Replica> readyReplicas();

@@ -2,7 +2,6 @@ package dev.jfaas.gateway.api;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
-import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Authorize;
 import dev.jfaas.invoke.InvocationResult;
@@ -136,7 +135,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
             var queueName = annotations.getOrDefault("com.openfaas.queue", QueuedCall.DEFAULT_QUEUE);
             var call = new QueuedCall(callId, fn.name(), queueName, priority, request.method().name(), path,
                     request.query() == null ? "" : request.query(), headers, body.result().getBytes(), callbackUrl,
-                    request.getHeader("X-Idempotency-Key"), Instant.now(), RetryPolicy.of(annotations).maxAttempts());
+                    request.getHeader("X-Idempotency-Key"), Instant.now(), fn.retryPolicy().maxAttempts());
             enqueue(call, context).onComplete(done -> {
                 if (done.failed()) {
                     log.warn("could not accept an async call to {}: {}", fn.name(), done.cause().getMessage());

@@ -3,6 +3,7 @@ package dev.jfaas.provider.process;
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.FunctionStatus;
+import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.DeployedFunction;
@@ -30,7 +31,13 @@ import java.util.function.Consumer;
 final class LocalFunction implements DeployedFunction {
 
     /** The desired state; replaced whole, so readers see a consistent set. */
-    record Spec(FunctionDeployment deployment, WatchdogConfig watchdog, ScalingPolicy scaling, int replicas, long generation) {}
+    record Spec(FunctionDeployment deployment, WatchdogConfig watchdog, ScalingPolicy scaling, RetryPolicy retry,
+            int replicas, long generation) {
+
+        Spec withReplicas(int count) {
+            return new Spec(deployment, watchdog, scaling, retry, count, generation);
+        }
+    }
 
     private final FunctionName name;
     private final Instant createdAt;
@@ -83,6 +90,11 @@ final class LocalFunction implements DeployedFunction {
     @Override
     public WatchdogConfig watchdog() {
         return spec.watchdog();
+    }
+
+    @Override
+    public RetryPolicy retryPolicy() {
+        return spec.retry();
     }
 
     @Override

@@ -53,7 +53,8 @@ public final class ProcessProvider implements Provider {
             try {
                 var d = stored.deployment();
                 var name = d.validatedName();
-                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(d), ScalingPolicy.of(d.labels()), stored.replicas(), 0);
+                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(d), ScalingPolicy.of(d.labels()),
+                        RetryPolicy.of(d.annotations()), stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
                 reconcileLater(fn, "restore");
@@ -91,7 +92,7 @@ public final class ProcessProvider implements Provider {
         if (functions.containsKey(name)) {
             throw RequestRejected.conflict("function " + name + " already exists; use PUT to update it");
         }
-        var initial = new LocalFunction.Spec(deployment, spec.watchdog(), spec.scaling(), spec.scaling().min(), 0);
+        var initial = spec.withReplicas(spec.scaling().min());
         var createdAt = Instant.now();
         functionStore.save(new StoredFunction(deployment, initial.replicas(), createdAt));
         var fn = newFunction(name, initial, createdAt);
@@ -107,8 +108,7 @@ public final class ProcessProvider implements Provider {
         var old = fn.spec();
         var checked = validate(deployment, old.generation() + 1);
         int replicas = Math.max(old.replicas(), checked.scaling().min());
-        var next = new LocalFunction.Spec(deployment, checked.watchdog(), checked.scaling(),
-                checked.scaling().clamp(replicas), checked.generation());
+        var next = checked.withReplicas(checked.scaling().clamp(replicas));
         functionStore.save(new StoredFunction(deployment, next.replicas(), fn.createdAt()));
         fn.setSpec(next);
         reconcileLater(fn, "update");
@@ -134,8 +134,7 @@ public final class ProcessProvider implements Provider {
 
     private void setReplicas(LocalFunction fn, int replicas, String why) {
         var old = fn.spec();
-        var next = new LocalFunction.Spec(old.deployment(), old.watchdog(), old.scaling(),
-                old.scaling().clamp(replicas), old.generation());
+        var next = old.withReplicas(old.scaling().clamp(replicas));
         functionStore.save(new StoredFunction(old.deployment(), next.replicas(), fn.createdAt()));
         fn.setSpec(next);
         reconcileLater(fn, why);
@@ -169,7 +168,7 @@ public final class ProcessProvider implements Provider {
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
         var watchdog = WatchdogConfig.of(deployment);
         var scaling = ScalingPolicy.of(deployment.labels());
-        RetryPolicy.of(deployment.annotations());
+        var retry = RetryPolicy.of(deployment.annotations());
         var ns = deployment.namespace();
         if (namespaces.namespace(ns).isEmpty()) {
             throw RequestRejected.invalid("namespace " + ns + " does not exist; create it with POST /system/namespace/" + ns);
@@ -181,7 +180,7 @@ public final class ProcessProvider implements Provider {
                         + "; create it first with POST /system/secrets");
             }
         }
-        return new LocalFunction.Spec(deployment, watchdog, scaling, 0, generation);
+        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, 0, generation);
     }
 
     private LocalFunction existing(FunctionName name) {

@@ -154,8 +154,9 @@ public final class SqliteCallQueue implements CallQueue {
             long now = now();
             var leases = new ArrayList<Lease>();
             // Oldest first within a priority; the partial index walks only waiting and running calls.
+            // The redundant "status IN" lets SQLite see that the partial index applies; without it, a full scan.
             try (var st = c.prepareStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
-                    + "((status IN ('queued','retrying') AND not_before<=?) OR (status='running' AND lease_until<?)) "
+                    + WAITING + " AND ((status IN ('queued','retrying') AND not_before<=?) OR (status='running' AND lease_until<?)) "
                     + "ORDER BY priority DESC, seq LIMIT ?")) {
                 bind(st, queue, now, now, max + skip.size() * 16L + 16);
                 try (var rs = st.executeQuery(); var claim = c.prepareStatement("UPDATE calls SET status='running', "
@@ -280,28 +281,39 @@ public final class SqliteCallQueue implements CallQueue {
         });
     }
 
+    /** Two queries, each on its own partial index, so stats never scan finished calls. */
     @Override
     public CompletableFuture<List<QueueStats>> stats() {
         return read(c -> {
             long now = now();
-            try (var st = c.prepareStatement("SELECT queue, function, namespace, "
-                    + "sum(status IN ('queued','retrying')), sum(status='running'), "
-                    + "sum(status IN ('queued','retrying') AND not_before>?), sum(status='dead'), "
+            record Key(String queue, String namespace, String function) {}
+            var rows = new java.util.TreeMap<Key, long[]>(java.util.Comparator.comparing(Key::queue)
+                    .thenComparing(Key::namespace).thenComparing(Key::function));
+            try (var st = c.prepareStatement("SELECT queue, namespace, function, sum(status IN ('queued','retrying')), "
+                    + "sum(status='running'), sum(status IN ('queued','retrying') AND not_before>?), "
                     + "min(CASE WHEN status IN ('queued','retrying') THEN accepted_at END) "
-                    + "FROM calls WHERE status IN ('queued','retrying','running','dead') "
-                    + "GROUP BY queue, namespace, function ORDER BY queue, namespace, function")) {
+                    + "FROM calls WHERE " + WAITING + " GROUP BY queue, namespace, function")) {
                 st.setLong(1, now);
-                var out = new ArrayList<QueueStats>();
                 try (var rs = st.executeQuery()) {
                     while (rs.next()) {
-                        long oldest = rs.getLong(8);
-                        double age = rs.wasNull() ? 0 : Math.max(0, (now - oldest) / 1000.0);
-                        out.add(new QueueStats(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                rs.getLong(5), rs.getLong(6), rs.getLong(7), age));
+                        long oldest = rs.getLong(7);
+                        long age = rs.wasNull() ? -1 : now - oldest;
+                        rows.put(new Key(rs.getString(1), rs.getString(2), rs.getString(3)),
+                                new long[] {rs.getLong(4), rs.getLong(5), rs.getLong(6), 0, age});
                     }
                 }
-                return out;
             }
+            try (var st = c.prepareStatement("SELECT queue, namespace, function, count(*) FROM calls WHERE status='dead' "
+                    + "GROUP BY queue, namespace, function"); var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    rows.computeIfAbsent(new Key(rs.getString(1), rs.getString(2), rs.getString(3)),
+                            k -> new long[] {0, 0, 0, 0, -1})[3] = rs.getLong(4);
+                }
+            }
+            var out = new ArrayList<QueueStats>();
+            rows.forEach((k, v) -> out.add(new QueueStats(k.queue(), k.function(), k.namespace(), v[0], v[1], v[2], v[3],
+                    v[4] < 0 ? 0 : Math.max(0, v[4] / 1000.0))));
+            return out;
         });
     }
 

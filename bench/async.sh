@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Async benchmark (SPEC §11): durable accepts/s with 64 clients (fsync on), then how fast the
+# embedded worker drains them into a no-op http function, against the sync rate to it.
+#   bench/async.sh [seconds=10]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+secs=${1:-10}
+. "$root/scripts/jdk.sh"
+for tool in wrk nginx curl; do
+  command -v $tool >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light curl" >&2; exit 1; }
+done
+(cd "$root" && mvn -q -B -DskipTests install)
+
+export BENCH_TMP=$(mktemp -d /tmp/jfaas-bench.XXXXXX)
+jfaas_pid=
+cleanup() {
+  [ -n "$jfaas_pid" ] && kill "$jfaas_pid" 2>/dev/null || true
+  pkill -f "$BENCH_TMP" 2>/dev/null || true
+  rm -rf "$BENCH_TMP"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+
+start_jfaas() { # $1 = run the worker (true/false)
+  JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+  JFAAS_WORKER=$1 JFAAS_QUEUE_MAX_INFLIGHT=${QUEUE_INFLIGHT:-64} \
+    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} -jar "$root/jfaas-app/target/jfaas.jar" up \
+    >> "$BENCH_TMP/jfaas.log" 2>&1 &
+  jfaas_pid=$!
+  for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.05; done
+  echo "jfaas did not start" >&2; cat "$BENCH_TMP/jfaas.log" >&2; exit 1
+}
+stop_jfaas() { kill "$jfaas_pid"; wait "$jfaas_pid" 2>/dev/null || true; jfaas_pid=; }
+api() { curl -sf -u admin:bench "$@"; }
+
+start_jfaas false
+api -X POST "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"noop\",\"image\":\"$here\",
+  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"}}"
+for _ in $(seq 200); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/function/noop")" = 200 ] && break
+  sleep 0.05
+done
+
+echo "warming up..." >&2
+wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop" > /dev/null
+wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
+api -X DELETE "http://127.0.0.1:$port/system/queues/faas-request/dead-letters" > /dev/null
+
+sync_out=$(wrk -t2 -c64 -d"${secs}s" -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop")
+sync_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$sync_out")
+accept_out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
+accept_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$accept_out")
+non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$accept_out")
+printf "sync calls to the no-op function:  %10.0f req/s\n" "$sync_rps"
+printf "durable async accepts (fsync on):  %10.0f req/s  p99 %s  %s  (target >= 20000)\n" "$accept_rps" \
+  "$(awk '$1=="99%" {print $2}' <<<"$accept_out")" "${non2xx:+non-2xx: $non2xx}"
+
+depth() { api "http://127.0.0.1:$port/system/queues/faas-request" | python3 -c 'import json,sys; print(json.load(sys.stdin)["depth"])'; }
+queued=$(depth)
+stop_jfaas
+echo "draining $queued queued calls with the worker on..." >&2
+start=$(date +%s.%N)
+start_jfaas true
+while [ "$(depth)" -gt 0 ]; do sleep 0.2; done
+end=$(date +%s.%N)
+drain=$(awk -v n="$queued" -v a="$start" -v b="$end" 'BEGIN {print n/(b-a)}')
+printf "async drain to the no-op function: %10.0f calls/s (%d calls, includes gateway start-up)\n" "$drain" "$queued"
+awk -v d="$drain" -v s="$sync_rps" 'BEGIN {printf "ratio drain/sync %.2f (target >= 0.8)\n", d/s}'
+echo "queue file: $(du -sh "$BENCH_TMP/jfaas/queue.db" | cut -f1)"
