@@ -102,7 +102,8 @@ public final class JfaasServer implements AutoCloseable {
         var pipeline = InvokePipeline.async(vertx, client, provider, metrics, config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
                 config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
-        return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry());
+        return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),
+                config.eventLoops());
     }
 
     /** Finished calls are kept for result_ttl, then forgotten; checked every minute (or tenth of the ttl). */

@@ -19,8 +19,9 @@ import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.time.Duration;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -49,7 +50,10 @@ final class QueueWorker {
     private final CallWaiters waiters;
     private final WorkerMetrics metrics;
     private final Clock clock;
-    private final Map<FunctionName, Integer> running = new HashMap<>();
+    private final FunctionSlots slots;
+    /** Leased calls whose function was at its limit when they came: they start as slots free up. */
+    private final Deque<Lease> parked = new ArrayDeque<>();
+    private final Map<String, Long> renewTimers = new HashMap<>();
     private int inFlight;
     private boolean polling;
     private boolean wakeAgain;
@@ -58,7 +62,9 @@ final class QueueWorker {
     private boolean stopped;
 
     QueueWorker(String queueName, Vertx vertx, Context context, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog,
-            WorkerSettings settings, CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics, Clock clock) {
+            WorkerSettings settings, FunctionSlots slots, CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics,
+            Clock clock) {
+        this.slots = slots;
         this.queueName = queueName;
         this.vertx = vertx;
         this.context = context;
@@ -97,11 +103,12 @@ final class QueueWorker {
         if (stopped) {
             return;
         }
+        startParked(); // another lane may have freed a slot
         if (polling) {
             wakeAgain = true;
             return;
         }
-        int room = settings.concurrency() - inFlight;
+        int room = settings.concurrency() - inFlight - parked.size();
         if (room <= 0) {
             return;
         }
@@ -111,13 +118,7 @@ final class QueueWorker {
         }
         polling = true;
         wakeAgain = false;
-        var skip = new HashSet<FunctionName>();
-        running.forEach((function, count) -> {
-            int limit = catalog.concurrencyLimit(function);
-            if (limit > 0 && count >= limit) {
-                skip.add(function);
-            }
-        });
+        var skip = slots.full(catalog);
         here(queue.lease(queueName, room, settings.leaseTime(), skip)).onComplete(done -> {
             polling = false;
             if (done.failed()) {
@@ -126,7 +127,11 @@ final class QueueWorker {
                 return;
             }
             List<Lease> leases = done.result();
-            leases.forEach(this::run);
+            leases.forEach(lease -> {
+                keepLeased(lease);
+                parked.add(lease);
+            });
+            startParked();
             if (!leases.isEmpty() || wakeAgain) {
                 idleWait = 5;
                 poll();
@@ -148,19 +153,38 @@ final class QueueWorker {
         idleWait = Math.min(idleWait * 2, settings.idlePoll().toMillis());
     }
 
+    /** Renews the lease every third of its time until the call is concluded. */
+    private void keepLeased(Lease lease) {
+        long renewEvery = Math.max(50, settings.leaseTime().toMillis() / 3);
+        renewTimers.put(lease.token(), vertx.setPeriodic(renewEvery, id -> here(queue.renew(lease, settings.leaseTime()))
+                .onSuccess(kept -> {
+                    if (!kept) {
+                        log.info("call {} lost its lease (cancelled or taken over)", lease.call().callId());
+                    }
+                })));
+    }
+
+    /**
+     * Starts parked calls, in lease order (priority, then age), whose function has room. One lease
+     * may bring several calls of one function; this is where its limit is kept.
+     */
+    private void startParked() {
+        for (var it = parked.iterator(); it.hasNext(); ) {
+            var lease = it.next();
+            var function = lease.call().function();
+            if (slots.tryAcquire(function, catalog.concurrencyLimit(function))) {
+                it.remove();
+                run(lease);
+            }
+        }
+    }
+
     private void run(Lease lease) {
         var call = lease.call();
         inFlight++;
-        running.merge(call.function(), 1, Integer::sum);
         if (lease.attempt() == 1) {
             metrics.acceptToStart(queueName, Duration.between(call.acceptedAt(), clock.instant()));
         }
-        long renewEvery = Math.max(50, settings.leaseTime().toMillis() / 3);
-        long renewTimer = vertx.setPeriodic(renewEvery, id -> here(queue.renew(lease, settings.leaseTime())).onSuccess(kept -> {
-            if (!kept) {
-                log.info("call {} lost its lease (cancelled or taken over)", call.callId());
-            }
-        }));
         long started = System.nanoTime();
         pipeline.run(invocation(lease))
                 .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
@@ -168,12 +192,16 @@ final class QueueWorker {
                         .map(response -> new Attempt(result, response)))
                 .compose(attempt -> conclude(lease, attempt))
                 .onComplete(done -> {
-                    vertx.cancelTimer(renewTimer);
+                    var renewTimer = renewTimers.remove(lease.token());
+                    if (renewTimer != null) {
+                        vertx.cancelTimer(renewTimer);
+                    }
                     if (done.failed()) {
                         log.error("call {} could not be concluded; its lease will expire and it runs again", call.callId(), done.cause());
                     }
                     inFlight--;
-                    running.computeIfPresent(call.function(), (f, n) -> n == 1 ? null : n - 1);
+                    slots.release(call.function());
+                    startParked();
                     poll();
                 });
     }

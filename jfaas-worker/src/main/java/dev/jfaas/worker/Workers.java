@@ -5,11 +5,16 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Workers implements AutoCloseable {
 
     private final Vertx vertx;
-    private final Context context;
     private final CallQueue queue;
     private final Pipeline pipeline;
     private final FunctionCatalog catalog;
@@ -29,13 +33,18 @@ public final class Workers implements AutoCloseable {
     private final CallbackSender callbacks;
     private final CallWaiters waiters;
     private final WorkerMetrics metrics;
-    private final Map<String, QueueWorker> byQueue = new ConcurrentHashMap<>();
+    private final Map<String, List<QueueWorker>> byQueue = new ConcurrentHashMap<>();
+    private final FunctionSlots slots = new FunctionSlots();
+    private final int lanes;
+    private final List<Context> laneContexts;
     private final long discoveryTimer;
 
+    /** @param lanes event loops each queue is drained on (one worker per loop, sharing the queue's concurrency) */
     public Workers(Vertx vertx, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog, WorkerSettings settings,
-            CallWaiters waiters, MeterRegistry registry) {
+            CallWaiters waiters, MeterRegistry registry, int lanes) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        this.lanes = Math.max(1, lanes);
+        this.laneContexts = eventLoopContexts(vertx, this.lanes);
         this.queue = queue;
         this.pipeline = pipeline;
         this.catalog = catalog;
@@ -49,29 +58,51 @@ public final class Workers implements AutoCloseable {
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());
     }
 
+    /**
+     * One context on each of {@code n} event loops: instances of a verticle are spread over the
+     * loops, so deploying {@code n} empty ones and keeping their contexts gives exactly that.
+     */
+    private static List<Context> eventLoopContexts(Vertx vertx, int n) {
+        var contexts = new java.util.concurrent.CopyOnWriteArrayList<Context>();
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                contexts.add(context);
+                return Future.succeededFuture();
+            }
+        }, new DeploymentOptions().setInstances(n)).toCompletionStage().toCompletableFuture().join();
+        return List.copyOf(contexts);
+    }
+
     private void discover() {
         for (var name : catalog.queues()) {
             worker(name);
         }
     }
 
-    private QueueWorker worker(String name) {
+    private List<QueueWorker> worker(String name) {
         return byQueue.computeIfAbsent(name, n -> {
-            var worker = new QueueWorker(n, vertx, context, queue, pipeline, catalog, settings, callbacks, waiters,
-                    metrics, Clock.systemUTC());
-            worker.wake();
-            return worker;
+            var perLane = new WorkerSettings((settings.concurrency() + lanes - 1) / lanes, settings.leaseTime(),
+                    settings.maxResultSize(), settings.callbackAttempts(), settings.callbackMinWait(), settings.idlePoll());
+            var workers = new ArrayList<QueueWorker>();
+            for (var context : laneContexts) {
+                var worker = new QueueWorker(n, vertx, context, queue, pipeline, catalog, perLane, slots, callbacks,
+                        waiters, metrics, Clock.systemUTC());
+                worker.wake();
+                workers.add(worker);
+            }
+            return List.copyOf(workers);
         });
     }
 
     /** New work in {@code queueName}: look now rather than at the next poll. */
     public void wake(String queueName) {
-        worker(queueName).wake();
+        worker(queueName).forEach(QueueWorker::wake);
     }
 
     @Override
     public void close() {
         vertx.cancelTimer(discoveryTimer);
-        byQueue.values().forEach(QueueWorker::stop);
+        byQueue.values().forEach(lanes -> lanes.forEach(QueueWorker::stop));
     }
 }
