@@ -8,7 +8,6 @@ import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.provider.DeployedFunction;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.Accepted;
-import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.Header;
 import dev.jfaas.queue.QueuedCall;
 import io.vertx.core.Context;
@@ -81,10 +80,9 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
     void accept(HttpServerRequest request, String prefix) {
         request.pause();
         long startNanos = ForwardedHeaders.nowNanos();
-        var rest = request.path().substring(prefix.length());
-        int slash = rest.indexOf('/');
-        var qualified = slash < 0 ? rest : rest.substring(0, slash);
-        var path = slash < 0 ? "/" : rest.substring(slash);
+        var target = FunctionPath.of(request.path(), prefix);
+        var qualified = target.qualified();
+        var path = target.path();
         DeployedFunction function;
         String callbackUrl;
         int priority;
@@ -182,23 +180,11 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         here(finished, context).transform(x -> here(async.queue().result(callId), context)).onComplete(result -> {
             async.waiters().forget(callId, waiter);
             if (result.succeeded() && result.result().isPresent()) {
-                respondWith(request, callId, result.result().get());
+                Replies.callResponse(request.response(), callId, result.result().get());
             } else {
                 accepted(request, callId);
             }
         });
-    }
-
-    private static void respondWith(HttpServerRequest request, String callId, CallResponse response) {
-        var out = request.response().setStatusCode(response.status());
-        response.headers().forEach(h -> {
-            if (!h.name().equalsIgnoreCase("Content-Length") && !h.name().equalsIgnoreCase("Transfer-Encoding")) {
-                out.headers().add(h.name(), h.value());
-            }
-        });
-        out.putHeader("X-Call-Id", callId)
-                .putHeader("X-Duration-Seconds", InvokeApi.seconds((long) (response.durationSeconds() * 1e9)))
-                .end(Buffer.buffer(response.body()));
     }
 
     private void cancel(HttpServerRequest request) {

@@ -5,7 +5,6 @@ import dev.jfaas.function.RequestRejected;
 import dev.jfaas.queue.CallFilter;
 import dev.jfaas.queue.CallStatus;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -76,19 +75,7 @@ public final class CallsApi {
                     Replies.error(ctx.request(), 404, "call " + id + " has no result: it ended " + record.get().status().wire());
                     return;
                 }
-                var response = result.get();
-                var out = ctx.response().setStatusCode(response.status());
-                response.headers().forEach(h -> {
-                    if (!h.name().equalsIgnoreCase("Content-Length") && !h.name().equalsIgnoreCase("Transfer-Encoding")) {
-                        out.headers().add(h.name(), h.value());
-                    }
-                });
-                out.putHeader("X-Call-Id", id)
-                        .putHeader("X-Duration-Seconds", InvokeApi.seconds((long) (response.durationSeconds() * 1e9)));
-                if (response.truncated()) {
-                    out.putHeader("X-Jfaas-Result-Truncated", "true");
-                }
-                out.end(Buffer.buffer(response.body()));
+                Replies.callResponse(ctx.response(), id, result.get());
             }).onFailure(e -> Replies.fail(ctx, e));
         }).onFailure(e -> Replies.fail(ctx, e));
     }

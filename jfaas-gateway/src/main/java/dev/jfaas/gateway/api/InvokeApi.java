@@ -43,10 +43,9 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         request.pause();
         long startNanos = ForwardedHeaders.nowNanos();
         long started = System.nanoTime();
-        var rest = request.path().substring(PREFIX.length());
-        int slash = rest.indexOf('/');
-        var qualified = slash < 0 ? rest : rest.substring(0, slash);
-        var path = slash < 0 ? "/" : rest.substring(slash);
+        var target = FunctionPath.of(request.path(), PREFIX);
+        var qualified = target.qualified();
+        var path = target.path();
         FunctionName function;
         try {
             function = FunctionName.parse(qualified, null);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.queue.CallResponse;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -89,5 +91,21 @@ public final class Replies {
         var path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining("."));
         return path.isEmpty() ? "(body)" : "\"" + path + "\"";
+    }
+
+    /** A stored call response, as the function gave it, with the call's id and duration. */
+    public static void callResponse(HttpServerResponse out, String callId, CallResponse response) {
+        out.setStatusCode(response.status());
+        response.headers().forEach(h -> {
+            if (!h.name().equalsIgnoreCase("Content-Length") && !h.name().equalsIgnoreCase("Transfer-Encoding")) {
+                out.headers().add(h.name(), h.value());
+            }
+        });
+        out.putHeader("X-Call-Id", callId)
+                .putHeader("X-Duration-Seconds", InvokeApi.seconds((long) (response.durationSeconds() * 1e9)));
+        if (response.truncated()) {
+            out.putHeader("X-Jfaas-Result-Truncated", "true");
+        }
+        out.end(Buffer.buffer(response.body()));
     }
 }
