@@ -74,7 +74,8 @@ public final class JfaasServer implements AutoCloseable {
                 parts.push(workers);
             }
             Consumer<String> wake = workers == null ? q -> { } : workers::wake;
-            var async = new AsyncCalls(queue, wake, waiters, config.resultTtl());
+            Consumer<String> abort = workers == null ? id -> { } : workers::abort;
+            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl());
             forgetOldResults(vertx, queue, config.resultTtl());
             var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics);
             parts.push(gateway);

@@ -259,6 +259,20 @@ class AsyncInvokeTest {
     }
 
     @Test
+    void cancellingARunningCallStopsIt() throws IOException {
+        var dir = deployScript("long", "echo $$ > pid; sleep 30; echo finished > finished\n",
+                Map.of("com.openfaas.queue", "long-queue"), Map.of("exec_timeout", "60s"));
+        var id = callId(gateway.call("POST", "/async-function/long", ""));
+        awaitStatus(id, "running");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("pid")));
+        var pid = Files.readString(dir.resolve("pid")).strip();
+        assertThat(gateway.call("DELETE", "/async-function/" + id, null).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(Path.of("/proc", pid)));
+        assertThat(record(id).path("status").asText()).isEqualTo("cancelled");
+        assertThat(dir.resolve("finished")).doesNotExist();
+    }
+
+    @Test
     void callsAreListedAndFiltered() {
         var id = callId(gateway.call("POST", "/async-function/echo", "listed"));
         awaitStatus(id, "succeeded");

@@ -111,6 +111,21 @@ class SyncInvokeTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     }
 
+    @Test
+    void aCallerThatGoesAwayStopsItsProcess() throws Exception {
+        var deployment = Functions.inDirectory("abandoned", "sh run.sh", Map.of("exec_timeout", "60s"),
+                Map.of("run.sh", "echo $$ > pid; sleep 30\n"));
+        gateway.deploy(deployment);
+        var dir = java.nio.file.Path.of((String) deployment.get("image"));
+        var request = HttpRequest.newBuilder(gateway.uri("/function/abandoned")).timeout(Duration.ofMillis(1500))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gateway.http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        var pid = java.nio.file.Files.readString(dir.resolve("pid")).strip();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !java.nio.file.Files.exists(java.nio.file.Path.of("/proc", pid)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
     void httpModeProxiesEveryVerbWithPathQueryHeadersAndBody(String method) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
  * @param query the raw query string, or empty
  * @param startNanos wall-clock Unix time in nanoseconds when the gateway received the call
  * @param target the resolved function, null until the resolve stage has run
+ * @param cancellation fired when the call should stop (caller gone, async call cancelled)
  */
 public record Invocation(
         String callId,
@@ -23,10 +24,11 @@ public record Invocation(
         MultiMap headers,
         Body body,
         long startNanos,
-        DeployedFunction target) {
+        DeployedFunction target,
+        Cancellation cancellation) {
 
     public Invocation withTarget(DeployedFunction resolved) {
-        return new Invocation(callId, function, method, path, query, headers, body, startNanos, resolved);
+        return new Invocation(callId, function, method, path, query, headers, body, startNanos, resolved, cancellation);
     }
 
     /** The path and query as sent upstream. */

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class PipelineTest {
 
     private static final Invocation CALL = new Invocation("id", FunctionName.of("fn", null), HttpMethod.GET, "/", "",
-            MultiMap.caseInsensitiveMultiMap(), Body.EMPTY, 0, null);
+            MultiMap.caseInsensitiveMultiMap(), Body.EMPTY, 0, null, new Cancellation());
 
     @Test
     void stagesRunInOrderAndTheLastAnswers() {

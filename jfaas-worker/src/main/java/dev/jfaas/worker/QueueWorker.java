@@ -2,6 +2,7 @@ package dev.jfaas.worker;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Pipeline;
@@ -54,6 +55,8 @@ final class QueueWorker {
     /** Leased calls whose function was at its limit when they came: they start as slots free up. */
     private final Deque<Lease> parked = new ArrayDeque<>();
     private final Map<String, Long> renewTimers = new HashMap<>();
+    /** Calls running now, by call id, and how to stop each. */
+    private final Map<String, Cancellation> running = new HashMap<>();
     private int inFlight;
     private boolean polling;
     private boolean wakeAgain;
@@ -83,6 +86,16 @@ final class QueueWorker {
         context.runOnContext(v -> {
             idleWait = 5;
             poll();
+        });
+    }
+
+    /** Stops a call if it runs here (it was cancelled); safe from any thread. */
+    void abort(String callId) {
+        context.runOnContext(v -> {
+            var cancellation = running.get(callId);
+            if (cancellation != null) {
+                cancellation.cancel();
+            }
         });
     }
 
@@ -159,7 +172,8 @@ final class QueueWorker {
         renewTimers.put(lease.token(), vertx.setPeriodic(renewEvery, id -> here(queue.renew(lease, settings.leaseTime()))
                 .onSuccess(kept -> {
                     if (!kept) {
-                        log.info("call {} lost its lease (cancelled or taken over)", lease.call().callId());
+                        log.info("call {} lost its lease (cancelled or taken over): stopping it", lease.call().callId());
+                        abort(lease.call().callId());
                     }
                 })));
     }
@@ -186,12 +200,15 @@ final class QueueWorker {
             metrics.acceptToStart(queueName, Duration.between(call.acceptedAt(), clock.instant()));
         }
         long started = System.nanoTime();
-        pipeline.run(invocation(lease))
+        var cancellation = new Cancellation();
+        running.put(call.callId(), cancellation);
+        pipeline.run(invocation(lease, cancellation))
                 .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
                         .map(response -> new Attempt(result, response)))
                 .compose(attempt -> conclude(lease, attempt))
                 .onComplete(done -> {
+                    running.remove(call.callId());
                     var renewTimer = renewTimers.remove(lease.token());
                     if (renewTimer != null) {
                         vertx.cancelTimer(renewTimer);
@@ -265,7 +282,7 @@ final class QueueWorker {
         }
     }
 
-    private static Invocation invocation(Lease lease) {
+    private static Invocation invocation(Lease lease, Cancellation cancellation) {
         var call = lease.call();
         var headers = MultiMap.caseInsensitiveMultiMap();
         call.headers().forEach(h -> headers.add(h.name(), h.value()));
@@ -273,7 +290,7 @@ final class QueueWorker {
         var accepted = call.acceptedAt();
         long startNanos = accepted.getEpochSecond() * 1_000_000_000L + accepted.getNano();
         return new Invocation(call.callId(), call.function(), HttpMethod.valueOf(call.method()), call.path(), call.query(),
-                headers, Body.of(Buffer.buffer(call.body())), startNanos, null);
+                headers, Body.of(Buffer.buffer(call.body())), startNanos, null, cancellation);
     }
 
 }

@@ -100,6 +100,11 @@ public final class Workers implements AutoCloseable {
         worker(queueName).forEach(QueueWorker::wake);
     }
 
+    /** A call was cancelled: stop it now if one of these workers runs it. */
+    public void abort(String callId) {
+        byQueue.values().forEach(lanes -> lanes.forEach(worker -> worker.abort(callId)));
+    }
+
     @Override
     public void close() {
         vertx.cancelTimer(discoveryTimer);

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * What the gateway's async side is wired to: the queue calls wait in, how to wake a local worker
- * for a queue, and where to wait for a call to end.
+ * for a queue, how to stop a call a local worker runs, and where to wait for a call to end.
  *
  * @param resultTtl how long finished calls are kept
  */
-public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, CallWaiters waiters, Duration resultTtl) {}
+public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, Consumer<String> abortRunning, CallWaiters waiters,
+        Duration resultTtl) {}

@@ -197,6 +197,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                     if (done.failed()) {
                         reject(request, 503, "cannot reach the queue: " + done.cause().getMessage());
                     } else if (done.result() == 202) {
+                        async.abortRunning().accept(callId);
                         request.response().setStatusCode(202).putHeader("X-Call-Id", callId).end();
                     } else if (done.result() == 409) {
                         reject(request, 409, "call " + callId + " has already finished");

@@ -4,6 +4,7 @@ import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.gateway.invoke.HopByHop;
 import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Pipeline;
@@ -63,8 +64,11 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             callId = CallIds.next();
         }
         var headers = ForwardedHeaders.of(request, callId, startNanos);
+        var cancellation = new Cancellation();
+        // A caller that goes away mid-call stops the work done for it (upstream request, process).
+        request.response().closeHandler(v -> cancellation.cancel());
         var call = new Invocation(callId, function, request.method(), path, queryOf(request), headers,
-                bodyOf(request, length), startNanos, null);
+                bodyOf(request, length), startNanos, null, cancellation);
         var id = callId;
         pipeline.run(call).onComplete(done -> {
             if (done.succeeded()) {

@@ -79,6 +79,7 @@ public final class Forward implements Stage {
                 timedOut.set(true);
                 request.reset();
             });
+            call.cancellation().onCancel(() -> request.reset());
             return send(request, call.body()).andThen(done -> {
                 if (done.failed()) {
                     vertx.cancelTimer(timer);

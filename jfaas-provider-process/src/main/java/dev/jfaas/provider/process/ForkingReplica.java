@@ -47,6 +47,7 @@ final class ForkingReplica extends ExecReplica {
     public Future<InvocationResult> run(Invocation call) {
         var caller = new CallerContext();
         return caller.runBlocking(() -> start(call)).compose(process -> {
+            call.cancellation().onCancel(() -> kill(process));
             StdinPump.start(call.body(), process.getOutputStream(), instance());
             var timedOut = killAfterTimeout(process);
             return watchdog.mode() == WatchdogMode.STREAMING
@@ -72,8 +73,7 @@ final class ForkingReplica extends ExecReplica {
         timer.execute(() -> {
             if (process.isAlive()) {
                 timedOut.set(true);
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                kill(process);
                 logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
             }
         });
@@ -102,11 +102,12 @@ final class ForkingReplica extends ExecReplica {
     private InvocationResult streamed(Process process) {
         logs.pump(function, instance(), process.getErrorStream());
         var stdout = new OutputReadStream(process.getInputStream(), instance());
-        Runnable cancel = () -> {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        };
-        return InvocationResult.of(200, contentType(), new Body.Stream(stdout, cancel));
+        return InvocationResult.of(200, contentType(), new Body.Stream(stdout, () -> kill(process)));
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private MultiMap contentType() {
