@@ -122,28 +122,24 @@ public final class SqliteCallQueue implements CallQueue {
         var headers = toJson(call.headers());
         return write(c -> {
             if (call.idempotencyKey() != null) {
-                try (var st = c.prepareStatement("SELECT call_id FROM calls WHERE namespace=? AND function=? AND idempotency_key=?")) {
-                    st.setString(1, call.function().namespace());
-                    st.setString(2, call.function().name());
-                    st.setString(3, call.idempotencyKey());
-                    try (var rs = st.executeQuery()) {
-                        if (rs.next()) {
-                            return new Accepted(rs.getString(1), Accepted.Kind.IDEMPOTENT_REPEAT);
-                        }
+                var st = db.writeStatement("SELECT call_id FROM calls WHERE namespace=? AND function=? AND idempotency_key=?");
+                bind(st, call.function().namespace(), call.function().name(), call.idempotencyKey());
+                try (var rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        return new Accepted(rs.getString(1), Accepted.Kind.IDEMPOTENT_REPEAT);
                     }
                 }
             }
-            try (var st = c.prepareStatement("INSERT OR IGNORE INTO calls(call_id, queue, namespace, function, priority, status, "
+            var st = db.writeStatement("INSERT OR IGNORE INTO calls(call_id, queue, namespace, function, priority, status, "
                     + "max_attempts, not_before, accepted_at, method, path, query, headers, body, callback_url, idempotency_key) "
-                    + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?,?,?,?,?,?)")) {
-                long accepted = call.acceptedAt().toEpochMilli();
-                bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
-                        call.maxAttempts(), accepted, accepted, call.method(), call.path(), call.query(), headers,
-                        call.body(), call.callbackUrl(), call.idempotencyKey());
-                return st.executeUpdate() == 1
-                        ? new Accepted(call.callId(), Accepted.Kind.NEW)
-                        : new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
-            }
+                    + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?,?,?,?,?,?)");
+            long accepted = call.acceptedAt().toEpochMilli();
+            bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
+                    call.maxAttempts(), accepted, accepted, call.method(), call.path(), call.query(), headers,
+                    call.body(), call.callbackUrl(), call.idempotencyKey());
+            return st.executeUpdate() == 1
+                    ? new Accepted(call.callId(), Accepted.Kind.NEW)
+                    : new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
         }).exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 new QueueUnavailable("the embedded queue could not store the call: " + cause(e).getMessage(), cause(e))));
     }
@@ -155,23 +151,27 @@ public final class SqliteCallQueue implements CallQueue {
             var leases = new ArrayList<Lease>();
             // Oldest first within a priority; the partial index walks only waiting and running calls.
             // The redundant "status IN" lets SQLite see that the partial index applies; without it, a full scan.
-            try (var st = c.prepareStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
+            var select = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
                     + WAITING + " AND ((status IN ('queued','retrying') AND not_before<=?) OR (status='running' AND lease_until<?)) "
-                    + "ORDER BY priority DESC, seq LIMIT ?")) {
-                bind(st, queue, now, now, max + skip.size() * 16L + 16);
-                try (var rs = st.executeQuery(); var claim = c.prepareStatement("UPDATE calls SET status='running', "
-                        + "attempts=attempts+1, lease_token=?, lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?")) {
-                    while (rs.next() && leases.size() < max) {
-                        var call = toCall(rs, 2);
-                        if (skip.contains(call.function())) {
-                            continue;
-                        }
-                        var token = UUID.randomUUID().toString();
-                        bind(claim, token, now + leaseTime.toMillis(), now, rs.getLong(1));
-                        claim.executeUpdate();
-                        leases.add(new Lease(call, token, rs.getInt(16) + 1));
+                    + "ORDER BY priority DESC, seq LIMIT ?");
+            bind(select, queue, now, now, max + skip.size() * 16L + 16);
+            var claims = new ArrayList<long[]>();
+            try (var rs = select.executeQuery()) {
+                while (rs.next() && leases.size() < max) {
+                    var call = toCall(rs, 2);
+                    if (skip.contains(call.function())) {
+                        continue;
                     }
+                    var token = UUID.randomUUID().toString();
+                    claims.add(new long[] {rs.getLong(1)});
+                    leases.add(new Lease(call, token, rs.getInt(16) + 1));
                 }
+            }
+            var claim = db.writeStatement("UPDATE calls SET status='running', attempts=attempts+1, lease_token=?, "
+                    + "lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?");
+            for (int i = 0; i < leases.size(); i++) {
+                bind(claim, leases.get(i).token(), now + leaseTime.toMillis(), now, claims.get(i)[0]);
+                claim.executeUpdate();
             }
             return leases;
         });
@@ -379,11 +379,11 @@ public final class SqliteCallQueue implements CallQueue {
         return rs.wasNull() ? null : value;
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (var st = c.prepareStatement(sql)) {
-            bind(st, args);
-            return st.executeUpdate();
-        }
+    /** Runs a write through the writer's statement cache (these run on the writer thread only). */
+    private int update(Connection c, String sql, Object... args) throws SQLException {
+        var st = db.writeStatement(sql);
+        bind(st, args);
+        return st.executeUpdate();
     }
 
     private static void bind(PreparedStatement st, Object... args) throws SQLException {
