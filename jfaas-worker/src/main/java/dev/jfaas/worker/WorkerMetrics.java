@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The async side's counters, under the names SPEC §9 gives. */
+/** The async side's counters, under the names SPEC §9 gives; meters are looked up once, then cached. */
 final class WorkerMetrics {
 
     private static final Duration[] BUCKETS = {
@@ -14,6 +16,8 @@ final class WorkerMetrics {
     };
 
     private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -21,17 +25,19 @@ final class WorkerMetrics {
 
     /** Outcome: succeeded, failed, retried, dead, lost. */
     void attempt(String function, String outcome) {
-        Counter.builder("jfaas_async_attempts").description("Async call attempts by outcome")
-                .tags("function_name", function, "outcome", outcome).register(registry).increment();
+        counters.computeIfAbsent(function + '|' + outcome, k -> Counter.builder("jfaas_async_attempts")
+                .description("Async call attempts by outcome")
+                .tags("function_name", function, "outcome", outcome).register(registry)).increment();
     }
 
     void callback(String outcome) {
-        Counter.builder("jfaas_callback").description("Callback deliveries by outcome")
-                .tags("outcome", outcome).register(registry).increment();
+        counters.computeIfAbsent("callback|" + outcome, k -> Counter.builder("jfaas_callback")
+                .description("Callback deliveries by outcome").tags("outcome", outcome).register(registry)).increment();
     }
 
     void acceptToStart(String queue, Duration wait) {
-        Timer.builder("jfaas_async_accept_to_start").description("Time from accept to first start of an async call")
-                .tags("queue", queue).serviceLevelObjectives(BUCKETS).register(registry).record(wait);
+        timers.computeIfAbsent(queue, q -> Timer.builder("jfaas_async_accept_to_start")
+                .description("Time from accept to first start of an async call")
+                .tags("queue", q).serviceLevelObjectives(BUCKETS).register(registry)).record(wait);
     }
 }
