@@ -4,6 +4,7 @@ import dev.jfaas.gateway.Gateway;
 import dev.jfaas.gateway.GatewayConfig;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.Credentials;
+import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.process.ProcessProvider;
@@ -69,7 +70,9 @@ public final class JfaasServer implements AutoCloseable {
             var metrics = new GatewayMetrics(provider, () -> queue.stats().join());
             parts.push(metrics);
             var waiters = new CallWaiters();
-            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, waiters) : null;
+            var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
+                    config.gatewayQueueTimeout(), metrics);
+            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, admit, waiters) : null;
             if (workers != null) {
                 parts.push(workers);
             }
@@ -77,7 +80,7 @@ public final class JfaasServer implements AutoCloseable {
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
             var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl());
             forgetOldResults(vertx, queue, config.resultTtl());
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics);
+            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);
@@ -97,10 +100,10 @@ public final class JfaasServer implements AutoCloseable {
     }
 
     private static Workers startWorkers(Vertx vertx, GatewayConfig config, ProcessProvider provider, CallQueue queue,
-            GatewayMetrics metrics, CallWaiters waiters) {
+            GatewayMetrics metrics, Admit admit, CallWaiters waiters) {
         var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(256));
-        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, config.scaleFromZeroTimeout());
+        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, admit, config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
                 config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
         return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),

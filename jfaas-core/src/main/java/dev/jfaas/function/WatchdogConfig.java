@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * A function's run settings, read from its environment exactly as the OpenFaaS of-watchdog reads
  * them, so existing functions keep working. Validated at deploy; a bad value is a 400 then, never
- * a surprise at call time.
+ * a surprise at call time. {@code max_queued} and {@code queue_timeout} are jfaas's own: how many
+ * calls may wait for a slot when {@code max_inflight} are running, and for how long.
  */
 public record WatchdogConfig(
         List<String> fprocess,
@@ -18,7 +19,9 @@ public record WatchdogConfig(
         Duration writeTimeout,
         int maxInflight,
         String contentType,
-        String readyPath) {
+        String readyPath,
+        int maxQueued,
+        Duration queueTimeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -39,7 +42,9 @@ public record WatchdogConfig(
                 DurationText.parseOr("write_timeout", env.get("write_timeout"), DEFAULT_TIMEOUT),
                 parseCount("max_inflight", env.get("max_inflight")),
                 env.getOrDefault("content_type", ""),
-                env.getOrDefault("ready_path", ""));
+                env.getOrDefault("ready_path", ""),
+                env.containsKey("max_queued") ? parseCount("max_queued", env.get("max_queued")) : 1000,
+                DurationText.parseOr("queue_timeout", env.get("queue_timeout"), DEFAULT_TIMEOUT));
     }
 
     private static int parseCount(String what, String text) {

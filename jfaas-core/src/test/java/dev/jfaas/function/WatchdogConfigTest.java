@@ -29,7 +29,8 @@ class WatchdogConfigTest {
                 "exec_timeout", "1m", "read_timeout", "5", "write_timeout", "6s", "max_inflight", "4",
                 "content_type", "application/json", "ready_path", "/ready")));
         assertThat(config).isEqualTo(new WatchdogConfig(List.of("python3", "app.py"), WatchdogMode.HTTP,
-                Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(6), 4, "application/json", "/ready"));
+                Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(6), 4, "application/json", "/ready",
+                1000, Duration.ofSeconds(30)));
     }
 
     @Test

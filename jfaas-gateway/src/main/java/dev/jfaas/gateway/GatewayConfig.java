@@ -17,6 +17,8 @@ import java.util.Map;
  * @param leaseTime how long a running async call stays claimed without renewal
  * @param resultTtl how long finished calls and their results are kept
  * @param maxResultSize bytes of a result body kept
+ * @param gatewayMaxInflight calls forwarded at once by this gateway; more wait
+ * @param gatewayMaxQueued calls that may wait for the gateway; more get 503
  */
 public record GatewayConfig(
         int port,
@@ -35,7 +37,10 @@ public record GatewayConfig(
         Duration resultTtl,
         int maxResultSize,
         int callbackAttempts,
-        Duration callbackMinWait) {
+        Duration callbackMinWait,
+        int gatewayMaxInflight,
+        int gatewayMaxQueued,
+        Duration gatewayQueueTimeout) {
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         var secrets = env.getOrDefault("JFAAS_SECRET_MOUNT_PATH", env.get("secret_mount_path"));
@@ -56,7 +61,10 @@ public record GatewayConfig(
                 duration(env, "JFAAS_RESULT_TTL", Duration.ofHours(24)),
                 intValue(env, "JFAAS_MAX_RESULT_SIZE", 1 << 20),
                 intValue(env, "JFAAS_CALLBACK_ATTEMPTS", 5),
-                duration(env, "JFAAS_CALLBACK_MIN_WAIT", Duration.ofSeconds(1)));
+                duration(env, "JFAAS_CALLBACK_MIN_WAIT", Duration.ofSeconds(1)),
+                intValue(env, "JFAAS_GATEWAY_MAX_INFLIGHT", 10_000),
+                intValue(env, "JFAAS_GATEWAY_MAX_QUEUED", 10_000),
+                duration(env, "JFAAS_GATEWAY_QUEUE_TIMEOUT", Duration.ofSeconds(30)));
     }
 
     private static Duration duration(Map<String, String> env, String key, Duration fallback) {

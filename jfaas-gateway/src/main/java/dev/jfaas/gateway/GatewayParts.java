@@ -2,9 +2,10 @@ package dev.jfaas.gateway;
 
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
+import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.Provider;
 
 /** What every gateway event loop shares. */
 record GatewayParts(GatewayConfig config, Provider provider, BasicAuth auth, GatewayMetrics metrics, GatewayRoutes routes,
-        AsyncCalls async) {}
+        AsyncCalls async, Admit admit) {}

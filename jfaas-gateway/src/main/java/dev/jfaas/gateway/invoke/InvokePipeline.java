@@ -17,22 +17,22 @@ public final class InvokePipeline {
     private InvokePipeline() {}
 
     public static Pipeline sync(Vertx vertx, HttpClient client, Provider provider, BasicAuth auth,
-            GatewayMetrics metrics, Duration scaleFromZeroTimeout) {
+            GatewayMetrics metrics, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
                 new Authorize(auth),
                 new Measure(metrics),
-                new Admit(),
+                admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout),
                 new Forward(vertx, client));
     }
 
     public static Pipeline async(Vertx vertx, HttpClient client, Provider provider, GatewayMetrics metrics,
-            Duration scaleFromZeroTimeout) {
+            Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
                 new Measure(metrics),
-                new Admit(),
+                admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout),
                 new Forward(vertx, client));
     }

@@ -55,6 +55,10 @@ public final class GatewayMetrics implements AutoCloseable {
             .description("Async calls running, by queue").register(registry);
     private final MultiGauge queueOldestAge = MultiGauge.builder("jfaas_queue_oldest_age_seconds")
             .description("Age of the oldest waiting async call, by queue").register(registry);
+    private final MultiGauge admissionWaiting = MultiGauge.builder("jfaas_admission_waiting")
+            .description("Sync calls waiting for a slot, by function").register(registry);
+    private final Map<FunctionName, Timer> admissionWaits = new ConcurrentHashMap<>();
+    private volatile Supplier<Map<String, Integer>> waitingByFunction = Map::of;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Provider provider;
     private final Supplier<List<QueueStats>> queueStats;
@@ -104,6 +108,16 @@ public final class GatewayMetrics implements AutoCloseable {
                         .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
     }
 
+    public void admissionWaiting(Supplier<Map<String, Integer>> waiting) {
+        this.waitingByFunction = waiting;
+    }
+
+    public void admissionWait(FunctionName function, long nanos) {
+        admissionWaits.computeIfAbsent(function, f -> Timer.builder("jfaas_admission_wait")
+                .description("Time sync calls waited for a slot").tags("function_name", f.qualified())
+                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** Prometheus text: the registry, plus the one OpenFaaS counter whose name lacks "_total". */
     public String scrape() {
         var functions = provider.list(null);
@@ -113,6 +127,8 @@ public final class GatewayMetrics implements AutoCloseable {
         serviceReadyCount.register(functions.stream()
                 .map(f -> MultiGauge.Row.of(Tags.of("function_name", f.name() + "." + f.namespace()), f.availableReplicas()))
                 .toList(), true);
+        admissionWaiting.register(waitingByFunction.get().entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("function_name", e.getKey()), e.getValue())).toList(), true);
         var stats = queueStats.get();
         queueDepth.register(stats.stream().map(q -> MultiGauge.Row.of(
                 Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.depth())).toList(), true);

@@ -1,0 +1,116 @@
+package dev.jfaas.gateway.admission;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.PriorityQueue;
+import java.util.function.IntSupplier;
+
+/**
+ * Up to a limit of calls run at once; the rest wait, highest priority first then oldest, at most
+ * {@code maxQueued} of them and each at most {@code timeout}. A waiting call holds no thread: it
+ * is a promise completed, on its own event loop, when a slot frees. Shared by all event loops.
+ */
+public final class AdmissionQueue {
+
+    /** Why a call was not admitted. */
+    public enum Refusal {
+        FULL,
+        TIMED_OUT
+    }
+
+    /** Thrown into a refused call's future. */
+    public static final class Refused extends RuntimeException {
+        private final Refusal reason;
+
+        Refused(Refusal reason) {
+            super(reason == Refusal.FULL ? "queue full" : "waited too long", null, false, false);
+            this.reason = reason;
+        }
+
+        public Refusal reason() {
+            return reason;
+        }
+    }
+
+    private record Waiter(int priority, long seq, Promise<Void> promise, Context context, long[] timer) {}
+
+    private final Vertx vertx;
+    private final IntSupplier limit;
+    private final int maxQueued;
+    private final Duration timeout;
+    private final PriorityQueue<Waiter> waiting = new PriorityQueue<>((a, b) -> a.priority() != b.priority()
+            ? Integer.compare(b.priority(), a.priority()) : Long.compare(a.seq(), b.seq()));
+    private int running;
+    private long seq;
+
+    /** @param limit how many may run now (0 = no limit); asked each time, as replicas come and go */
+    public AdmissionQueue(Vertx vertx, IntSupplier limit, int maxQueued, Duration timeout) {
+        this.vertx = vertx;
+        this.limit = limit;
+        this.maxQueued = maxQueued;
+        this.timeout = timeout;
+    }
+
+    /** Completes when the call may run; it must then call {@link #release()} exactly once. */
+    public Future<Void> acquire(int priority) {
+        Waiter waiter;
+        synchronized (this) {
+            int max = limit.getAsInt();
+            if (max <= 0 || (running < max && waiting.isEmpty())) {
+                running++;
+                return Future.succeededFuture();
+            }
+            if (waiting.size() >= maxQueued) {
+                return Future.failedFuture(new Refused(Refusal.FULL));
+            }
+            waiter = new Waiter(priority, seq++, Promise.promise(), vertx.getOrCreateContext(), new long[1]);
+            waiting.add(waiter);
+        }
+        admitWaiting(); // the limit may have grown (a replica became ready) since the last release
+        waiter.timer()[0] = vertx.setTimer(timeout.toMillis(), id -> {
+            boolean removed;
+            synchronized (this) {
+                removed = waiting.remove(waiter);
+            }
+            if (removed) {
+                waiter.promise().tryFail(new Refused(Refusal.TIMED_OUT));
+            }
+        });
+        return waiter.promise().future();
+    }
+
+    public void release() {
+        synchronized (this) {
+            running--;
+        }
+        admitWaiting();
+    }
+
+    /** Lets waiters in, best first, while there is room. */
+    private void admitWaiting() {
+        while (true) {
+            Waiter next;
+            synchronized (this) {
+                int max = limit.getAsInt();
+                next = (max <= 0 || running < max) ? waiting.poll() : null;
+                if (next == null) {
+                    return;
+                }
+                running++;
+            }
+            var admitted = next;
+            admitted.context().runOnContext(v -> {
+                vertx.cancelTimer(admitted.timer()[0]);
+                admitted.promise().complete();
+            });
+        }
+    }
+
+
+    public synchronized int waitingCount() {
+        return waiting.size();
+    }
+}
