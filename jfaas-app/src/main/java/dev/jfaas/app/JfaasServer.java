@@ -6,6 +6,8 @@ import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.InvokePipeline;
+import dev.jfaas.gateway.scaling.Autoscaler;
+import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
@@ -72,7 +74,8 @@ public final class JfaasServer implements AutoCloseable {
             var waiters = new CallWaiters();
             var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
                     config.gatewayQueueTimeout(), metrics);
-            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, admit, waiters) : null;
+            var load = new LoadTracker();
+            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, load, admit, waiters) : null;
             if (workers != null) {
                 parts.push(workers);
             }
@@ -80,7 +83,11 @@ public final class JfaasServer implements AutoCloseable {
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
             var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl());
             forgetOldResults(vertx, queue, config.resultTtl());
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit);
+            if (config.autoscale()) {
+                startAutoscaler(vertx, new Autoscaler(provider, load, () -> queue.stats().join(),
+                        config.autoscaleInterval(), config.scaleDownWindow()));
+            }
+            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);
@@ -100,14 +107,22 @@ public final class JfaasServer implements AutoCloseable {
     }
 
     private static Workers startWorkers(Vertx vertx, GatewayConfig config, ProcessProvider provider, CallQueue queue,
-            GatewayMetrics metrics, Admit admit, CallWaiters waiters) {
+            GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
         var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(256));
-        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, admit, config.scaleFromZeroTimeout());
+        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, load, admit, config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
                 config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
         return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),
                 config.eventLoops());
+    }
+
+    /** Ticks the autoscaler on a worker thread (it may wait on the store), one tick at a time. */
+    private static void startAutoscaler(Vertx vertx, Autoscaler autoscaler) {
+        vertx.setPeriodic(autoscaler.interval().toMillis(), id -> vertx.executeBlocking(() -> {
+            autoscaler.tick();
+            return null;
+        }, true).onFailure(e -> log.warn("autoscaler tick failed: {}", e.getMessage())));
     }
 
     /** Finished calls are kept for result_ttl, then forgotten; checked every minute (or tenth of the ttl). */

@@ -80,16 +80,18 @@ class AdmissionTest {
 
     @Test
     void higherPriorityWaitersOvertakeLowerOnes() throws Exception {
-        var dir = deploy("ordered", "cat >> order.txt; echo >> order.txt; sleep 0.3\n", Map.of("max_inflight", "1"));
+        var dir = deploy("ordered", "body=$(cat); echo \"$body\" >> order.txt; if [ \"$body\" = blocker ]; then sleep 3; fi\n",
+                Map.of("max_inflight", "1"));
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             var calls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
             calls.add(CompletableFuture.supplyAsync(() -> gateway.call("POST", "/function/ordered", "blocker"), pool));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("order.txt")));
+            int waiting = 0;
             for (var body : List.of("low-1", "low-2")) {
                 calls.add(CompletableFuture.supplyAsync(() -> gateway.call("POST", "/function/ordered", body), pool));
+                var expected = "jfaas_admission_waiting{function_name=\"ordered.openfaas-fn\"} " + (++waiting);
+                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.call("GET", "/metrics", null).body().contains(expected));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.call("GET", "/metrics", null).body()
-                    .contains("jfaas_admission_waiting{function_name=\"ordered.openfaas-fn\"} 2"));
             calls.add(CompletableFuture.supplyAsync(() -> gateway.call("POST", "/function/ordered", "high", "X-Priority", "9"), pool));
             calls.forEach(c -> assertThat(c.join().statusCode()).isEqualTo(200));
         }

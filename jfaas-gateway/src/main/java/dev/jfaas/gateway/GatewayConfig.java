@@ -40,7 +40,10 @@ public record GatewayConfig(
         Duration callbackMinWait,
         int gatewayMaxInflight,
         int gatewayMaxQueued,
-        Duration gatewayQueueTimeout) {
+        Duration gatewayQueueTimeout,
+        boolean autoscale,
+        Duration autoscaleInterval,
+        Duration scaleDownWindow) {
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         var secrets = env.getOrDefault("JFAAS_SECRET_MOUNT_PATH", env.get("secret_mount_path"));
@@ -64,7 +67,10 @@ public record GatewayConfig(
                 duration(env, "JFAAS_CALLBACK_MIN_WAIT", Duration.ofSeconds(1)),
                 intValue(env, "JFAAS_GATEWAY_MAX_INFLIGHT", 10_000),
                 intValue(env, "JFAAS_GATEWAY_MAX_QUEUED", 10_000),
-                duration(env, "JFAAS_GATEWAY_QUEUE_TIMEOUT", Duration.ofSeconds(30)));
+                duration(env, "JFAAS_GATEWAY_QUEUE_TIMEOUT", Duration.ofSeconds(30)),
+                !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_AUTOSCALE", "true")),
+                duration(env, "JFAAS_AUTOSCALE_INTERVAL", Duration.ofSeconds(2)),
+                duration(env, "JFAAS_SCALE_DOWN_WINDOW", Duration.ofSeconds(30)));
     }
 
     private static Duration duration(Map<String, String> env, String key, Duration fallback) {

@@ -3,9 +3,10 @@ package dev.jfaas.gateway;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Admit;
+import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.Provider;
 
 /** What every gateway event loop shares. */
 record GatewayParts(GatewayConfig config, Provider provider, BasicAuth auth, GatewayMetrics metrics, GatewayRoutes routes,
-        AsyncCalls async, Admit admit) {}
+        AsyncCalls async, Admit admit, LoadTracker load) {}

@@ -34,7 +34,7 @@ final class GatewayVerticle extends VerticleBase {
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
-                parts.admit(), config.scaleFromZeroTimeout());
+                parts.load(), parts.admit(), config.scaleFromZeroTimeout());
         var async = new AsyncInvokeApi(parts.provider(), parts.auth(), parts.async(), config.maxBodySize());
         var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
         Router router = parts.routes().router(vertx);

@@ -2,6 +2,7 @@ package dev.jfaas.gateway.invoke;
 
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.invoke.Pipeline;
 import dev.jfaas.provider.Provider;
 import io.vertx.core.Vertx;
@@ -17,23 +18,23 @@ public final class InvokePipeline {
     private InvokePipeline() {}
 
     public static Pipeline sync(Vertx vertx, HttpClient client, Provider provider, BasicAuth auth,
-            GatewayMetrics metrics, Admit admit, Duration scaleFromZeroTimeout) {
+            GatewayMetrics metrics, LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
                 new Authorize(auth),
-                new Measure(metrics),
+                new Measure(metrics, load),
                 admit,
-                new ScaleFromZero(vertx, scaleFromZeroTimeout),
+                new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
                 new Forward(vertx, client));
     }
 
     public static Pipeline async(Vertx vertx, HttpClient client, Provider provider, GatewayMetrics metrics,
-            Admit admit, Duration scaleFromZeroTimeout) {
+            LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
-                new Measure(metrics),
+                new Measure(metrics, load),
                 admit,
-                new ScaleFromZero(vertx, scaleFromZeroTimeout),
+                new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
                 new Forward(vertx, client));
     }
 }

@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.invoke;
 
+import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Stage;
@@ -16,10 +17,12 @@ public final class ScaleFromZero implements Stage {
 
     private final Vertx vertx;
     private final Duration timeout;
+    private final GatewayMetrics metrics;
 
-    public ScaleFromZero(Vertx vertx, Duration timeout) {
+    public ScaleFromZero(Vertx vertx, Duration timeout, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.timeout = timeout;
+        this.metrics = metrics;
     }
 
     @Override
@@ -28,6 +31,7 @@ public final class ScaleFromZero implements Stage {
         if (!target.readyReplicas().isEmpty()) {
             return next.proceed(call);
         }
+        long since = System.nanoTime();
         Promise<Void> ready = Promise.promise();
         long timer = vertx.setTimer(timeout.toMillis(), id -> ready.tryFail("timeout"));
         var context = vertx.getOrCreateContext();
@@ -35,9 +39,13 @@ public final class ScaleFromZero implements Stage {
             vertx.cancelTimer(timer);
             ready.tryComplete();
         }));
-        return ready.future().transform(done -> done.succeeded()
-                ? next.proceed(call)
-                : Future.succeededFuture(InvocationResult.internal(503, "scale-from-zero",
-                        "no replica of " + call.function() + " became ready within " + timeout.toSeconds() + "s")));
+        return ready.future().transform(done -> {
+            if (done.failed()) {
+                return Future.succeededFuture(InvocationResult.internal(503, "scale-from-zero",
+                        "no replica of " + call.function() + " became ready within " + timeout.toSeconds() + "s"));
+            }
+            metrics.coldStart(call.function(), System.nanoTime() - since);
+            return next.proceed(call);
+        });
     }
 }

@@ -58,6 +58,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final MultiGauge admissionWaiting = MultiGauge.builder("jfaas_admission_waiting")
             .description("Sync calls waiting for a slot, by function").register(registry);
     private final Map<FunctionName, Timer> admissionWaits = new ConcurrentHashMap<>();
+    private final Map<FunctionName, Timer> coldStarts = new ConcurrentHashMap<>();
     private volatile Supplier<Map<String, Integer>> waitingByFunction = Map::of;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Provider provider;
@@ -106,6 +107,13 @@ public final class GatewayMetrics implements AutoCloseable {
                         .tags(tags).register(registry),
                 Timer.builder("gateway_functions").description("Function invocation time")
                         .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+    }
+
+    /** How long a call waited for a replica to become ready (scale from zero). */
+    public void coldStart(FunctionName function, long nanos) {
+        coldStarts.computeIfAbsent(function, f -> Timer.builder("jfaas_cold_start")
+                .description("Time calls waited for a replica to become ready").tags("function_name", f.qualified())
+                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void admissionWaiting(Supplier<Map<String, Integer>> waiting) {
