@@ -116,15 +116,18 @@ final class ServerProcess {
         }
     }
 
-    /** Polls until the port accepts (or ready_path says 200), the process dies, or we stop. */
+    /**
+     * Polls until the port accepts (or ready_path says 200), the process dies, or we stop. Every
+     * millisecond for the first two seconds: a waiting call (scale from zero) should not pay for
+     * a coarse poll; a connect to a closed local port costs microseconds.
+     */
     private boolean awaitReady(Process started, int port) throws InterruptedException {
-        long pause = 5;
+        long begin = System.nanoTime();
         while (started.isAlive() && !stopping) {
             if (watchdog.readyPath().isEmpty() ? accepts(port) : answers200(port, watchdog.readyPath())) {
                 return true;
             }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 100);
+            Thread.sleep(System.nanoTime() - begin < 2_000_000_000L ? 1 : 25);
         }
         return false;
     }
