@@ -6,12 +6,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /**
  * Up to a limit of calls run at once; the rest wait, highest priority first then oldest, at most
  * {@code maxQueued} of them and each at most {@code timeout}. A waiting call holds no thread: it
  * is a promise completed, on its own event loop, when a slot frees. Shared by all event loops.
+ * Far from the limit with nobody waiting, entering touches only a striped counter (no lock, no
+ * cache line fought over by the event loops); near the limit, entries take the lock and count
+ * exactly. {@link #SLACK} must exceed the number of threads entering at once.
  */
 public final class AdmissionQueue {
 
@@ -37,13 +41,17 @@ public final class AdmissionQueue {
 
     private record Waiter(int priority, long seq, Promise<Void> promise, Context context, long[] timer) {}
 
+    private static final Future<Void> ADMITTED = Future.succeededFuture();
+    static final int SLACK = 64;
+
     private final Vertx vertx;
     private final IntSupplier limit;
     private final int maxQueued;
     private final Duration timeout;
+    private final LongAdder running = new LongAdder();
     private final PriorityQueue<Waiter> waiting = new PriorityQueue<>((a, b) -> a.priority() != b.priority()
             ? Integer.compare(b.priority(), a.priority()) : Long.compare(a.seq(), b.seq()));
-    private int running;
+    private volatile int waitingCount;
     private long seq;
 
     /** @param limit how many may run now (0 = no limit); asked each time, as replicas come and go */
@@ -56,37 +64,52 @@ public final class AdmissionQueue {
 
     /** Completes when the call may run; it must then call {@link #release()} exactly once. */
     public Future<Void> acquire(int priority) {
+        int max = limit.getAsInt();
+        if (waitingCount == 0 && (max <= 0 || running.sum() < max - SLACK)) {
+            running.increment();
+            return ADMITTED;
+        }
         Waiter waiter;
         synchronized (this) {
-            int max = limit.getAsInt();
-            if (max <= 0 || (running < max && waiting.isEmpty())) {
-                running++;
-                return Future.succeededFuture();
+            if (waiting.isEmpty() && tryTakeSlot()) {
+                return ADMITTED;
             }
             if (waiting.size() >= maxQueued) {
                 return Future.failedFuture(new Refused(Refusal.FULL));
             }
             waiter = new Waiter(priority, seq++, Promise.promise(), vertx.getOrCreateContext(), new long[1]);
             waiting.add(waiter);
+            waitingCount = waiting.size();
         }
-        admitWaiting(); // the limit may have grown (a replica became ready) since the last release
         waiter.timer()[0] = vertx.setTimer(timeout.toMillis(), id -> {
             boolean removed;
             synchronized (this) {
                 removed = waiting.remove(waiter);
+                waitingCount = waiting.size();
             }
             if (removed) {
                 waiter.promise().tryFail(new Refused(Refusal.TIMED_OUT));
             }
         });
+        admitWaiting(); // a slot may have freed, or the limit grown, while it queued
         return waiter.promise().future();
     }
 
     public void release() {
-        synchronized (this) {
-            running--;
+        running.decrement();
+        if (waitingCount > 0) {
+            admitWaiting();
         }
-        admitWaiting();
+    }
+
+    /** Under the lock: takes a slot if the exact count allows. */
+    private boolean tryTakeSlot() {
+        int max = limit.getAsInt();
+        if (max > 0 && running.sum() >= max) {
+            return false;
+        }
+        running.increment();
+        return true;
     }
 
     /** Lets waiters in, best first, while there is room. */
@@ -94,12 +117,11 @@ public final class AdmissionQueue {
         while (true) {
             Waiter next;
             synchronized (this) {
-                int max = limit.getAsInt();
-                next = (max <= 0 || running < max) ? waiting.poll() : null;
-                if (next == null) {
+                if (waiting.isEmpty() || !tryTakeSlot()) {
                     return;
                 }
-                running++;
+                next = waiting.poll();
+                waitingCount = waiting.size();
             }
             var admitted = next;
             admitted.context().runOnContext(v -> {
@@ -109,8 +131,7 @@ public final class AdmissionQueue {
         }
     }
 
-
-    public synchronized int waitingCount() {
-        return waiting.size();
+    public int waitingCount() {
+        return waitingCount;
     }
 }

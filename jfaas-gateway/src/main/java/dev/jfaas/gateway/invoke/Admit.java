@@ -67,7 +67,11 @@ public final class Admit implements Stage {
 
     private Future<InvocationResult> throughGateway(Invocation call, Chain next, int priority) {
         long since = System.nanoTime();
-        return gateway.acquire(priority).transform(admitted -> {
+        var entered = gateway.acquire(priority);
+        if (entered.succeeded()) { // the usual case: no queue, no extra futures
+            return next.proceed(call).andThen(done -> gateway.release());
+        }
+        return entered.transform(admitted -> {
             if (admitted.failed()) {
                 return Future.succeededFuture(refused(503, "the gateway is overloaded: too many calls in flight and waiting"));
             }

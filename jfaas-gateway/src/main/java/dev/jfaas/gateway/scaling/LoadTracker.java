@@ -3,16 +3,15 @@ package dev.jfaas.gateway.scaling;
 import dev.jfaas.function.FunctionName;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Calls started and in flight per function, as the autoscaler reads them. Cheap on the hot path. */
 public final class LoadTracker {
 
-    /** One function's counters. */
+    /** One function's counters; striped, so event loops counting at once do not contend. */
     static final class Load {
         final LongAdder started = new LongAdder();
-        final AtomicInteger inFlight = new AtomicInteger();
+        final LongAdder finished = new LongAdder();
     }
 
     private final Map<FunctionName, Load> loads = new ConcurrentHashMap<>();
@@ -25,11 +24,10 @@ public final class LoadTracker {
     public void started(FunctionName function) {
         var load = of(function);
         load.started.increment();
-        load.inFlight.incrementAndGet();
     }
 
     public void finished(FunctionName function) {
-        of(function).inFlight.decrementAndGet();
+        of(function).finished.increment();
     }
 
     /** Calls started so far (a running total). */
@@ -38,6 +36,8 @@ public final class LoadTracker {
     }
 
     int inFlight(FunctionName function) {
-        return of(function).inFlight.get();
+        var load = of(function);
+        long finished = load.finished.sum(); // read first: a call may start and end between the reads
+        return (int) Math.max(0, load.started.sum() - finished);
     }
 }
