@@ -3,24 +3,10 @@
 # embedded worker drains them into a no-op http function, against the sync rate to it.
 #   bench/async.sh [seconds=10]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
 secs=${1:-10}
-. "$root/scripts/jdk.sh"
-for tool in wrk nginx curl; do
-  command -v $tool >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light curl" >&2; exit 1; }
-done
-(cd "$root" && mvn -q -B -DskipTests install)
-
-export BENCH_TMP=$(mktemp -d /tmp/jfaas-bench.XXXXXX)
+. "$(dirname "$0")/lib.sh" wrk nginx curl
 jfaas_pid=
-cleanup() {
-  [ -n "$jfaas_pid" ] && kill "$jfaas_pid" 2>/dev/null || true
-  pkill -f "$BENCH_TMP" 2>/dev/null || true
-  rm -rf "$BENCH_TMP"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
 port=$(free_port)
 
 start_jfaas() { # $1 = run the worker (true/false)
@@ -29,8 +15,8 @@ start_jfaas() { # $1 = run the worker (true/false)
     "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} -jar "$root/jfaas-app/target/jfaas.jar" up \
     >> "$BENCH_TMP/jfaas.log" 2>&1 &
   jfaas_pid=$!
-  for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return 0; sleep 0.05; done
-  echo "jfaas did not start" >&2; cat "$BENCH_TMP/jfaas.log" >&2; exit 1
+  pids+=($jfaas_pid)
+  wait_port "$port"
 }
 stop_jfaas() { kill "$jfaas_pid"; wait "$jfaas_pid" 2>/dev/null || true; jfaas_pid=; }
 api() { curl -sf -u admin:bench "$@"; }

@@ -4,26 +4,9 @@
 # interleaved so drift hits all three alike; then p99 at a fixed 1k req/s.
 #   bench/sync-proxy.sh [rounds=3] [seconds=10]
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(dirname "$here")
 rounds=${1:-3}
 secs=${2:-10}
-. "$root/scripts/jdk.sh"
-for tool in wrk nginx; do
-  command -v $tool >/dev/null || { echo "needs $tool: apt-get install wrk nginx-light" >&2; exit 1; }
-done
-(cd "$root" && mvn -q -B -DskipTests install)
-
-export BENCH_TMP=$(mktemp -d /tmp/jfaas-bench.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  pkill -f "$BENCH_TMP" 2>/dev/null || true
-  rm -rf "$BENCH_TMP"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh" wrk nginx
 
 direct_port=$(free_port)
 PORT=$direct_port sh "$here/start-function.sh" & pids+=($!)
