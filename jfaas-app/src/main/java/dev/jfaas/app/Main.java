@@ -14,7 +14,14 @@ import picocli.CommandLine.Option;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** {@code up} and the client commands under one {@code jfaas}. */
+    public static CommandLine commandLine() {
+        var cli = new CommandLine(new Main());
+        dev.jfaas.cli.ClientCommands.all().forEach(cli::addSubcommand);
+        return cli;
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,

@@ -1,0 +1,16 @@
+package dev.jfaas.cli;
+
+import java.util.List;
+
+/** The client commands, for the {@code jfaas} command to add beside {@code up}. */
+public final class ClientCommands {
+
+    private ClientCommands() {}
+
+    public static List<Object> all() {
+        return List.of(new DeployCommand(), new ListCommand(), new DescribeCommand(), new InvokeCommand(),
+                new RemoveCommand(), new ScaleCommand(), new LogsCommand(), new SecretCommand(), new CallsCommand(),
+                new ResultCommand(), new QueuesCommand(), new DeadLettersCommand(), new LoginCommand(),
+                new LogoutCommand(), new VersionCommand());
+    }
+}
