@@ -46,13 +46,18 @@ final class ForkingReplica extends ExecReplica {
     @Override
     public Future<InvocationResult> run(Invocation call) {
         var caller = new CallerContext();
+        if (watchdog.mode() == WatchdogMode.SERIALIZING) {
+            // The whole body goes to stdin anyway: take it first, then do all the blocking work
+            // (start, stdin, stdout, exit) in one virtual thread and come back once.
+            return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
+                    .recover(failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
+                            "cannot run function " + function + ": " + failure.getMessage())));
+        }
         return caller.runBlocking(() -> start(call)).compose(process -> {
             call.cancellation().onCancel(() -> kill(process));
             StdinPump.start(call.body(), process.getOutputStream(), instance());
-            var timedOut = killAfterTimeout(process);
-            return watchdog.mode() == WatchdogMode.STREAMING
-                    ? Future.succeededFuture(streamed(process))
-                    : caller.runBlocking(() -> serialized(process, timedOut));
+            killAfterTimeout(process);
+            return Future.succeededFuture(streamed(process));
         }, failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
                 "cannot start function " + function + ": " + failure.getMessage())));
     }
@@ -78,6 +83,46 @@ final class ForkingReplica extends ExecReplica {
             }
         });
         return timedOut;
+    }
+
+    private InvocationResult serialize(Invocation call, Buffer body) throws Exception {
+        var process = start(call);
+        call.cancellation().onCancel(() -> kill(process));
+        var timedOut = killAfterTimeout(process);
+        var stdin = process.getOutputStream();
+        if (body.length() <= PIPE_BUFFER) {
+            writeAndClose(stdin, body);
+        } else {
+            Thread.ofVirtual().name("stdin-" + instance()).start(() -> writeAndClose(stdin, body));
+        }
+        return serialized(process, timedOut);
+    }
+
+    /** Fits in the pipe, so writing it before reading stdout cannot deadlock. */
+    private static final int PIPE_BUFFER = 64 * 1024;
+
+    private static void writeAndClose(java.io.OutputStream stdin, Buffer body) {
+        try (stdin) {
+            stdin.write(body.getBytes());
+        } catch (IOException ignored) {
+            // the process closed stdin early; its exit status tells the caller
+        }
+    }
+
+    private static Future<Buffer> collect(Body body) {
+        return switch (body) {
+            case Body.Empty e -> Future.succeededFuture(Buffer.buffer());
+            case Body.Bytes b -> Future.succeededFuture(b.buffer());
+            case Body.Stream s -> {
+                var promise = io.vertx.core.Promise.<Buffer>promise();
+                var all = Buffer.buffer();
+                s.stream().handler(all::appendBuffer);
+                s.stream().exceptionHandler(promise::tryFail);
+                s.stream().endHandler(v -> promise.tryComplete(all));
+                s.stream().resume();
+                yield promise.future();
+            }
+        };
     }
 
     private InvocationResult serialized(Process process, AtomicBoolean timedOut) throws Exception {
