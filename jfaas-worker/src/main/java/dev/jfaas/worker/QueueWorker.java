@@ -1,6 +1,5 @@
 package dev.jfaas.worker;
 
-import dev.jfaas.function.FunctionName;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;

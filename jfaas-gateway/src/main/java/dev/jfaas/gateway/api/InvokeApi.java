@@ -9,7 +9,6 @@ import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Pipeline;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
