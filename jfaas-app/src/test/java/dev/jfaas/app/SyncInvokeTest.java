@@ -95,6 +95,16 @@ class SyncInvokeTest {
     }
 
     @Test
+    void expectContinueIsAnswered() {
+        var request = HttpRequest.newBuilder(gateway.uri("/function/cat")).expectContinue(true).timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000))).build();
+        // Without a "100 Continue" the client would hold the body back until its timeout fails the call.
+        var response = gateway.send(request);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).hasSize(5000);
+    }
+
+    @Test
     void failingProcessIs500WithItsStderr() {
         var response = gateway.call("POST", "/function/crash", "");
         assertThat(response.statusCode()).isEqualTo(500);

@@ -41,7 +41,9 @@ final class GatewayVerticle extends VerticleBase {
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024).setIdleTimeout(300).setCompressionSupported(false)
                 // HTTP/1.1 only for now: with h2c a body's presence is not in the headers we read.
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
+                .setHandle100ContinueAutomatically(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
             if (request.path().startsWith(InvokeApi.PREFIX)) {
                 invoke.handle(request);
