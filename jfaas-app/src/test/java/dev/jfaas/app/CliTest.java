@@ -79,6 +79,18 @@ class CliTest {
     }
 
     @Test
+    void invokeReadsTheBodyFromStdin() {
+        jfaas("deploy", "--name", "cli-stdin", "--image", "jfaas/rev", "--fprocess", "rev");
+        var original = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("piped\n".getBytes()));
+            assertThat(jfaas("invoke", "cli-stdin").out()).isEqualTo("depip\n");
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    @Test
     void asyncInvokeThenResult() {
         jfaas("deploy", "--name", "cli-echo", "--image", "jfaas/cat", "--fprocess", "cat");
         var accepted = jfaas("invoke", "cli-echo", "--async", "--priority", "5", "-d", "later");
