@@ -12,24 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sync bursts wait in admission queues instead of failing; what does not fit is refused clearly. */
 class AdmissionTest {
 
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     static Path deploy(String name, String script, Map<String, String> env) {
         var deployment = Functions.inDirectory(name, "sh run.sh", env, Map.of("run.sh", script));

@@ -17,24 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Async calls end to end: accept, queue, run by the embedded worker, retry, dead-letter, call back. */
 class AsyncInvokeTest {
 
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass(Map.of("JFAAS_CALLBACK_MIN_WAIT", "50ms", "JFAAS_LEASE_TIME", "3s"));
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(Map.of("JFAAS_CALLBACK_MIN_WAIT", "50ms", "JFAAS_LEASE_TIME", "3s"));
+    static void deploy() {
         gateway.deploy(Functions.forking("echo", "cat"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     static String callId(HttpResponse<String> accepted) {

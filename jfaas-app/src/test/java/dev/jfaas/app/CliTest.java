@@ -12,28 +12,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The jfaas command against a real gateway, as a user runs it. */
 class CliTest {
 
     record Run(int exit, String out, String err) {}
 
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
     static Path configDir;
 
     @BeforeAll
-    static void start() throws IOException {
-        gateway = TestGateway.start();
+    static void login() throws IOException {
         configDir = Files.createTempDirectory("jfaas-cli");
         assertThat(jfaas("login", "-p", TestGateway.PASSWORD).exit()).isZero();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     /** Runs a client command with this test's gateway and config directory. */

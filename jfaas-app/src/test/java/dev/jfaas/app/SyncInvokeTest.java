@@ -10,20 +10,20 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Synchronous calls through the real gateway to real function processes in every watchdog mode. */
 class SyncInvokeTest {
 
-    static TestGateway gateway;
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
 
     @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
+    static void deploy() {
         gateway.deploy(Functions.forking("cat", "cat"));
         gateway.deploy(Functions.forking("env", "env"));
         gateway.deploy(Functions.forking("sha", "sha512sum"));
@@ -31,11 +31,6 @@ class SyncInvokeTest {
         gateway.deploy(Functions.forking("crash", "ls /no/such/path"));
         gateway.deploy(Functions.forking("sleepy", "sleep 10", Map.of("exec_timeout", "1s")));
         gateway.deploy(Functions.httpEcho("web", Map.of("exec_timeout", "2s")));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     @Test

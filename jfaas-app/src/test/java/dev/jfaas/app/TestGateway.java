@@ -18,9 +18,16 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real jfaas on a free port with its own temp data directory, and an HTTP client to drive it. */
-final class TestGateway implements AutoCloseable {
+/**
+ * A real jfaas on a free port with its own temp data directory, and an HTTP client to drive it.
+ * Either started at once ({@link #start}) or, registered as a JUnit extension
+ * ({@link #perClass}), for the whole test class.
+ */
+final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     static final String USER = "admin";
     static final String PASSWORD = "test-password";
@@ -31,7 +38,7 @@ final class TestGateway implements AutoCloseable {
     private Map<String, String> env;
     private JfaasServer server;
 
-    private TestGateway(Path dataDir, Map<String, String> extra) {
+    private TestGateway(Path dataDir, Map<String, String> extra, boolean startNow) {
         this.dataDir = dataDir;
         var base = new HashMap<String, String>();
         base.put("JFAAS_PORT", "0");
@@ -42,7 +49,28 @@ final class TestGateway implements AutoCloseable {
         base.put("JFAAS_SCALE_FROM_ZERO_TIMEOUT", "20s");
         base.putAll(extra);
         this.env = Map.copyOf(base);
-        this.server = JfaasServer.start(env);
+        if (startNow) {
+            this.server = JfaasServer.start(env);
+        }
+    }
+
+    /** One gateway for a test class: {@code @RegisterExtension static final TestGateway gateway = TestGateway.perClass(...)}. */
+    static TestGateway perClass(Map<String, String> extra) {
+        return new TestGateway(tempDir(), extra, false);
+    }
+
+    static TestGateway perClass() {
+        return perClass(Map.of());
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server = JfaasServer.start(env);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     static TestGateway start() {
@@ -50,8 +78,12 @@ final class TestGateway implements AutoCloseable {
     }
 
     static TestGateway start(Map<String, String> extra) {
+        return new TestGateway(tempDir(), extra, true);
+    }
+
+    private static Path tempDir() {
         try {
-            return new TestGateway(Files.createTempDirectory("jfaas-test"), extra);
+            return Files.createTempDirectory("jfaas-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -152,6 +184,9 @@ final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 }
