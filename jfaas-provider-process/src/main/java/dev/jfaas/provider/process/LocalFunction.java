@@ -162,8 +162,7 @@ final class LocalFunction implements DeployedFunction {
         }
         while (servers.size() > s.replicas()) {
             var server = servers.removeLast();
-            server.stop();
-            readinessChanged(server, null);
+            drainThenStop(List.of(server));
         }
         while (servers.size() < s.replicas()) {
             var server = new ServerProcess(newInstance(), name, s.watchdog(), workDir, env, logs, this::readinessChanged);
@@ -173,9 +172,17 @@ final class LocalFunction implements DeployedFunction {
     }
 
     void stopReplicas() {
-        for (var server : servers) {
-            server.stop();
+        var stopping = List.copyOf(servers);
+        servers.clear();
+        synchronized (this) {
+            forking = List.of();
         }
+        drainThenStop(stopping);
+    }
+
+    /** Stops at once, without waiting for calls in flight: the gateway is shutting down. */
+    void killReplicas() {
+        servers.forEach(ServerProcess::stop);
         servers.clear();
         synchronized (this) {
             readyServers.clear();
@@ -183,6 +190,36 @@ final class LocalFunction implements DeployedFunction {
         }
         publish();
     }
+
+    /**
+     * Takes replicas out of rotation at once, then stops each when its calls in flight have
+     * finished (at most {@link #DRAIN_LIMIT}), so scaling down or to zero never cuts a call off.
+     */
+    private void drainThenStop(List<ServerProcess> stopping) {
+        var draining = new ArrayList<HttpReplica>();
+        synchronized (this) {
+            for (var server : stopping) {
+                var replica = readyServers.remove(server);
+                if (replica != null) {
+                    draining.add(replica);
+                }
+            }
+        }
+        publish();
+        Thread.ofVirtual().name("drain-" + name.name()).start(() -> {
+            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            try {
+                while (draining.stream().anyMatch(r -> r.inFlight() > 0) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopping.forEach(ServerProcess::stop);
+        });
+    }
+
+    private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
 
     void removeFiles() {
         directory.deleteAll();

@@ -206,7 +206,7 @@ public final class ProcessProvider implements Provider {
     @Override
     public void close() {
         for (var fn : functions.values()) {
-            fn.stopReplicas();
+            fn.killReplicas();
         }
         lifecycle.close();
     }
