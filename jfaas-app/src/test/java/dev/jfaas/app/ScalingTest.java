@@ -37,12 +37,12 @@ class ScalingTest {
                         }
                     }, pool));
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> gateway.describe("elastic").path("replicas").asInt() == 3);
+                await().atMost(Duration.ofSeconds(40)).until(() -> gateway.describe("elastic").path("replicas").asInt() == 3);
                 gateway.awaitReady("elastic", 3);
                 loading.set(false);
                 clients.forEach(CompletableFuture::join);
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.describe("elastic").path("replicas").asInt() == 1);
+            await().atMost(Duration.ofSeconds(40)).until(() -> gateway.describe("elastic").path("replicas").asInt() == 1);
             assertThat(gateway.call("GET", "/metrics", null).body()).contains("gateway_service_count{function_name=\"elastic.openfaas-fn\"} 1");
         }
     }
@@ -54,7 +54,7 @@ class ScalingTest {
             deployment.put("labels", Map.of("com.openfaas.scale.zero", "true", "com.openfaas.scale.zero-duration", "1s"));
             gateway.deploy(deployment);
             assertThat(gateway.call("GET", "/function/napper/", null).statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.describe("napper").path("replicas").asInt() == 0);
+            await().atMost(Duration.ofSeconds(40)).until(() -> gateway.describe("napper").path("replicas").asInt() == 0);
             gateway.awaitReady("napper", 0);
             var response = gateway.call("GET", "/function/napper/after-nap", null);
             assertThat(response.statusCode()).isEqualTo(200);

@@ -26,8 +26,8 @@ class SyncInvokeTest {
     static void deploy() {
         gateway.deploy(Functions.forking("cat", "cat"));
         gateway.deploy(Functions.forking("env", "env"));
-        gateway.deploy(Functions.forking("sha", "sha512sum"));
-        gateway.deploy(Functions.forking("stream", "cat", Map.of("mode", "streaming")));
+        gateway.deploy(Functions.forking("sha", "sha512sum", Map.of("exec_timeout", "2m")));
+        gateway.deploy(Functions.forking("stream", "cat", Map.of("mode", "streaming", "exec_timeout", "2m")));
         gateway.deploy(Functions.forking("crash", "ls /no/such/path"));
         gateway.deploy(Functions.forking("sleepy", "sleep 10", Map.of("exec_timeout", "1s")));
         gateway.deploy(Functions.httpEcho("web", Map.of("exec_timeout", "2s")));
@@ -67,7 +67,7 @@ class SyncInvokeTest {
         var body = new byte[10 * 1024 * 1024];
         new Random(7).nextBytes(body);
         var expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(body));
-        var request = HttpRequest.newBuilder(gateway.uri("/function/sha")).timeout(Duration.ofSeconds(60))
+        var request = HttpRequest.newBuilder(gateway.uri("/function/sha")).timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         var response = gateway.send(request);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -78,7 +78,7 @@ class SyncInvokeTest {
     void streamingModeStreamsTenMegabytesBothWays() throws Exception {
         var body = new byte[10 * 1024 * 1024];
         new Random(11).nextBytes(body);
-        var request = HttpRequest.newBuilder(gateway.uri("/function/stream")).timeout(Duration.ofSeconds(60))
+        var request = HttpRequest.newBuilder(gateway.uri("/function/stream")).timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build();
         var response = gateway.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
