@@ -86,7 +86,9 @@ public final class Autoscaler {
                 case CAPACITY -> inFlight;
                 case QUEUE -> queued.getOrDefault(name, 0L);
             };
-            if (newCalls > 0 || inFlight > 0 || current > 0) {
+            // A replica still starting counts as activity: idle time runs from when it could serve.
+            boolean starting = status.availableReplicas() < status.replicas();
+            if (newCalls > 0 || inFlight > 0 || current > 0 || starting) {
                 state.lastActiveNanos = now;
             }
             decide(name, policy, status.replicas(), current, state, now);
