@@ -1,5 +1,7 @@
 package dev.jfaas.cli;
 
+import dev.jfaas.function.DurationText;
+import dev.jfaas.function.RequestRejected;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +30,11 @@ final class LogsCommand extends ClientCommand {
             query.append("&tail=").append(tail);
         }
         if (since != null) {
-            query.append("&since=").append(Instant.now().minus(Durations.parse(since)));
+            try {
+                query.append("&since=").append(Instant.now().minus(DurationText.parse("--since", since)));
+            } catch (RequestRejected e) {
+                throw new CliError(e.getMessage());
+            }
         }
         var response = client().stream(query.toString());
         if (response.statusCode() >= 400) {

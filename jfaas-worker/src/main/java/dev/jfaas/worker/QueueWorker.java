@@ -40,12 +40,12 @@ final class QueueWorker {
     private static final Logger log = LoggerFactory.getLogger(QueueWorker.class);
 
     private final String queueName;
-    private final Vertx vertx;
     private final Context context;
+    private final WorkerSettings settings;
+    private final Vertx vertx;
     private final CallQueue queue;
     private final Pipeline pipeline;
     private final FunctionCatalog catalog;
-    private final WorkerSettings settings;
     private final CallbackSender callbacks;
     private final CallWaiters waiters;
     private final WorkerMetrics metrics;
@@ -63,21 +63,19 @@ final class QueueWorker {
     private long idleWait = 5;
     private boolean stopped;
 
-    QueueWorker(String queueName, Vertx vertx, Context context, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog,
-            WorkerSettings settings, FunctionSlots slots, CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics,
-            Clock clock) {
-        this.slots = slots;
+    QueueWorker(String queueName, Context context, WorkerSettings settings, WorkerParts parts) {
         this.queueName = queueName;
-        this.vertx = vertx;
         this.context = context;
-        this.queue = queue;
-        this.pipeline = pipeline;
-        this.catalog = catalog;
         this.settings = settings;
-        this.callbacks = callbacks;
-        this.waiters = waiters;
-        this.metrics = metrics;
-        this.clock = clock;
+        this.vertx = parts.vertx();
+        this.queue = parts.queue();
+        this.pipeline = parts.pipeline();
+        this.catalog = parts.catalog();
+        this.callbacks = parts.callbacks();
+        this.waiters = parts.waiters();
+        this.metrics = parts.metrics();
+        this.clock = parts.clock();
+        this.slots = parts.slots();
     }
 
     /** Asks the worker to look at its queue now (new work arrived). Safe from any thread. */

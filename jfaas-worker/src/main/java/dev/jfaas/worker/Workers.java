@@ -26,15 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Workers implements AutoCloseable {
 
     private final Vertx vertx;
-    private final CallQueue queue;
-    private final Pipeline pipeline;
     private final FunctionCatalog catalog;
     private final WorkerSettings settings;
-    private final CallbackSender callbacks;
-    private final CallWaiters waiters;
-    private final WorkerMetrics metrics;
+    private final WorkerParts parts;
     private final Map<String, List<QueueWorker>> byQueue = new ConcurrentHashMap<>();
-    private final FunctionSlots slots = new FunctionSlots();
     private final int lanes;
     private final List<Context> laneContexts;
     private final long discoveryTimer;
@@ -45,15 +40,13 @@ public final class Workers implements AutoCloseable {
         this.vertx = vertx;
         this.lanes = Math.max(1, lanes);
         this.laneContexts = eventLoopContexts(vertx, this.lanes);
-        this.queue = queue;
-        this.pipeline = pipeline;
         this.catalog = catalog;
         this.settings = settings;
-        this.waiters = waiters;
-        this.metrics = new WorkerMetrics(registry);
         var client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000),
                 new PoolOptions().setHttp1MaxSize(64));
-        this.callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait());
+        var callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait());
+        this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(), callbacks, waiters,
+                new WorkerMetrics(registry), Clock.systemUTC());
         discover();
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());
     }
@@ -86,8 +79,7 @@ public final class Workers implements AutoCloseable {
                     settings.maxResultSize(), settings.callbackAttempts(), settings.callbackMinWait(), settings.idlePoll());
             var workers = new ArrayList<QueueWorker>();
             for (var context : laneContexts) {
-                var worker = new QueueWorker(n, vertx, context, queue, pipeline, catalog, perLane, slots, callbacks,
-                        waiters, metrics, Clock.systemUTC());
+                var worker = new QueueWorker(n, context, perLane, parts);
                 worker.wake();
                 workers.add(worker);
             }

@@ -1,6 +1,5 @@
 package dev.jfaas.gateway.api;
 
-import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Authorize;
@@ -87,7 +86,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         String callbackUrl;
         int priority;
         Integer waitSeconds;
-        var found = findFunction(qualified);
+        var found = findFunction(target);
         if (found == null) {
             reject(request, 404, "error finding function " + qualified);
             return;
@@ -152,9 +151,9 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         });
     }
 
-    private DeployedFunction findFunction(String qualified) {
+    private DeployedFunction findFunction(FunctionPath target) {
         try {
-            return provider.find(FunctionName.parse(qualified, null)).orElse(null);
+            return provider.find(target.function()).orElse(null);
         } catch (RequestRejected invalidName) {
             return null; // no function can have an invalid name
         }

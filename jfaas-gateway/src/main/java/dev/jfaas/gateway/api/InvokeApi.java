@@ -48,7 +48,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         var path = target.path();
         FunctionName function;
         try {
-            function = FunctionName.parse(qualified, null);
+            function = target.function();
         } catch (RequestRejected e) {
             reject(request, 404, "resolve", "error finding function " + qualified);
             return;

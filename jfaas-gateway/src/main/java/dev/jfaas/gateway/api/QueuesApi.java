@@ -61,22 +61,21 @@ public final class QueuesApi {
 
     private void replay(RoutingContext ctx) {
         var queue = ctx.pathParam("queue");
-        FunctionName function;
-        try {
-            function = function(ctx);
-        } catch (RequestRejected e) {
-            Replies.fail(ctx, e);
-            return;
-        }
-        Future.fromCompletionStage(async.queue().replayDeadLetters(queue, function), ctx.vertx().getOrCreateContext())
-                .onSuccess(count -> {
-                    async.wakeWorker().accept(queue);
-                    Replies.json(ctx, 202, Map.of("replayed", count));
-                })
-                .onFailure(e -> Replies.fail(ctx, e));
+        onDeadLetters(ctx, function -> async.queue().replayDeadLetters(queue, function), count -> {
+            async.wakeWorker().accept(queue);
+            Replies.json(ctx, 202, Map.of("replayed", count));
+        });
     }
 
     private void purge(RoutingContext ctx) {
+        onDeadLetters(ctx, function -> async.queue().purgeDeadLetters(ctx.pathParam("queue"), function),
+                count -> Replies.json(ctx, 200, Map.of("purged", count)));
+    }
+
+    /** Runs a dead-letter operation for the {@code function} query parameter (all when absent). */
+    private static void onDeadLetters(RoutingContext ctx,
+            java.util.function.Function<FunctionName, java.util.concurrent.CompletionStage<Integer>> operation,
+            java.util.function.Consumer<Integer> reply) {
         FunctionName function;
         try {
             function = function(ctx);
@@ -84,9 +83,8 @@ public final class QueuesApi {
             Replies.fail(ctx, e);
             return;
         }
-        Future.fromCompletionStage(async.queue().purgeDeadLetters(ctx.pathParam("queue"), function),
-                        ctx.vertx().getOrCreateContext())
-                .onSuccess(count -> Replies.json(ctx, 200, Map.of("purged", count)))
+        Future.fromCompletionStage(operation.apply(function), ctx.vertx().getOrCreateContext())
+                .onSuccess(reply::accept)
                 .onFailure(e -> Replies.fail(ctx, e));
     }
 

@@ -1,6 +1,7 @@
 package dev.jfaas.gateway.metrics;
 
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.FunctionStatus;
 import dev.jfaas.provider.Provider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
@@ -43,20 +44,13 @@ public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<FunctionName, Map<Integer, Outcome>> outcomes = new ConcurrentHashMap<>();
     private final Map<FunctionName, LongAdder> started = new ConcurrentHashMap<>();
-    private final MultiGauge serviceCount = MultiGauge.builder("gateway_service_count")
-            .description("Desired replicas of each function").register(registry);
-    private final MultiGauge serviceReadyCount = MultiGauge.builder("gateway_service_ready_count")
-            .description("Ready replicas of each function").register(registry);
-    private final MultiGauge queueDepth = MultiGauge.builder("jfaas_queue_depth")
-            .description("Async calls waiting, by queue and function").register(registry);
-    private final MultiGauge deadLetters = MultiGauge.builder("jfaas_dead_letters")
-            .description("Dead letters, by queue and function").register(registry);
-    private final MultiGauge queueInflight = MultiGauge.builder("jfaas_queue_inflight")
-            .description("Async calls running, by queue").register(registry);
-    private final MultiGauge queueOldestAge = MultiGauge.builder("jfaas_queue_oldest_age_seconds")
-            .description("Age of the oldest waiting async call, by queue").register(registry);
-    private final MultiGauge admissionWaiting = MultiGauge.builder("jfaas_admission_waiting")
-            .description("Sync calls waiting for a slot, by function").register(registry);
+    private final MultiGauge serviceCount = gauge("gateway_service_count", "Desired replicas of each function");
+    private final MultiGauge serviceReadyCount = gauge("gateway_service_ready_count", "Ready replicas of each function");
+    private final MultiGauge queueDepth = gauge("jfaas_queue_depth", "Async calls waiting, by queue and function");
+    private final MultiGauge deadLetters = gauge("jfaas_dead_letters", "Dead letters, by queue and function");
+    private final MultiGauge queueInflight = gauge("jfaas_queue_inflight", "Async calls running, by queue");
+    private final MultiGauge queueOldestAge = gauge("jfaas_queue_oldest_age_seconds", "Age of the oldest waiting async call, by queue");
+    private final MultiGauge admissionWaiting = gauge("jfaas_admission_waiting", "Sync calls waiting for a slot, by function");
     private final Map<FunctionName, Timer> admissionWaits = new ConcurrentHashMap<>();
     private final Map<FunctionName, Timer> coldStarts = new ConcurrentHashMap<>();
     private volatile Supplier<Map<String, Integer>> waitingByFunction = Map::of;
@@ -111,9 +105,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** How long a call waited for a replica to become ready (scale from zero). */
     public void coldStart(FunctionName function, long nanos) {
-        coldStarts.computeIfAbsent(function, f -> Timer.builder("jfaas_cold_start")
-                .description("Time calls waited for a replica to become ready").tags("function_name", f.qualified())
-                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        record(coldStarts, "jfaas_cold_start", "Time calls waited for a replica to become ready", function, nanos);
     }
 
     public void admissionWaiting(Supplier<Map<String, Integer>> waiting) {
@@ -121,27 +113,40 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     public void admissionWait(FunctionName function, long nanos) {
-        admissionWaits.computeIfAbsent(function, f -> Timer.builder("jfaas_admission_wait")
-                .description("Time sync calls waited for a slot").tags("function_name", f.qualified())
-                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        record(admissionWaits, "jfaas_admission_wait", "Time sync calls waited for a slot", function, nanos);
+    }
+
+    private void record(Map<FunctionName, Timer> timers, String name, String description, FunctionName function, long nanos) {
+        var timer = timers.get(function);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(function, f -> Timer.builder(name).description(description)
+                    .tags("function_name", f.qualified()).serviceLevelObjectives(BUCKETS).register(registry));
+        }
+        timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private MultiGauge gauge(String name, String description) {
+        return MultiGauge.builder(name).description(description).register(registry);
+    }
+
+    private static <T> void publish(MultiGauge gauge, List<T> rows, java.util.function.Function<T, Tags> tags,
+            java.util.function.ToDoubleFunction<T> value) {
+        gauge.register(rows.stream().map(r -> MultiGauge.Row.of(tags.apply(r), value.applyAsDouble(r))).toList(), true);
     }
 
     /** Prometheus text: the registry, plus the one OpenFaaS counter whose name lacks "_total". */
     public String scrape() {
         var functions = provider.list(null);
-        serviceCount.register(functions.stream()
-                .map(f -> MultiGauge.Row.of(Tags.of("function_name", f.name() + "." + f.namespace()), f.replicas()))
-                .toList(), true);
-        serviceReadyCount.register(functions.stream()
-                .map(f -> MultiGauge.Row.of(Tags.of("function_name", f.name() + "." + f.namespace()), f.availableReplicas()))
-                .toList(), true);
-        admissionWaiting.register(waitingByFunction.get().entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("function_name", e.getKey()), e.getValue())).toList(), true);
+        java.util.function.Function<FunctionStatus, Tags> byFunction = f -> Tags.of("function_name", f.name() + "." + f.namespace());
+        publish(serviceCount, functions, byFunction, FunctionStatus::replicas);
+        publish(serviceReadyCount, functions, byFunction, FunctionStatus::availableReplicas);
+        publish(admissionWaiting, List.copyOf(waitingByFunction.get().entrySet()), e -> Tags.of("function_name", e.getKey()),
+                Map.Entry::getValue);
         var stats = queueStats.get();
-        queueDepth.register(stats.stream().map(q -> MultiGauge.Row.of(
-                Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.depth())).toList(), true);
-        deadLetters.register(stats.stream().map(q -> MultiGauge.Row.of(
-                Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace()), q.dead())).toList(), true);
+        java.util.function.Function<QueueStats, Tags> byQueueAndFunction = q ->
+                Tags.of("queue", q.queue(), "function_name", q.function() + "." + q.namespace());
+        publish(queueDepth, stats, byQueueAndFunction, QueueStats::depth);
+        publish(deadLetters, stats, byQueueAndFunction, QueueStats::dead);
         var inflight = new java.util.TreeMap<String, Long>();
         var oldest = new java.util.TreeMap<String, Double>();
         // The default queue is always reported, so dashboards see 0 rather than no data.
@@ -151,10 +156,8 @@ public final class GatewayMetrics implements AutoCloseable {
             inflight.merge(q.queue(), q.inFlight(), Long::sum);
             oldest.merge(q.queue(), q.oldestAgeSeconds(), Math::max);
         });
-        queueInflight.register(inflight.entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("queue", e.getKey()), e.getValue())).toList(), true);
-        queueOldestAge.register(oldest.entrySet().stream()
-                .map(e -> MultiGauge.Row.of(Tags.of("queue", e.getKey()), e.getValue())).toList(), true);
+        publish(queueInflight, List.copyOf(inflight.entrySet()), e -> Tags.of("queue", e.getKey()), Map.Entry::getValue);
+        publish(queueOldestAge, List.copyOf(oldest.entrySet()), e -> Tags.of("queue", e.getKey()), Map.Entry::getValue);
         var text = new StringBuilder(registry.scrape());
         text.append("# HELP gateway_function_invocation_started Calls started, by function\n");
         text.append("# TYPE gateway_function_invocation_started counter\n");

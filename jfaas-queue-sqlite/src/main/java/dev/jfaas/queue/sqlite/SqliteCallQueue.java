@@ -19,11 +19,8 @@ import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqlWork;
 import dev.jfaas.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +120,7 @@ public final class SqliteCallQueue implements CallQueue {
         return write(c -> {
             if (call.idempotencyKey() != null) {
                 var st = db.writeStatement("SELECT call_id FROM calls WHERE namespace=? AND function=? AND idempotency_key=?");
-                bind(st, call.function().namespace(), call.function().name(), call.idempotencyKey());
+                SqliteDatabase.bind(st, call.function().namespace(), call.function().name(), call.idempotencyKey());
                 try (var rs = st.executeQuery()) {
                     if (rs.next()) {
                         return new Accepted(rs.getString(1), Accepted.Kind.IDEMPOTENT_REPEAT);
@@ -134,7 +131,7 @@ public final class SqliteCallQueue implements CallQueue {
                     + "max_attempts, not_before, accepted_at, method, path, query, headers, body, callback_url, idempotency_key) "
                     + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?,?,?,?,?,?)");
             long accepted = call.acceptedAt().toEpochMilli();
-            bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
+            SqliteDatabase.bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
                     call.maxAttempts(), accepted, accepted, call.method(), call.path(), call.query(), headers,
                     call.body(), call.callbackUrl(), call.idempotencyKey());
             return st.executeUpdate() == 1
@@ -154,7 +151,7 @@ public final class SqliteCallQueue implements CallQueue {
             var select = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
                     + WAITING + " AND ((status IN ('queued','retrying') AND not_before<=?) OR (status='running' AND lease_until<?)) "
                     + "ORDER BY priority DESC, seq LIMIT ?");
-            bind(select, queue, now, now, max + skip.size() * 16L + 16);
+            SqliteDatabase.bind(select, queue, now, now, max + skip.size() * 16L + 16);
             var claims = new ArrayList<long[]>();
             try (var rs = select.executeQuery()) {
                 while (rs.next() && leases.size() < max) {
@@ -170,7 +167,7 @@ public final class SqliteCallQueue implements CallQueue {
             var claim = db.writeStatement("UPDATE calls SET status='running', attempts=attempts+1, lease_token=?, "
                     + "lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?");
             for (int i = 0; i < leases.size(); i++) {
-                bind(claim, leases.get(i).token(), now + leaseTime.toMillis(), now, claims.get(i)[0]);
+                SqliteDatabase.bind(claim, leases.get(i).token(), now + leaseTime.toMillis(), now, claims.get(i)[0]);
                 claim.executeUpdate();
             }
             return leases;
@@ -179,7 +176,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
-        return write(c -> update(c, "UPDATE calls SET lease_until=? WHERE call_id=? AND lease_token=? AND status='running'",
+        return write(c -> db.update("UPDATE calls SET lease_until=? WHERE call_id=? AND lease_token=? AND status='running'",
                 now() + leaseTime.toMillis(), lease.call().callId(), lease.token()) == 1);
     }
 
@@ -189,7 +186,7 @@ public final class SqliteCallQueue implements CallQueue {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
         }
         var headers = response == null ? null : toJson(response.headers());
-        return write(c -> update(c, "UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
+        return write(c -> db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
                         + "status_code=?, duration=?, error=?, result_headers=?, result_body=?, result_truncated=? "
                         + "WHERE call_id=? AND lease_token=? AND status='running'",
                 status.wire(), now(), response == null ? null : response.status(),
@@ -200,7 +197,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
-        return write(c -> update(c, "UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
+        return write(c -> db.update("UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
                         + "status_code=?, duration=?, error=? WHERE call_id=? AND lease_token=? AND status='running'",
                 notBefore.toEpochMilli(), response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), error, lease.call().callId(), lease.token()) == 1);
@@ -208,14 +205,14 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> cancel(String callId) {
-        return write(c -> update(c, "UPDATE calls SET status='cancelled', finished_at=?, lease_token=NULL, lease_until=NULL "
+        return write(c -> db.update("UPDATE calls SET status='cancelled', finished_at=?, lease_token=NULL, lease_until=NULL "
                 + "WHERE call_id=? AND " + WAITING, now(), callId) == 1);
     }
 
     @Override
     public CompletableFuture<Void> recordCallback(String callId, String callbackStatus) {
         return write(c -> {
-            update(c, "UPDATE calls SET callback_status=? WHERE call_id=?", callbackStatus, callId);
+            db.update("UPDATE calls SET callback_status=? WHERE call_id=?", callbackStatus, callId);
             return null;
         });
     }
@@ -269,7 +266,7 @@ public final class SqliteCallQueue implements CallQueue {
         args.add(filter.limit());
         return read(c -> {
             try (var st = c.prepareStatement("SELECT " + RECORD_COLUMNS + " FROM calls WHERE " + where + " ORDER BY seq DESC LIMIT ?")) {
-                bind(st, args.toArray());
+                SqliteDatabase.bind(st, args.toArray());
                 var out = new ArrayList<CallRecord>();
                 try (var rs = st.executeQuery()) {
                     while (rs.next()) {
@@ -320,8 +317,8 @@ public final class SqliteCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
         return write(c -> function == null
-                ? update(c, "UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=?", now(), queue)
-                : update(c, "UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=? AND namespace=? AND function=?",
+                ? db.update("UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=?", now(), queue)
+                : db.update("UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=? AND namespace=? AND function=?",
                         now(), queue, function.namespace(), function.name()));
     }
 
@@ -330,21 +327,21 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> replay(String callId) {
-        return write(c -> update(c, "UPDATE calls SET " + REQUEUE + " WHERE call_id=? AND status IN ('dead','failed')",
+        return write(c -> db.update("UPDATE calls SET " + REQUEUE + " WHERE call_id=? AND status IN ('dead','failed')",
                 now(), callId) == 1);
     }
 
     @Override
     public CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function) {
         return write(c -> function == null
-                ? update(c, "DELETE FROM calls WHERE status='dead' AND queue=?", queue)
-                : update(c, "DELETE FROM calls WHERE status='dead' AND queue=? AND namespace=? AND function=?",
+                ? db.update("DELETE FROM calls WHERE status='dead' AND queue=?", queue)
+                : db.update("DELETE FROM calls WHERE status='dead' AND queue=? AND namespace=? AND function=?",
                         queue, function.namespace(), function.name()));
     }
 
     @Override
     public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
-        return write(c -> update(c, "DELETE FROM calls WHERE finished_at IS NOT NULL AND finished_at<? AND NOT " + WAITING,
+        return write(c -> db.update("DELETE FROM calls WHERE finished_at IS NOT NULL AND finished_at<? AND NOT " + WAITING,
                 cutoff.toEpochMilli()));
     }
 
@@ -377,23 +374,6 @@ public final class SqliteCallQueue implements CallQueue {
     private static Double real(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() ? null : value;
-    }
-
-    /** Runs a write through the writer's statement cache (these run on the writer thread only). */
-    private int update(Connection c, String sql, Object... args) throws SQLException {
-        var st = db.writeStatement(sql);
-        bind(st, args);
-        return st.executeUpdate();
-    }
-
-    private static void bind(PreparedStatement st, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] == null) {
-                st.setNull(i + 1, Types.NULL);
-            } else {
-                st.setObject(i + 1, args[i]);
-            }
-        }
     }
 
     private String toJson(List<Header> headers) {

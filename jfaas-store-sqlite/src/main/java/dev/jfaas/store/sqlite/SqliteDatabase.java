@@ -107,6 +107,24 @@ public final class SqliteDatabase implements AutoCloseable {
         return statement;
     }
 
+    /** Runs one INSERT/UPDATE/DELETE through the statement cache. Only for use inside write work. */
+    public int update(String sql, Object... args) throws SQLException {
+        var statement = writeStatement(sql);
+        bind(statement, args);
+        return statement.executeUpdate();
+    }
+
+    /** Binds arguments in order; nulls as SQL NULL. */
+    public static void bind(PreparedStatement statement, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                statement.setNull(i + 1, java.sql.Types.NULL);
+            } else {
+                statement.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
     /** Writes and waits for the commit. Blocks: never call on an event loop. */
     public <T> T writeAndWait(SqlWork<T> work) {
         try {

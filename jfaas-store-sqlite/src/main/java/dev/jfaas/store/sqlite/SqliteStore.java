@@ -12,7 +12,6 @@ import dev.jfaas.store.Secret;
 import dev.jfaas.store.SecretStore;
 import dev.jfaas.store.StoredFunction;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +84,7 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
 
     @Override
     public void delete(FunctionName name) {
-        db.writeAndWait(c -> update(c, "DELETE FROM functions WHERE namespace=? AND name=?",
+        db.writeAndWait(c -> db.update("DELETE FROM functions WHERE namespace=? AND name=?",
                 name.namespace(), name.name()));
     }
 
@@ -108,19 +107,19 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
 
     @Override
     public boolean createSecret(Secret secret) {
-        return db.writeAndWait(c -> update(c, "INSERT OR IGNORE INTO secrets(namespace, name, value) VALUES (?,?,?)",
+        return db.writeAndWait(c -> db.update("INSERT OR IGNORE INTO secrets(namespace, name, value) VALUES (?,?,?)",
                 secret.namespace(), secret.name(), secret.value())) == 1;
     }
 
     @Override
     public boolean updateSecret(Secret secret) {
-        return db.writeAndWait(c -> update(c, "UPDATE secrets SET value=? WHERE namespace=? AND name=?",
+        return db.writeAndWait(c -> db.update("UPDATE secrets SET value=? WHERE namespace=? AND name=?",
                 secret.value(), secret.namespace(), secret.name())) == 1;
     }
 
     @Override
     public boolean deleteSecret(String namespace, String name) {
-        return db.writeAndWait(c -> update(c, "DELETE FROM secrets WHERE namespace=? AND name=?", namespace, name)) == 1;
+        return db.writeAndWait(c -> db.update("DELETE FROM secrets WHERE namespace=? AND name=?", namespace, name)) == 1;
     }
 
     @Override
@@ -182,7 +181,7 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
         if (ns.name().equals(FunctionName.DEFAULT_NAMESPACE)) {
             return false;
         }
-        return db.writeAndWait(c -> update(c, "INSERT OR IGNORE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
+        return db.writeAndWait(c -> db.update("INSERT OR IGNORE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
                 ns.name(), toJson(ns.labels()), toJson(ns.annotations()))) == 1;
     }
 
@@ -191,31 +190,22 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
         if (ns.name().equals(FunctionName.DEFAULT_NAMESPACE)) {
             return createNamespaceRow(ns);
         }
-        return db.writeAndWait(c -> update(c, "UPDATE namespaces SET labels=?, annotations=? WHERE name=?",
+        return db.writeAndWait(c -> db.update("UPDATE namespaces SET labels=?, annotations=? WHERE name=?",
                 toJson(ns.labels()), toJson(ns.annotations()), ns.name())) == 1;
     }
 
     private boolean createNamespaceRow(Namespace ns) {
-        db.writeAndWait(c -> update(c, "INSERT OR REPLACE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
+        db.writeAndWait(c -> db.update("INSERT OR REPLACE INTO namespaces(name, labels, annotations) VALUES (?,?,?)",
                 ns.name(), toJson(ns.labels()), toJson(ns.annotations())));
         return true;
     }
 
     @Override
     public boolean deleteNamespace(String name) {
-        return db.writeAndWait(c -> update(c, "DELETE FROM namespaces WHERE name=?", name)) == 1;
+        return db.writeAndWait(c -> db.update("DELETE FROM namespaces WHERE name=?", name)) == 1;
     }
 
     // ----
-
-    private static int update(java.sql.Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement st = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                st.setObject(i + 1, args[i]);
-            }
-            return st.executeUpdate();
-        }
-    }
 
     private String toJson(Object value) {
         try {
