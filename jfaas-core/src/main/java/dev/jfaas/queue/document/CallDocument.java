@@ -1,0 +1,140 @@
+package dev.jfaas.queue.document;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.queue.CallRecord;
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.QueuedCall;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What a broker backend keeps about one call beside the call itself (which rides in the broker's
+ * message): where it is in its life, who holds it, and what its last attempt got. Every change is
+ * a new document, written back with compare-and-set, so gateways and workers on several machines
+ * can share it.
+ *
+ * @param token the current lease's token, null when nobody holds the call
+ * @param delivery the broker's handle on the current delivery (a NATS ack subject, a Redis entry id)
+ */
+public record CallDocument(
+        String callId,
+        String function,
+        String namespace,
+        String queue,
+        int priority,
+        int maxAttempts,
+        Instant acceptedAt,
+        String idempotencyKey,
+        CallStatus status,
+        int attempts,
+        String token,
+        String delivery,
+        Instant leaseUntil,
+        Instant notBefore,
+        Instant startedAt,
+        Instant finishedAt,
+        Integer statusCode,
+        Double durationSeconds,
+        String error,
+        String callbackStatus) {
+
+    public static CallDocument queued(QueuedCall call) {
+        return new CallDocument(call.callId(), call.function().name(), call.function().namespace(), call.queue(),
+                call.priority(), call.maxAttempts(), call.acceptedAt(), call.idempotencyKey(), CallStatus.QUEUED, 0,
+                null, null, null, call.acceptedAt(), null, null, null, null, null, null);
+    }
+
+    public FunctionName functionName() {
+        return new FunctionName(function, namespace);
+    }
+
+    /** True if {@code token} is the lease that holds this call now. */
+    public boolean heldBy(String leaseToken) {
+        return status == CallStatus.RUNNING && leaseToken.equals(token);
+    }
+
+    /** What a worker may do with a delivery of this call now. */
+    public Readiness readiness(Instant now) {
+        if (status.isFinal()) {
+            return Readiness.ENDED;
+        }
+        if (status == CallStatus.RUNNING && !leaseUntil.isBefore(now)) {
+            return Readiness.HELD;
+        }
+        if (status != CallStatus.RUNNING && notBefore != null && notBefore.isAfter(now)) {
+            return Readiness.NOT_YET;
+        }
+        return Readiness.RUNNABLE;
+    }
+
+    public enum Readiness {
+        /** Final: the delivery is stale and can be dropped. */
+        ENDED,
+        /** Leased and the lease still runs: deliver again when it would run out. */
+        HELD,
+        /** Waiting for its retry time. */
+        NOT_YET,
+        RUNNABLE
+    }
+
+    /** How long until this call may be delivered again (a running lease or a retry wait). */
+    public Duration waitLeft(Instant now) {
+        var until = status == CallStatus.RUNNING ? leaseUntil : notBefore;
+        return until == null || until.isBefore(now) ? Duration.ZERO : Duration.between(now, until);
+    }
+
+    public CallDocument leased(String newToken, String newDelivery, Instant now, Duration leaseTime) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                CallStatus.RUNNING, attempts + 1, newToken, newDelivery, now.plus(leaseTime), notBefore,
+                startedAt == null ? now : startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus);
+    }
+
+    public CallDocument renewed(Instant until) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                status, attempts, token, delivery, until, notBefore, startedAt, finishedAt, statusCode, durationSeconds,
+                error, callbackStatus);
+    }
+
+    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                end, attempts, null, null, null, notBefore, startedAt, now, response == null ? null : response.status(),
+                response == null ? null : response.durationSeconds(), why, callbackStatus);
+    }
+
+    public CallDocument retrying(Instant at, CallResponse response, String why) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                CallStatus.RETRYING, attempts, null, delivery, null, at, startedAt, null,
+                response == null ? null : response.status(), response == null ? null : response.durationSeconds(), why,
+                callbackStatus);
+    }
+
+    public CallDocument cancelled(Instant now) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                CallStatus.CANCELLED, attempts, null, null, null, notBefore, startedAt, now, statusCode, durationSeconds,
+                error, callbackStatus);
+    }
+
+    /** Back in line with fresh attempts (a replayed dead letter or failed call). */
+    public CallDocument requeued(Instant now) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                CallStatus.QUEUED, 0, null, null, null, now, startedAt, null, statusCode, durationSeconds, null,
+                callbackStatus);
+    }
+
+    public CallDocument withCallbackStatus(String outcome) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                status, attempts, token, delivery, leaseUntil, notBefore, startedAt, finishedAt, statusCode,
+                durationSeconds, error, outcome);
+    }
+
+    /** Dead and failed calls keep their request so they can be replayed. */
+    public boolean replayable() {
+        return status == CallStatus.DEAD || status == CallStatus.FAILED;
+    }
+
+    public CallRecord toRecord() {
+        return new CallRecord(callId, function, namespace, queue, status, priority, attempts, maxAttempts, acceptedAt,
+                startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus);
+    }
+}
