@@ -12,8 +12,6 @@ import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
-import dev.jfaas.queue.memory.MemoryCallQueue;
-import dev.jfaas.queue.sqlite.SqliteCallQueue;
 import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqliteStore;
 import dev.jfaas.worker.WorkerSettings;
@@ -59,7 +57,7 @@ public final class JfaasServer implements AutoCloseable {
         try {
             var store = SqliteStore.open(config.dataDir(), durability);
             parts.push(store);
-            var queue = openQueue(config, durability);
+            var queue = QueueBackends.open(config.queue(), env, config.dataDir(), durability);
             parts.push(queue);
             var credentials = Credentials.resolve(config.secretMountPath(), config.basicAuthUser(),
                     config.basicAuthPassword(), config.dataDir());
@@ -95,15 +93,6 @@ public final class JfaasServer implements AutoCloseable {
             closeAll(parts);
             throw e;
         }
-    }
-
-    private static CallQueue openQueue(GatewayConfig config, Durability durability) {
-        return switch (config.queue()) {
-            case "embedded" -> SqliteCallQueue.open(config.dataDir(), durability);
-            case "memory" -> new MemoryCallQueue();
-            default -> throw new IllegalArgumentException("JFAAS_QUEUE=" + config.queue()
-                    + " is not supported yet: use embedded (durable, default) or memory");
-        };
     }
 
     private static Workers startWorkers(Vertx vertx, GatewayConfig config, ProcessProvider provider, CallQueue queue,

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** The {@code jfaas} command. */
 @Command(name = "jfaas", mixinStandardHelpOptions = true, version = "jfaas 0.1.0",
         description = "A function gateway for the JVM, compatible with the OpenFaaS REST API.",
-        subcommands = {Main.Up.class})
+        subcommands = {Main.Up.class, WorkerCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

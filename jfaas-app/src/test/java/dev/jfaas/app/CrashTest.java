@@ -3,9 +3,7 @@ package dev.jfaas.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,19 +34,17 @@ class CrashTest {
     static final int CLIENTS = 8;
     static final int WORKER_CONCURRENCY = 16;
 
-    record Gateway(Process process, int port) {}
-
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void everyAcceptedCallEndsExactlyOnceDespiteKillMinus9() throws Exception {
         var data = Files.createTempDirectory("jfaas-crash");
-        var fnDir = Functions.write(Map.of("run.sh", "echo \"$Http_X_Call_Id\" >> calls.log\necho done\n"));
+        var fnDir = Functions.write(Map.of("run.sh", GatewayHttp.RECORDER));
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
         var first = startGateway(data);
         var deployment = Functions.forking("recorder", "sh run.sh");
         deployment.put("image", fnDir.toString());
-        var deployed = send(http, first.port(), "POST", "/system/functions", TestGateway.json(deployment), true);
+        var deployed = GatewayHttp.send(http, first.port(), "POST", "/system/functions", TestGateway.json(deployment), true);
         assertThat(deployed.statusCode()).isEqualTo(202);
 
         var accepted = ConcurrentHashMap.<String>newKeySet();
@@ -60,7 +55,7 @@ class CrashTest {
             clients.add(CompletableFuture.runAsync(() -> {
                 while (sent.incrementAndGet() <= CALLS) {
                     try {
-                        var response = send(http, first.port(), "POST", "/async-function/recorder", "x", false);
+                        var response = GatewayHttp.send(http, first.port(), "POST", "/async-function/recorder", "x", false);
                         if (response.statusCode() == 202) {
                             accepted.add(response.headers().firstValue("X-Call-Id").orElseThrow());
                         }
@@ -79,7 +74,7 @@ class CrashTest {
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
         assertThat(killed).as("the gateway was killed while calls were still coming").isDone();
         first.process().waitFor(10, TimeUnit.SECONDS);
-        var ranBeforeKill = ranCalls(fnDir).size();
+        var ranBeforeKill = GatewayHttp.ranCalls(fnDir).size();
 
         var second = startGateway(data);
         var acceptedBeforeKill = accepted.size();
@@ -91,7 +86,7 @@ class CrashTest {
                 more.add(CompletableFuture.runAsync(() -> {
                     while (remaining.getAndDecrement() > 0) {
                         try {
-                            var response = send(http, second.port(), "POST", "/async-function/recorder", "x", false);
+                            var response = GatewayHttp.send(http, second.port(), "POST", "/async-function/recorder", "x", false);
                             assertThat(response.statusCode()).isEqualTo(202);
                             accepted.add(response.headers().firstValue("X-Call-Id").orElseThrow());
                         } catch (IOException e) {
@@ -103,13 +98,13 @@ class CrashTest {
             CompletableFuture.allOf(more.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             assertThat(accepted).hasSizeGreaterThanOrEqualTo(CALLS);
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    countWith(http, second.port(), "succeeded") >= accepted.size());
+                    GatewayHttp.countWith(http, second.port(), "succeeded") >= accepted.size());
             for (var id : accepted) {
-                var record = send(http, second.port(), "GET", "/system/calls/" + id, null, true);
+                var record = GatewayHttp.send(http, second.port(), "GET", "/system/calls/" + id, null, true);
                 assertThat(record.statusCode()).as("call %s was accepted, so it must be known", id).isEqualTo(200);
                 assertThat(TestGateway.parse(record.body()).path("status").asText()).isEqualTo("succeeded");
             }
-            var runs = ranCalls(fnDir);
+            var runs = GatewayHttp.ranCalls(fnDir);
             var perCall = runs.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             assertThat(perCall.keySet()).containsAll(accepted);
             long duplicates = perCall.values().stream().filter(n -> n > 1).count();
@@ -123,58 +118,11 @@ class CrashTest {
         }
     }
 
-    private static List<String> ranCalls(Path fnDir) throws IOException {
-        var log = fnDir.resolve("calls.log");
-        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> !l.isBlank()).toList() : List.of();
-    }
-
-    private static long countWith(HttpClient http, int port, String status) throws Exception {
-        var response = send(http, port, "GET", "/system/calls?status=" + status + "&limit=10000", null, true);
-        return TestGateway.parse(response.body()).size();
-    }
-
-    private static HttpResponse<String> send(HttpClient http, int port, String method, String path, String body, boolean auth)
-            throws IOException {
-        var builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (auth) {
-            builder.header("Authorization", TestGateway.basic(TestGateway.USER, TestGateway.PASSWORD));
-        }
-        try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
     /** Starts {@code jfaas up} in its own JVM and waits for its "listening" line. */
-    private static Gateway startGateway(Path data) throws Exception {
-        var java = ProcessHandle.current().info().command().orElse("java");
-        var builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up")
-                .redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.putAll(new HashMap<>(Map.of("JFAAS_PORT", "0", "JFAAS_DATA", data.toString(),
+    private static JfaasProcess startGateway(Path data) throws Exception {
+        return JfaasProcess.gateway(Map.of("JFAAS_PORT", "0", "JFAAS_DATA", data.toString(),
                 "JFAAS_BASIC_AUTH_PASSWORD", TestGateway.PASSWORD, "JFAAS_EVENT_LOOPS", "2",
-                "JFAAS_QUEUE_MAX_INFLIGHT", Integer.toString(WORKER_CONCURRENCY), "JFAAS_LEASE_TIME", "2s")));
-        var process = builder.start();
-        var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
-        var port = new CompletableFuture<Integer>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    var at = line.indexOf("jfaas listening on port ");
-                    if (at >= 0) {
-                        port.complete(Integer.parseInt(line.substring(at + 24).strip()));
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process died; port may never complete, which fails the test below
-            }
-            port.completeExceptionally(new IllegalStateException("gateway exited before listening"));
-        });
-        return new Gateway(process, port.get(60, TimeUnit.SECONDS));
+                "JFAAS_QUEUE_MAX_INFLIGHT", Integer.toString(WORKER_CONCURRENCY), "JFAAS_LEASE_TIME", "2s"));
     }
 
 }

@@ -81,7 +81,7 @@ final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCal
         return new TestGateway(tempDir(), extra, true);
     }
 
-    private static Path tempDir() {
+    static Path tempDir() {
         try {
             return Files.createTempDirectory("jfaas-test");
         } catch (IOException e) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@code OPENFAAS_CONFIG}): a list of {@code authenticated_auths} with a base64 {@code user:password}
  * token per gateway, so {@code faas-cli login} works for jfaas and the reverse.
  */
-final class CliConfig {
+public final class CliConfig {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -28,13 +28,13 @@ final class CliConfig {
         this.file = directory.resolve("config.yml");
     }
 
-    static CliConfig fromEnvironment(String overrideDir) {
+    public static CliConfig fromEnvironment(String overrideDir) {
         var dir = overrideDir != null ? overrideDir : System.getenv("OPENFAAS_CONFIG");
         return new CliConfig(dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".openfaas"));
     }
 
     /** The {@code Authorization} header value stored for a gateway. */
-    Optional<String> authorization(String gateway) throws IOException {
+    public Optional<String> authorization(String gateway) throws IOException {
         for (var auth : auths()) {
             if (normalise(auth.path("gateway").asText()).equals(normalise(gateway))) {
                 return Optional.of("Basic " + auth.path("token").asText());

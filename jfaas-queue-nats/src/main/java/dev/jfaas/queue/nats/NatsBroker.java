@@ -15,14 +15,12 @@ import io.nats.client.KeyValueOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PublishOptions;
+import io.nats.client.PushSubscribeOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueWatchOption;
-import io.nats.client.api.KeyValueWatcher;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -30,13 +28,11 @@ import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,11 +47,6 @@ final class NatsBroker implements AutoCloseable {
     /** JetStream's "wrong last sequence": the compare in compare-and-set failed. */
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int NO_MESSAGE_FOUND = 10037;
-    /**
-     * The consumers' ack wait only matters if a process dies between fetching a message and
-     * answering it with the lease's nak; then the message comes back after this.
-     */
-    private static final Duration ACK_WAIT = Duration.ofSeconds(60);
     /** Room left in a message for everything but a result's body. */
     private static final int ENVELOPE = 64 * 1024;
 
@@ -95,6 +86,7 @@ final class NatsBroker implements AutoCloseable {
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(settings.requestTimeout())
                 .connectionListener((conn, event) -> log.info("NATS {}: {}", event, conn.getConnectedUrl()))
+                .errorListener(new NatsLogListener())
                 .build();
         Connection connection = null;
         try {
@@ -168,35 +160,42 @@ final class NatsBroker implements AutoCloseable {
         kv.purge(key);
     }
 
-    /** Every call document, read in one pass over the bucket. */
+    /**
+     * Every call document, read in one pass over the bucket's stream (the last message of each
+     * key). Documents keep changing while a busy queue is read, so the pass ends at the first
+     * message written after it began, rather than waiting for a moment with nothing new.
+     */
     List<CallDocument> documents() throws IOException, JetStreamApiException, InterruptedException {
-        var docs = new ArrayList<CallDocument>();
-        var done = new CountDownLatch(1);
-        var watcher = new KeyValueWatcher() {
-            @Override
-            public void watch(KeyValueEntry entry) {
-                synchronized (docs) {
-                    docs.add(CallCodec.document(entry.getValue()));
+        var stream = "KV_" + names.bucket();
+        long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+        var docs = new HashMap<String, CallDocument>(); // by key subject
+        if (last == 0) {
+            return List.of();
+        }
+        var options = PushSubscribeOptions.builder().stream(stream).ordered(true)
+                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build()).build();
+        var subscription = js.subscribe("$KV." + names.bucket() + ".c.>", options);
+        try {
+            while (true) {
+                var message = subscription.nextMessage(settings.requestTimeout());
+                if (message == null) {
+                    throw new QueueUnavailable("reading call documents from NATS timed out");
+                }
+                var operation = message.getHeaders() == null ? null : message.getHeaders().getFirst("KV-Operation");
+                if (operation == null || operation.equals("PUT")) {
+                    docs.put(message.getSubject(), CallCodec.document(message.getData())); // later versions replace earlier
+                } else {
+                    docs.remove(message.getSubject());
+                }
+                var meta = message.metaData();
+                if (meta.pendingCount() == 0 || meta.streamSequence() >= last) {
+                    break;
                 }
             }
-
-            @Override
-            public void endOfData() {
-                done.countDown();
-            }
-        };
-        try (var watch = kv.watch("c.>", watcher, KeyValueWatchOption.IGNORE_DELETE)) {
-            if (!done.await(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS)) {
-                throw new QueueUnavailable("reading call documents from NATS timed out");
-            }
-        } catch (IOException | JetStreamApiException | InterruptedException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("closing a NATS watch failed", e);
+        } finally {
+            subscription.unsubscribe();
         }
-        synchronized (docs) {
-            return List.copyOf(docs);
-        }
+        return List.copyOf(docs.values());
     }
 
     /** A result cut to what one message can carry, marked truncated if it was cut. */
@@ -239,7 +238,7 @@ final class NatsBroker implements AutoCloseable {
             for (int p = 0; p < NatsNames.PRIORITIES; p++) {
                 jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(NatsNames.consumer(p))
                         .filterSubject(names.workSubject(queue, p)).ackPolicy(AckPolicy.Explicit)
-                        .deliverPolicy(DeliverPolicy.All).ackWait(ACK_WAIT).maxDeliver(-1).maxAckPending(1_000_000)
+                        .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1).maxAckPending(1_000_000)
                         .build());
                 contexts.put(p, js.getConsumerContext(stream, NatsNames.consumer(p)));
             }

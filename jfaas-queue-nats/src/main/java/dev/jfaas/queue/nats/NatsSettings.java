@@ -11,8 +11,10 @@ import java.time.Duration;
  * @param requestTimeout how long one broker round trip may take before the call is refused (503)
  * @param recordTtl how long call documents and dead letters live at most, whatever the result
  *     retention says (a backstop: the gateway forgets finished calls after {@code result_ttl})
+ * @param redeliverAfter the consumers' ack wait; it only matters when a process dies, or the
+ *     broker goes away, between fetching a message and answering it with the lease's nak
  */
-public record NatsSettings(String url, String prefix, Duration requestTimeout, Duration recordTtl) {
+public record NatsSettings(String url, String prefix, Duration requestTimeout, Duration recordTtl, Duration redeliverAfter) {
 
     public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
     public static final String DEFAULT_PREFIX = "jfaas";
@@ -23,7 +25,11 @@ public record NatsSettings(String url, String prefix, Duration requestTimeout, D
         }
     }
 
+    public NatsSettings withRedeliverAfter(Duration after) {
+        return new NatsSettings(url, prefix, requestTimeout, recordTtl, after);
+    }
+
     public static NatsSettings of(String url, String prefix) {
-        return new NatsSettings(url, prefix, Duration.ofSeconds(5), Duration.ofDays(7));
+        return new NatsSettings(url, prefix, Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(60));
     }
 }

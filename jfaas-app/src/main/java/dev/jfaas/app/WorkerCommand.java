@@ -1,0 +1,98 @@
+package dev.jfaas.app;
+
+import dev.jfaas.cli.CliConfig;
+import dev.jfaas.function.DurationText;
+import dev.jfaas.queue.QueuedCall;
+import dev.jfaas.store.sqlite.Durability;
+import dev.jfaas.worker.WorkerSettings;
+import dev.jfaas.worker.remote.GatewayAddress;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jfaas worker}: a standalone queue worker for a shared broker. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = {"Drain named async queues from a broker and run each call through a gateway.",
+            "Start as many as you like, on any machines: they share the work. Run the gateways with",
+            "JFAAS_WORKER=false if only standalone workers should run calls."},
+        footer = {"", "Examples:",
+            "  jfaas worker --broker nats://127.0.0.1:4222 --gateway http://127.0.0.1:8080",
+            "  jfaas worker --broker nats://nats:4222 --queue faas-request --queue slow --concurrency 32"})
+final class WorkerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+    @Option(names = {"-b", "--broker"}, description = "broker URL: nats://host:port (default: $JFAAS_NATS_URL or nats://127.0.0.1:4222)")
+    String broker;
+
+    @Option(names = "--prefix", description = "name prefix shared with the gateways (default: $JFAAS_NATS_PREFIX or jfaas)")
+    String prefix;
+
+    @Option(names = {"-g", "--gateway"}, description = "gateway that runs the calls (default: $OPENFAAS_URL or http://127.0.0.1:8080)")
+    String gateway;
+
+    @Option(names = {"-q", "--queue"}, description = "named queue to drain; repeat for several (default: faas-request)")
+    List<String> queues;
+
+    @Option(names = {"-c", "--concurrency"}, description = "calls run at once per queue (default: ${DEFAULT-VALUE})", defaultValue = "16")
+    int concurrency;
+
+    @Option(names = "--lease-time", description = "how long a call stays claimed without renewal (default: ${DEFAULT-VALUE})", defaultValue = "30s")
+    String leaseTime;
+
+    @Option(names = {"-u", "--username"}, description = "gateway user for reading function settings (default: ${DEFAULT-VALUE})", defaultValue = "admin")
+    String username;
+
+    @Option(names = "--password-file", description = "file holding the gateway password (default: $JFAAS_GATEWAY_PASSWORD, else a stored `jfaas login`)")
+    Path passwordFile;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        var env = new HashMap<>(System.getenv());
+        if (broker != null) {
+            if (!broker.startsWith("nats://")) {
+                throw new IllegalArgumentException("--broker " + broker + ": use nats://host:port");
+            }
+            env.put("JFAAS_NATS_URL", broker);
+        }
+        if (prefix != null) {
+            env.put("JFAAS_NATS_PREFIX", prefix);
+        }
+        var url = gateway != null ? gateway : env.getOrDefault("OPENFAAS_URL", "http://127.0.0.1:8080");
+        var address = new GatewayAddress(URI.create(url), authorization(url, env.get("JFAAS_GATEWAY_PASSWORD")));
+        var names = new LinkedHashSet<>(queues == null || queues.isEmpty() ? List.of(QueuedCall.DEFAULT_QUEUE) : queues);
+        var settings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
+                WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
+                WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
+        var queue = QueueBackends.open("nats", env, null, Durability.FULL);
+        var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        log.info("jfaas worker draining {} from {} through {}", names, env.getOrDefault("JFAAS_NATS_URL", "nats://127.0.0.1:4222"), url);
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }, "jfaas-worker-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private String authorization(String url, String envPassword) throws IOException {
+        String password = passwordFile != null ? Files.readString(passwordFile).strip() : envPassword;
+        if (password != null && !password.isBlank()) {
+            return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        }
+        return CliConfig.fromEnvironment(null).authorization(url).orElse(null);
+    }
+}
