@@ -10,6 +10,7 @@ import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallWaiters;
 import dev.jfaas.queue.CallStatus;
 import dev.jfaas.queue.Lease;
+import dev.jfaas.queue.QueueUnavailable;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -210,7 +211,10 @@ final class QueueWorker {
                     if (renewTimer != null) {
                         vertx.cancelTimer(renewTimer);
                     }
-                    if (done.failed()) {
+                    if (done.failed() && unwrap(done.cause()) instanceof QueueUnavailable gone) {
+                        log.warn("call {} could not be concluded ({}); its lease will expire and it runs again",
+                                call.callId(), gone.getMessage());
+                    } else if (done.failed()) {
                         log.error("call {} could not be concluded; its lease will expire and it runs again", call.callId(), done.cause());
                     }
                     inFlight--;
@@ -258,6 +262,10 @@ final class QueueWorker {
             });
             return Future.succeededFuture();
         });
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private static String errorText(Attempt attempt) {

@@ -135,7 +135,8 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                     request.getHeader("X-Idempotency-Key"), Instant.now(), fn.retryPolicy().maxAttempts());
             enqueue(call, context).onComplete(done -> {
                 if (done.failed()) {
-                    log.warn("could not accept an async call to {}: {}", fn.name(), done.cause().getMessage());
+                    // Per call at debug: an outage would log thousands of these; the queue logs the outage itself.
+                    log.debug("could not accept an async call to {}: {}", fn.name(), done.cause().getMessage());
                     request.response().putHeader("Retry-After", "5").putHeader(InvocationResult.INTERNAL_HEADER, "queue");
                     reject(request, 503, "the queue cannot take the call now: " + done.cause().getMessage());
                     return;

@@ -5,6 +5,7 @@ import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.queue.document.CallCodec;
 import dev.jfaas.queue.document.CallDocument;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -85,7 +86,13 @@ final class NatsBroker implements AutoCloseable {
         var options = new Options.Builder().servers(settings.url().split(",")).connectionName("jfaas")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(settings.requestTimeout())
-                .connectionListener((conn, event) -> log.info("NATS {}: {}", event, conn.getConnectedUrl()))
+                .connectionListener((conn, event) -> {
+                    if (event == ConnectionListener.Events.DISCONNECTED) {
+                        log.warn("NATS connection lost: async calls get 503 until it is back (reconnecting by itself)");
+                    } else {
+                        log.info("NATS {}: {}", event, conn.getConnectedUrl());
+                    }
+                })
                 .errorListener(new NatsLogListener())
                 .build();
         Connection connection = null;

@@ -21,7 +21,11 @@ final class NatsLogListener implements ErrorListener {
 
     @Override
     public void exceptionOccurred(Connection conn, Exception exp) {
-        log.warn("NATS client exception: {}", exp.toString());
+        if (conn.getStatus() == Connection.Status.CONNECTED) {
+            log.warn("NATS client exception: {}", exp.toString());
+        } else {
+            log.debug("NATS client exception while {}: {}", conn.getStatus(), exp.toString()); // every reconnect attempt
+        }
     }
 
     @Override
