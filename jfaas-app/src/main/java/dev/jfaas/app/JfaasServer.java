@@ -12,6 +12,7 @@ import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
+import dev.jfaas.queue.QueueStats;
 import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqliteStore;
 import dev.jfaas.worker.WorkerSettings;
@@ -26,7 +27,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +70,9 @@ public final class JfaasServer implements AutoCloseable {
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
                     .setPreferNativeTransport(true));
             parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
-            var metrics = new GatewayMetrics(provider, () -> queue.stats().join());
+            Supplier<List<QueueStats>> queueStats = config.queue().equals("nats")
+                    ? new RecentQueueStats(queue, Duration.ofSeconds(2)) : () -> queue.stats().join();
+            var metrics = new GatewayMetrics(provider, queueStats);
             parts.push(metrics);
             var waiters = new CallWaiters();
             var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
@@ -82,7 +87,7 @@ public final class JfaasServer implements AutoCloseable {
             var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl());
             forgetOldResults(vertx, queue, config.resultTtl());
             if (config.autoscale()) {
-                startAutoscaler(vertx, new Autoscaler(provider, load, () -> queue.stats().join(),
+                startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
                         config.autoscaleInterval(), config.scaleDownWindow()));
             }
             var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load);

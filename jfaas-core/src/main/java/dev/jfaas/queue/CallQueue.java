@@ -52,6 +52,17 @@ public interface CallQueue extends AutoCloseable {
     /** Per queue and function: waiting, in flight, delayed, dead, oldest age. */
     CompletableFuture<List<QueueStats>> stats();
 
+    /**
+     * What the autoscaler and the metrics scrape read every few seconds: per queue and function,
+     * calls not yet ended, and dead letters. Exact by default ({@link #stats()}); a broker backend,
+     * where exact counts cost a pass over every call, answers from the broker's own counts
+     * instead: {@code depth} then counts running calls too, and {@code inFlight} and
+     * {@code delayed} are 0.
+     */
+    default CompletableFuture<List<QueueStats>> load() {
+        return stats();
+    }
+
     /** Requeues dead letters with fresh attempts; {@code function} null for all. Returns the count. */
     CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function);
 

@@ -7,12 +7,17 @@ import dev.jfaas.queue.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
-/** Answers the listing questions of {@code CallQueue} from a set of call documents. */
+/**
+ * Answers the listing questions of {@code CallQueue} while call documents stream past, holding
+ * only the answer: counts per queue and function, or the newest few matching records.
+ */
 public final class CallTally {
 
     private CallTally() {}
@@ -24,25 +29,59 @@ public final class CallTally {
                 && (filter.queue() == null || filter.queue().equals(doc.queue()));
     }
 
-    /** Matching records, newest first, at most the filter's limit. */
-    public static List<CallRecord> records(Collection<CallDocument> docs, CallFilter filter) {
-        return docs.stream().filter(d -> matches(filter, d))
-                .sorted(Comparator.comparing(CallDocument::acceptedAt).thenComparing(CallDocument::callId).reversed())
-                .limit(filter.limit()).map(CallDocument::toRecord).toList();
+    private static final Comparator<CallDocument> NEWEST_FIRST =
+            Comparator.comparing(CallDocument::acceptedAt).thenComparing(CallDocument::callId).reversed();
+
+    /** The newest {@code limit} documents matching a filter. */
+    public static final class Newest implements Consumer<CallDocument> {
+
+        private final CallFilter filter;
+        /** Oldest on top, so the oldest is dropped when a newer one comes. */
+        private final PriorityQueue<CallDocument> kept = new PriorityQueue<>(NEWEST_FIRST.reversed());
+
+        public Newest(CallFilter filter) {
+            this.filter = filter;
+        }
+
+        @Override
+        public void accept(CallDocument doc) {
+            if (filter.limit() <= 0 || !matches(filter, doc)) {
+                return;
+            }
+            kept.add(doc);
+            if (kept.size() > filter.limit()) {
+                kept.poll();
+            }
+        }
+
+        public List<CallRecord> records() {
+            return kept.stream().sorted(NEWEST_FIRST).map(CallDocument::toRecord).toList();
+        }
     }
 
-    public static List<QueueStats> stats(Collection<CallDocument> docs, Instant now) {
-        record Key(String queue, String function, String namespace) {}
-        final class Counts {
+    /** Waiting, in flight, delayed and dead per queue and function. */
+    public static final class Counts implements Consumer<CallDocument> {
+
+        private record Key(String queue, String function, String namespace) {}
+
+        private static final class Count {
             long depth, inFlight, delayed, dead;
             Instant oldest;
         }
-        var byKey = new LinkedHashMap<Key, Counts>();
-        for (var doc : docs) {
+
+        private final Instant now;
+        private final Map<Key, Count> byKey = new LinkedHashMap<>();
+
+        public Counts(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public void accept(CallDocument doc) {
             if (doc.status().isFinal() && doc.status() != CallStatus.DEAD) {
-                continue;
+                return;
             }
-            var c = byKey.computeIfAbsent(new Key(doc.queue(), doc.function(), doc.namespace()), k -> new Counts());
+            var c = byKey.computeIfAbsent(new Key(doc.queue(), doc.function(), doc.namespace()), k -> new Count());
             switch (doc.status()) {
                 case RUNNING -> c.inFlight++;
                 case DEAD -> c.dead++;
@@ -57,11 +96,16 @@ public final class CallTally {
                 }
             }
         }
-        var out = new ArrayList<QueueStats>();
-        byKey.forEach((k, c) -> {
-            double age = c.oldest == null ? 0 : Math.max(0, Duration.between(c.oldest, now).toMillis() / 1000.0);
-            out.add(new QueueStats(k.queue(), k.function(), k.namespace(), c.depth, c.inFlight, c.delayed, c.dead, age));
-        });
-        return out;
+
+        public List<QueueStats> stats() {
+            var out = new ArrayList<QueueStats>();
+            byKey.forEach((k, c) -> out.add(new QueueStats(k.queue(), k.function(), k.namespace(), c.depth, c.inFlight,
+                    c.delayed, c.dead, ageSeconds(c.oldest, now))));
+            return out;
+        }
+    }
+
+    public static double ageSeconds(Instant oldest, Instant now) {
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
     }
 }

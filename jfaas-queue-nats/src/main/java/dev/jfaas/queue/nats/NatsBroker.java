@@ -1,12 +1,20 @@
 package dev.jfaas.queue.nats;
 
 import dev.jfaas.queue.CallResponse;
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueuedCall;
+import dev.jfaas.queue.document.CallTally;
+import dev.jfaas.queue.document.DocumentKeys;
+import dev.jfaas.queue.document.CallBroker;
+import dev.jfaas.queue.document.DocumentCallQueue;
 import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.queue.document.CallCodec;
 import dev.jfaas.queue.document.CallDocument;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumeOptions;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -24,13 +32,17 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,16 +54,15 @@ import org.slf4j.LoggerFactory;
  * KV bucket with compare-and-set, messages in work streams, acks and naks by reply subject, and
  * the dead-letter stream. Knows nothing of call states.
  */
-final class NatsBroker implements AutoCloseable {
+final class NatsBroker implements CallBroker {
 
     private static final Logger log = LoggerFactory.getLogger(NatsBroker.class);
     /** JetStream's "wrong last sequence": the compare in compare-and-set failed. */
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int NO_MESSAGE_FOUND = 10037;
+    private static final String CALL_ID_HEADER = "Jfaas-Call-Id";
     /** Room left in a message for everything but a result's body. */
     private static final int ENVELOPE = 64 * 1024;
-
-    record Entry(byte[] value, long revision) {}
 
     private final Connection connection;
     private final JetStream js;
@@ -120,7 +131,8 @@ final class NatsBroker implements AutoCloseable {
     }
 
     /** Refuses at once while disconnected, rather than letting a write wait in the reconnect buffer. */
-    void requireConnected() {
+    @Override
+    public void requireConnected() {
         if (connection.getStatus() != Connection.Status.CONNECTED) {
             throw new QueueUnavailable("the NATS server is unreachable (" + connection.getStatus() + ")");
         }
@@ -128,13 +140,14 @@ final class NatsBroker implements AutoCloseable {
 
     // ---- documents ---------------------------------------------------------------------------
 
-    Entry get(String key) throws IOException, JetStreamApiException {
+    @Override
+    public Stored get(String key) throws IOException, JetStreamApiException {
         var entry = kv.get(key);
-        return entry == null ? null : new Entry(entry.getValue(), entry.getRevision());
+        return entry == null ? null : new Stored(entry.getValue(), entry.getRevision());
     }
 
-    /** Creates a key that must not exist; false if it does. */
-    boolean create(String key, byte[] value) throws IOException, JetStreamApiException {
+    @Override
+    public boolean create(String key, byte[] value) throws IOException, JetStreamApiException {
         try {
             kv.create(key, value);
             return true;
@@ -146,8 +159,8 @@ final class NatsBroker implements AutoCloseable {
         }
     }
 
-    /** Compare-and-set: writes only if the key is still at {@code revision}. */
-    boolean update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
+    @Override
+    public boolean update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
         try {
             kv.update(key, value, revision);
             return true;
@@ -159,25 +172,28 @@ final class NatsBroker implements AutoCloseable {
         }
     }
 
-    void put(String key, byte[] value) throws IOException, JetStreamApiException {
+    @Override
+    public void put(String key, byte[] value) throws IOException, JetStreamApiException {
         kv.put(key, value);
     }
 
-    void delete(String key) throws IOException, JetStreamApiException {
+    @Override
+    public void delete(String key) throws IOException, JetStreamApiException {
         kv.purge(key);
     }
 
     /**
-     * Every call document, read in one pass over the bucket's stream (the last message of each
-     * key). Documents keep changing while a busy queue is read, so the pass ends at the first
-     * message written after it began, rather than waiting for a moment with nothing new.
+     * Reads the last message of every document key in one pass over the bucket's stream.
+     * Documents keep changing while a busy queue is read, so the pass ends at the first message
+     * written after it began, rather than waiting for a moment with nothing new; each key is seen
+     * once before that.
      */
-    List<CallDocument> documents() throws IOException, JetStreamApiException, InterruptedException {
+    @Override
+    public void eachDocument(Consumer<CallDocument> visitor) throws IOException, JetStreamApiException, InterruptedException {
         var stream = "KV_" + names.bucket();
         long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
-        var docs = new HashMap<String, CallDocument>(); // by key subject
         if (last == 0) {
-            return List.of();
+            return;
         }
         var options = PushSubscribeOptions.builder().stream(stream).ordered(true)
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build()).build();
@@ -190,9 +206,7 @@ final class NatsBroker implements AutoCloseable {
                 }
                 var operation = message.getHeaders() == null ? null : message.getHeaders().getFirst("KV-Operation");
                 if (operation == null || operation.equals("PUT")) {
-                    docs.put(message.getSubject(), CallCodec.document(message.getData())); // later versions replace earlier
-                } else {
-                    docs.remove(message.getSubject());
+                    visitor.accept(CallCodec.document(message.getData()));
                 }
                 var meta = message.metaData();
                 if (meta.pendingCount() == 0 || meta.streamSequence() >= last) {
@@ -202,11 +216,46 @@ final class NatsBroker implements AutoCloseable {
         } finally {
             subscription.unsubscribe();
         }
-        return List.copyOf(docs.values());
+    }
+
+    /** Counts from the streams themselves: messages per work subject, dead letters per dead subject. */
+    @Override
+    public List<QueueStats> load() throws IOException, JetStreamApiException {
+        record Key(String queue, String function) {}
+        var depth = new HashMap<Key, Long>();
+        var dead = new HashMap<Key, Long>();
+        var oldest = new HashMap<String, Instant>();
+        for (var stream : jsm.getStreamNames(names.allWorkSubjects())) {
+            var state = jsm.getStreamInfo(stream, StreamInfoOptions.filterSubjects(names.allWorkSubjects())).getStreamState();
+            for (var subject : state.getSubjects()) {
+                var t = subject.getName().split("\\.");
+                var queue = DocumentKeys.untoken(t[2]);
+                depth.merge(new Key(queue, DocumentKeys.untoken(t[4])), subject.getCount(), Long::sum);
+                if (state.getMsgCount() > 0 && state.getFirstTime() != null) {
+                    oldest.put(queue, state.getFirstTime().toInstant());
+                }
+            }
+        }
+        var deadState = jsm.getStreamInfo(names.deadStream(), StreamInfoOptions.filterSubjects(names.deadSubjects())).getStreamState();
+        for (var subject : deadState.getSubjects()) {
+            var t = subject.getName().split("\\.");
+            dead.merge(new Key(DocumentKeys.untoken(t[2]), DocumentKeys.untoken(t[3])), subject.getCount(), Long::sum);
+        }
+        var now = Instant.now();
+        var keys = new java.util.LinkedHashSet<Key>(depth.keySet());
+        keys.addAll(dead.keySet());
+        var out = new ArrayList<QueueStats>();
+        for (var key : keys) {
+            var fn = FunctionName.parse(key.function(), null);
+            out.add(new QueueStats(key.queue(), fn.name(), fn.namespace(), depth.getOrDefault(key, 0L), 0, 0,
+                    dead.getOrDefault(key, 0L), CallTally.ageSeconds(oldest.get(key.queue()), now)));
+        }
+        return out;
     }
 
     /** A result cut to what one message can carry, marked truncated if it was cut. */
-    CallResponse fitted(CallResponse response) {
+    @Override
+    public CallResponse fitted(CallResponse response) {
         long room = (connection.getServerInfo().getMaxPayload() - ENVELOPE) * 3 / 4; // bodies travel as base64
         if (response.body().length <= room) {
             return response;
@@ -217,14 +266,23 @@ final class NatsBroker implements AutoCloseable {
 
     // ---- work streams --------------------------------------------------------------------------
 
-    /** Makes sure a queue's stream and its consumers exist; returns the stream's name. */
-    String queue(String queue) throws IOException, JetStreamApiException {
-        consumers(queue);
-        return names.workStream(queue);
+    @Override
+    public void publish(QueuedCall call, byte[] message, String messageId) throws IOException, JetStreamApiException {
+        consumers(call.queue()); // the stream exists before anything is put in it
+        var headers = new Headers().put(CALL_ID_HEADER, call.callId());
+        js.publish(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
+                PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build());
     }
 
-    ConsumerContext consumer(String queue, int priority) throws IOException, JetStreamApiException {
-        return consumers(queue).get(priority);
+    @Override
+    public List<Delivery> fetch(String queue, int priority, int max) throws Exception {
+        var deliveries = new ArrayList<Delivery>();
+        try (var fetch = consumers(queue).get(priority).fetch(FetchConsumeOptions.builder().maxMessages(max).noWait().build())) {
+            for (var m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+                deliveries.add(new Delivery(m.getHeaders().getFirst(CALL_ID_HEADER), m.getData(), m.getReplyTo()));
+            }
+        }
+        return deliveries;
     }
 
     private Map<Integer, ConsumerContext> consumers(String queue) throws IOException, JetStreamApiException {
@@ -242,9 +300,9 @@ final class NatsBroker implements AutoCloseable {
                     .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File)
                     .duplicateWindow(Duration.ofMinutes(2)).build());
             var contexts = new ConcurrentHashMap<Integer, ConsumerContext>();
-            for (int p = 0; p < NatsNames.PRIORITIES; p++) {
+            for (int p = 0; p < DocumentCallQueue.PRIORITIES; p++) {
                 jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(NatsNames.consumer(p))
-                        .filterSubject(names.workSubject(queue, p)).ackPolicy(AckPolicy.Explicit)
+                        .filterSubject(names.consumerFilter(queue, p)).ackPolicy(AckPolicy.Explicit)
                         .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1).maxAckPending(1_000_000)
                         .build());
                 contexts.put(p, js.getConsumerContext(stream, NatsNames.consumer(p)));
@@ -263,30 +321,33 @@ final class NatsBroker implements AutoCloseable {
         }
     }
 
-    void publish(String subject, Headers headers, byte[] data, PublishOptions options) throws IOException, JetStreamApiException {
-        js.publish(subject, headers, data, options);
-    }
-
-    /** Acknowledges a delivery: the work stream forgets the message. */
-    void ack(String delivery) {
+    /** The work stream forgets the message. */
+    @Override
+    public void ack(String delivery) {
         connection.publish(delivery, "+ACK".getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Hands a delivery back, to come again after {@code delay} (at once for zero). */
-    void nak(String delivery, Duration delay) {
+    /**
+     * {@code -NAK} with a delay keeps the message pending (a later ack still counts) and makes
+     * JetStream deliver it again after the delay, whatever the consumer's ack wait.
+     */
+    @Override
+    public void nak(String delivery, Duration delay) {
         var body = delay.isZero() || delay.isNegative() ? "-NAK" : "-NAK {\"delay\": " + delay.toNanos() + "}";
         connection.publish(delivery, body.getBytes(StandardCharsets.US_ASCII));
     }
 
     // ---- dead letters ---------------------------------------------------------------------------
 
-    void keepDeadLetter(String subject, byte[] call) throws IOException, JetStreamApiException {
-        js.publish(subject, call);
+    @Override
+    public void keepDeadLetter(QueuedCall call, byte[] message) throws IOException, JetStreamApiException {
+        js.publish(names.deadSubject(call.queue(), call.function().qualified(), call.callId()), message);
     }
 
-    byte[] deadLetter(String subject) throws IOException, JetStreamApiException {
+    @Override
+    public byte[] deadLetter(CallDocument call) throws IOException, JetStreamApiException {
         try {
-            return jsm.getLastMessage(names.deadStream(), subject).getData();
+            return jsm.getLastMessage(names.deadStream(), deadSubject(call)).getData();
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == NO_MESSAGE_FOUND) {
                 return null;
@@ -295,8 +356,13 @@ final class NatsBroker implements AutoCloseable {
         }
     }
 
-    void purgeDeadLetter(String subject) throws IOException, JetStreamApiException {
-        jsm.purgeStream(names.deadStream(), PurgeOptions.subject(subject));
+    @Override
+    public void purgeDeadLetter(CallDocument call) throws IOException, JetStreamApiException {
+        jsm.purgeStream(names.deadStream(), PurgeOptions.subject(deadSubject(call)));
+    }
+
+    private String deadSubject(CallDocument call) {
+        return names.deadSubject(call.queue(), call.functionName().qualified(), call.callId());
     }
 
     @Override

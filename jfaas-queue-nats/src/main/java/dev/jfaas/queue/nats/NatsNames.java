@@ -1,20 +1,12 @@
 package dev.jfaas.queue.nats;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
+import dev.jfaas.queue.document.DocumentKeys;
 
 /**
- * The names jfaas gives things on a NATS server. Queue names and call ids come from users, so a
- * name that is not plain letters, digits and '-' is written as '_' + hex: subject tokens, stream
- * names and KV keys all accept that, and it cannot collide with a plain name (those have no '_').
+ * The names jfaas gives things on a NATS server; user-given parts go through
+ * {@link DocumentKeys#token}. Documents use {@link DocumentKeys}' names as KV keys.
  */
 final class NatsNames {
-
-    static final int PRIORITIES = 10;
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9-]{1,120}");
 
     private final String prefix;
 
@@ -22,21 +14,28 @@ final class NatsNames {
         this.prefix = prefix;
     }
 
-    static String token(String text) {
-        return PLAIN.matcher(text).matches() ? text : "_" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
-    }
-
     /** The work stream of one named queue (work-queue retention: a message lives until acked). */
     String workStream(String queue) {
-        return prefix + "_Q_" + token(queue);
+        return prefix + "_Q_" + DocumentKeys.token(queue);
+    }
+
+    /** {@code <prefix>.q.<queue>.<priority>.<function>}: the function in the subject lets the stream count calls per function. */
+    String workSubject(String queue, int priority, String qualifiedFunction) {
+        return prefix + ".q." + DocumentKeys.token(queue) + "." + priority + "." + DocumentKeys.token(qualifiedFunction);
     }
 
     String workSubjects(String queue) {
-        return prefix + ".q." + token(queue) + ".*";
+        return prefix + ".q." + DocumentKeys.token(queue) + ".>";
     }
 
-    String workSubject(String queue, int priority) {
-        return prefix + ".q." + token(queue) + "." + priority;
+    /** Every work subject of every queue. */
+    String allWorkSubjects() {
+        return prefix + ".q.>";
+    }
+
+    /** What one priority's consumer reads. */
+    String consumerFilter(String queue, int priority) {
+        return prefix + ".q." + DocumentKeys.token(queue) + "." + priority + ".*";
     }
 
     /** One durable pull consumer per priority level, shared by every worker. */
@@ -50,32 +49,16 @@ final class NatsNames {
     }
 
     String deadSubjects() {
-        return prefix + ".dead.*";
+        return prefix + ".dead.>";
     }
 
-    String deadSubject(String callId) {
-        return prefix + ".dead." + token(callId);
+    /** {@code <prefix>.dead.<queue>.<function>.<call>}: one subject per call, countable per function. */
+    String deadSubject(String queue, String qualifiedFunction, String callId) {
+        return prefix + ".dead." + DocumentKeys.token(queue) + "." + DocumentKeys.token(qualifiedFunction) + "."
+                + DocumentKeys.token(callId);
     }
 
     String bucket() {
         return prefix + "_calls";
-    }
-
-    static String documentKey(String callId) {
-        return "c." + token(callId);
-    }
-
-    static String resultKey(String callId) {
-        return "r." + token(callId);
-    }
-
-    /** Hashed: idempotency keys are the caller's and may be long. */
-    static String idempotencyKey(String qualifiedFunction, String key) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest((qualifiedFunction + "|" + key).getBytes(StandardCharsets.UTF_8));
-            return "i." + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

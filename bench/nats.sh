@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Async on NATS JetStream (issue #4): accepts/s through a gateway on JetStream as a ratio to the raw
+# jnats publish rate measured in the same run (target >= 0.7), then how fast 1 and then 2
+# standalone workers drain the queue into a no-op http function.
+#   bench/nats.sh [seconds=10]   (needs nats-server with JetStream on $NATS_URL, default 127.0.0.1:4222)
+set -euo pipefail
+secs=${1:-10}
+. "$(dirname "$0")/lib.sh" wrk nginx curl
+nats_url=${NATS_URL:-nats://127.0.0.1:4222}
+prefix=bench$$
+port=$(free_port)
+jar="$root/jfaas-app/target/jfaas.jar"
+api() { curl -sf -u admin:bench "$@"; }
+
+JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
+JFAAS_QUEUE=nats JFAAS_NATS_URL=$nats_url JFAAS_NATS_PREFIX=$prefix \
+  "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
+pids+=($!)
+wait_port "$port"
+api -X POST "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"noop\",\"image\":\"$here\",
+  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}"
+for _ in $(seq 200); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/function/noop")" = 200 ] && break
+  sleep 0.05
+done
+cleanup_streams() {
+  "$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" 0 >/dev/null 2>&1 || true
+}
+
+echo "warming up..." >&2
+wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
+raw=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs")
+accept_out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
+accept_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$accept_out")
+raw2=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs")
+printf "raw jnats JetStream publishes (64 in flight): %8.0f and %8.0f msg/s (before and after)\n" "$raw" "$raw2"
+printf "jfaas async accepts on JetStream (wrk -c64):  %8.0f req/s  p99 %s\n" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
+awk -v a="$accept_rps" -v r="$raw" -v r2="$raw2" 'BEGIN {printf "ratio accepts/raw %.2f (target >= 0.7)\n", a/((r+r2)/2)}'
+
+depth() { # waiting + running; retried until the gateway answers (a deep backlog takes a while to count)
+  local d
+  until d=$(api -m 60 "http://127.0.0.1:$port/system/queues/faas-request" | python3 -c 'import json,sys; q=json.load(sys.stdin); print(q["depth"]+q["inFlight"])' 2>/dev/null); do sleep 0.5; done
+  echo "$d"
+}
+drain() { # $1 = workers; drains what is queued, prints calls/s
+  local n=$1 queued start end wpids=()
+  queued=$(depth)
+  start=$(date +%s.%N)
+  for _ in $(seq "$n"); do
+    JFAAS_GATEWAY_PASSWORD=bench "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" worker --broker "$nats_url" \
+      --prefix "$prefix" --gateway "http://127.0.0.1:$port" --concurrency 64 >> "$BENCH_TMP/worker.log" 2>&1 &
+    wpids+=($!); pids+=($!)
+  done
+  while [ "$(depth)" -gt 0 ]; do sleep 0.5; done
+  end=$(date +%s.%N)
+  kill "${wpids[@]}"; wait "${wpids[@]}" 2>/dev/null || true
+  awk -v q="$queued" -v a="$start" -v b="$end" -v n="$n" 'BEGIN {printf "drain with %d worker(s): %8.0f calls/s (%d calls, includes worker start-up)\n", n, q/(b-a), q}'
+}
+drain 1 > /dev/null # empty the accept run's backlog; then equal backlogs for 1 and 2 workers
+for workers in 1 2; do
+  wrk -t2 -c64 -d4s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
+  drain "$workers"
+done

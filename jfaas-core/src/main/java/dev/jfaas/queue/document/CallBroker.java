@@ -1,0 +1,80 @@
+package dev.jfaas.queue.document;
+
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueuedCall;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What a message broker must offer for {@link DocumentCallQueue} to build a shared call queue on
+ * it: small documents with compare-and-set, a work queue per named queue and priority whose
+ * deliveries can be acknowledged or handed back for later, and a place for dead letters. Each
+ * method blocks; transport failures surface as exceptions, an unreachable broker as
+ * {@link dev.jfaas.queue.QueueUnavailable}.
+ */
+public interface CallBroker extends AutoCloseable {
+
+    /** A document as stored, with the revision a compare-and-set must name. */
+    record Stored(byte[] value, long revision) {}
+
+    /**
+     * One delivery of a queued call.
+     *
+     * @param handle how to acknowledge or hand back this delivery, from any process
+     */
+    record Delivery(String callId, byte[] call, String handle) {}
+
+    /** Fails at once with {@code QueueUnavailable} while the broker cannot be reached. */
+    void requireConnected();
+
+    Stored get(String key) throws Exception;
+
+    /** Creates a document that must not exist; false if it does. */
+    boolean create(String key, byte[] value) throws Exception;
+
+    /** Compare-and-set: writes only if the document is still at {@code revision}. */
+    boolean update(String key, byte[] value, long revision) throws Exception;
+
+    void put(String key, byte[] value) throws Exception;
+
+    void delete(String key) throws Exception;
+
+    /** Hands every call document ({@code c.} keys) to {@code visitor}, in one pass, without holding them all. */
+    void eachDocument(Consumer<CallDocument> visitor) throws Exception;
+
+    /**
+     * Per queue and function, from the broker's own bookkeeping: calls not yet acknowledged as
+     * {@code depth}, dead letters as {@code dead}, the queue's oldest waiting message's age.
+     */
+    List<QueueStats> load() throws Exception;
+
+    /** Queues a call's message; {@code messageId} lets the broker drop a repeated publish. */
+    void publish(QueuedCall call, byte[] message, String messageId) throws Exception;
+
+    /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
+    List<Delivery> fetch(String queue, int priority, int max) throws Exception;
+
+    /** The delivery is done with: the message goes. */
+    void ack(String handle) throws Exception;
+
+    /** Hands the delivery back, to be delivered again after {@code delay} unless acknowledged first. */
+    void nak(String handle, Duration delay) throws Exception;
+
+    /** Keeps a dead or failed call's request for replay. */
+    void keepDeadLetter(QueuedCall call, byte[] message) throws Exception;
+
+    /** The kept request of a call, or null. */
+    byte[] deadLetter(CallDocument call) throws Exception;
+
+    void purgeDeadLetter(CallDocument call) throws Exception;
+
+    /** A result as it can be stored: brokers with a message size limit cut the body and mark it truncated. */
+    default CallResponse fitted(CallResponse response) {
+        return response;
+    }
+
+    @Override
+    void close();
+}

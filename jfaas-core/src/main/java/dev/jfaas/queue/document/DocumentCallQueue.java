@@ -1,0 +1,460 @@
+package dev.jfaas.queue.document;
+
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.queue.Accepted;
+import dev.jfaas.queue.CallFilter;
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallRecord;
+import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.Lease;
+import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueueUnavailable;
+import dev.jfaas.queue.QueuedCall;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A call queue shared by every gateway and worker pointed at one broker, built on the few
+ * operations of {@link CallBroker}. What a call's life looks like (status, attempts, who holds
+ * it) is a {@link CallDocument}, changed only by compare-and-set, so two workers can never both
+ * win a call; the call itself is a message in its queue, one work queue per priority, fetched
+ * highest first. The lease time is per call, so a lease answers its delivery with "hand back
+ * after the lease time": the message comes again only if the lease runs out; a renewal repeats
+ * that, a retry hands it back for the backoff, the end acknowledges it. A delivery that comes
+ * back while its document says the lease still runs is simply put off again.
+ *
+ * <p>Every method blocks on the broker on a virtual thread. While the broker is unreachable
+ * every method fails at once with {@link QueueUnavailable}.
+ */
+public final class DocumentCallQueue implements CallQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(DocumentCallQueue.class);
+    /** Priorities 0..9, each its own work queue. */
+    public static final int PRIORITIES = 10;
+    /** Compare-and-set attempts before giving up on a document that keeps changing under us. */
+    private static final int CAS_TRIES = 8;
+
+    private final CallBroker broker;
+    private final Clock clock;
+    private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+
+    public DocumentCallQueue(CallBroker broker, Clock clock) {
+        this.broker = broker;
+        this.clock = clock;
+    }
+
+    public DocumentCallQueue(CallBroker broker) {
+        this(broker, Clock.systemUTC());
+    }
+
+    private <T> CompletableFuture<T> async(BrokerWork<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            broker.requireConnected();
+            try {
+                return work.run();
+            } catch (QueueUnavailable | IllegalArgumentException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueueUnavailable("interrupted", e);
+            } catch (Exception e) {
+                throw new QueueUnavailable("the broker did not answer: " + e.getMessage(), e);
+            }
+        }, io);
+    }
+
+    @FunctionalInterface
+    private interface BrokerWork<T> {
+        T run() throws Exception;
+    }
+
+    @Override
+    public CompletableFuture<Accepted> enqueue(QueuedCall call) {
+        return async(() -> {
+            String idemKey = null;
+            if (call.idempotencyKey() != null) {
+                idemKey = DocumentKeys.idempotency(call.function().qualified(), call.idempotencyKey());
+                var earlier = claimIdempotencyKey(idemKey, call.callId());
+                if (earlier != null) {
+                    return new Accepted(earlier, Accepted.Kind.IDEMPOTENT_REPEAT);
+                }
+            }
+            if (!broker.create(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)))) {
+                if (idemKey != null) {
+                    broker.delete(idemKey);
+                }
+                return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
+            }
+            try {
+                publish(call, call.callId());
+            } catch (Exception e) {
+                // Not stored, so not accepted: take the document back so nothing waits for a message that never came.
+                forgetQuietly(call.callId(), idemKey);
+                throw e;
+            }
+            return new Accepted(call.callId(), Accepted.Kind.NEW);
+        });
+    }
+
+    /** Takes the key for this call; returns the earlier call's id if another live call has it. */
+    private String claimIdempotencyKey(String key, String callId) throws Exception {
+        for (int i = 0; i < CAS_TRIES; i++) {
+            if (broker.create(key, callId.getBytes())) {
+                return null;
+            }
+            var entry = broker.get(key);
+            if (entry == null) {
+                continue;
+            }
+            var earlier = new String(entry.value());
+            if (broker.get(DocumentKeys.document(earlier)) != null) {
+                return earlier;
+            }
+            if (broker.update(key, callId.getBytes(), entry.revision())) {
+                return null; // the earlier call was forgotten: the key is free again
+            }
+        }
+        throw new QueueUnavailable("idempotency key " + key + " keeps changing");
+    }
+
+    private void forgetQuietly(String callId, String idemKey) {
+        try {
+            broker.delete(DocumentKeys.document(callId));
+            if (idemKey != null) {
+                broker.delete(idemKey);
+            }
+        } catch (Exception e) {
+            log.warn("call {} was refused but its document could not be removed: {}", callId, e.getMessage());
+        }
+    }
+
+    private void publish(QueuedCall call, String messageId) throws Exception {
+        broker.publish(call, CallCodec.call(call), messageId);
+    }
+
+    @Override
+    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
+        return async(() -> {
+            var leases = new ArrayList<Lease>();
+            if (max <= 0) {
+                return leases;
+            }
+            var seen = new HashSet<String>();
+            for (int priority = PRIORITIES - 1; priority >= 0 && leases.size() < max; priority--) {
+                var deliveries = broker.fetch(queue, priority, max - leases.size());
+                var claims = new ArrayList<CompletableFuture<Lease>>();
+                for (var delivery : deliveries) {
+                    if (!seen.add(delivery.callId())) {
+                        broker.nak(delivery.handle(), Duration.ZERO); // skipped earlier in this lease: leave it
+                        continue;
+                    }
+                    claims.add(CompletableFuture.supplyAsync(() -> claimQuietly(delivery, leaseTime, skip), io));
+                }
+                for (var claim : claims) {
+                    var lease = claim.join();
+                    if (lease != null) {
+                        leases.add(lease);
+                    }
+                }
+            }
+            return leases;
+        });
+    }
+
+    private Lease claimQuietly(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) {
+        try {
+            return claim(delivery, leaseTime, skip);
+        } catch (Exception e) {
+            // Left pending: the broker delivers it again after its redelivery wait.
+            log.warn("could not lease call {}: {}", delivery.callId(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Makes one delivered message a lease, or puts it off, or drops it if its call has ended. */
+    private Lease claim(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) throws Exception {
+        var callId = delivery.callId();
+        var key = DocumentKeys.document(callId);
+        for (int i = 0; i < CAS_TRIES; i++) {
+            var entry = broker.get(key);
+            if (entry == null) {
+                broker.ack(delivery.handle()); // forgotten, or refused before it was accepted
+                return null;
+            }
+            var doc = CallCodec.document(entry.value());
+            var now = clock.instant();
+            switch (doc.readiness(now)) {
+                case ENDED -> {
+                    broker.ack(delivery.handle());
+                    return null;
+                }
+                case HELD, NOT_YET -> {
+                    broker.nak(delivery.handle(), doc.waitLeft(now));
+                    return null;
+                }
+                case RUNNABLE -> {
+                    if (skip.contains(doc.functionName())) {
+                        broker.nak(delivery.handle(), Duration.ZERO);
+                        return null;
+                    }
+                }
+            }
+            var leased = doc.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
+            if (broker.update(key, CallCodec.document(leased), entry.revision())) {
+                broker.nak(delivery.handle(), leaseTime);
+                return new Lease(CallCodec.call(delivery.call()), leased.token(), leased.attempts());
+            }
+        }
+        broker.nak(delivery.handle(), Duration.ZERO);
+        return null;
+    }
+
+    /**
+     * Applies {@code change} to a call's document with compare-and-set, re-reading on conflict.
+     * {@code change} returns null when the document is not in a state it applies to.
+     */
+    private CallDocument change(String callId, Function<CallDocument, CallDocument> change) throws Exception {
+        var key = DocumentKeys.document(callId);
+        for (int i = 0; i < CAS_TRIES; i++) {
+            var entry = broker.get(key);
+            if (entry == null) {
+                return null;
+            }
+            var next = change.apply(CallCodec.document(entry.value()));
+            if (next == null) {
+                return null;
+            }
+            if (broker.update(key, CallCodec.document(next), entry.revision())) {
+                return next;
+            }
+        }
+        throw new QueueUnavailable("call " + callId + " keeps changing; try again");
+    }
+
+    @Override
+    public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
+        return async(() -> {
+            var now = clock.instant();
+            var renewed = change(lease.call().callId(), doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null);
+            if (renewed == null) {
+                return false;
+            }
+            broker.nak(renewed.delivery(), leaseTime);
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error) {
+        if (!status.isFinal() || status == CallStatus.CANCELLED) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
+        }
+        return async(() -> {
+            var callId = lease.call().callId();
+            var current = broker.get(DocumentKeys.document(callId));
+            if (current == null || !CallCodec.document(current.value()).heldBy(lease.token())) {
+                return false;
+            }
+            // Result and dead letter first: a document that says "ended" always has them.
+            if (response != null) {
+                broker.put(DocumentKeys.result(callId), CallCodec.response(broker.fitted(response)));
+            }
+            if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
+                broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
+            }
+            var now = clock.instant();
+            String[] delivery = new String[1];
+            var ended = change(callId, doc -> {
+                delivery[0] = doc.delivery();
+                return doc.heldBy(lease.token()) ? doc.finished(status, response, error, now) : null;
+            });
+            if (ended == null) {
+                return false;
+            }
+            broker.ack(delivery[0]);
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
+        return async(() -> {
+            var waiting = change(lease.call().callId(),
+                    doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null);
+            if (waiting == null) {
+                return false;
+            }
+            broker.nak(waiting.delivery(), Duration.between(clock.instant(), notBefore));
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> cancel(String callId) {
+        return async(() -> {
+            var now = clock.instant();
+            String[] delivery = new String[1];
+            var cancelled = change(callId, doc -> {
+                delivery[0] = doc.delivery();
+                return doc.status().isFinal() ? null : doc.cancelled(now);
+            });
+            if (cancelled == null) {
+                return false;
+            }
+            if (delivery[0] != null) {
+                broker.ack(delivery[0]); // a waiting message is dropped when it is next delivered
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> recordCallback(String callId, String callbackStatus) {
+        return async(() -> {
+            change(callId, doc -> doc.withCallbackStatus(callbackStatus));
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Optional<CallRecord>> record(String callId) {
+        return async(() -> Optional.ofNullable(broker.get(DocumentKeys.document(callId)))
+                .map(entry -> CallCodec.document(entry.value()).toRecord()));
+    }
+
+    @Override
+    public CompletableFuture<Optional<CallResponse>> result(String callId) {
+        return async(() -> {
+            var doc = broker.get(DocumentKeys.document(callId));
+            if (doc == null || !CallCodec.document(doc.value()).status().isFinal()) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(broker.get(DocumentKeys.result(callId))).map(e -> CallCodec.response(e.value()));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<CallRecord>> records(CallFilter filter) {
+        return async(() -> {
+            var newest = new CallTally.Newest(filter);
+            broker.eachDocument(newest);
+            return newest.records();
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<QueueStats>> stats() {
+        return async(() -> {
+            var counts = new CallTally.Counts(clock.instant());
+            broker.eachDocument(counts);
+            return counts.stats();
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<QueueStats>> load() {
+        return async(broker::load);
+    }
+
+    @Override
+    public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
+        return async(() -> {
+            int replayed = 0;
+            for (var doc : matching(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
+                    && (function == null || function.equals(doc.functionName())))) {
+                if (replayOne(doc.callId())) {
+                    replayed++;
+                }
+            }
+            return replayed;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> replay(String callId) {
+        return async(() -> replayOne(callId));
+    }
+
+    /**
+     * Publishes the kept request again, then marks the document queued: a crash in between leaves a
+     * spare message, which is dropped when delivered, never a queued call without one.
+     */
+    private boolean replayOne(String callId) throws Exception {
+        var entry = broker.get(DocumentKeys.document(callId));
+        if (entry == null || !CallCodec.document(entry.value()).replayable()) {
+            return false;
+        }
+        var dead = CallCodec.document(entry.value());
+        var kept = broker.deadLetter(dead);
+        if (kept == null) {
+            return false;
+        }
+        var call = CallCodec.call(kept);
+        publish(call, callId + "/replay/" + UUID.randomUUID());
+        var now = clock.instant();
+        if (change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
+            return false;
+        }
+        broker.purgeDeadLetter(dead);
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function) {
+        return async(() -> forgetWhere(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
+                && (function == null || function.equals(doc.functionName()))));
+    }
+
+    @Override
+    public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
+        return async(() -> forgetWhere(doc -> doc.status().isFinal() && doc.finishedAt() != null
+                && doc.finishedAt().isBefore(cutoff)));
+    }
+
+    private int forgetWhere(java.util.function.Predicate<CallDocument> doomed) throws Exception {
+        int forgotten = 0;
+        for (var doc : matching(doomed)) {
+            broker.delete(DocumentKeys.document(doc.callId()));
+            broker.delete(DocumentKeys.result(doc.callId()));
+            if (doc.replayable()) {
+                broker.purgeDeadLetter(doc);
+            }
+            if (doc.idempotencyKey() != null) {
+                broker.delete(DocumentKeys.idempotency(doc.functionName().qualified(), doc.idempotencyKey()));
+            }
+            forgotten++;
+        }
+        return forgotten;
+    }
+
+    /** The documents {@code test} picks, gathered in one pass (only those are held). */
+    private List<CallDocument> matching(java.util.function.Predicate<CallDocument> test) throws Exception {
+        var picked = new ArrayList<CallDocument>();
+        broker.eachDocument(doc -> {
+            if (test.test(doc)) {
+                picked.add(doc);
+            }
+        });
+        return picked;
+    }
+
+    @Override
+    public void close() {
+        io.close();
+        broker.close();
+    }
+}
