@@ -70,8 +70,8 @@ public final class JfaasServer implements AutoCloseable {
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
                     .setPreferNativeTransport(true));
             parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
-            Supplier<List<QueueStats>> queueStats = config.queue().equals("nats")
-                    ? new RecentQueueStats(queue, Duration.ofSeconds(2)) : () -> queue.stats().join();
+            Supplier<List<QueueStats>> queueStats = QueueBackends.isBroker(config.queue())
+                    ? new RecentQueueStats(queue, Duration.ofSeconds(1)) : () -> queue.load().join();
             var metrics = new GatewayMetrics(provider, queueStats);
             parts.push(metrics);
             var waiters = new CallWaiters();

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queue stats for the autoscaler and the metrics scrape when they cost a pass over a broker's
- * call documents: the last answer is served while one refresh at a time runs in the background,
- * so a deep backlog costs one pass per {@code maxAge}, not one per caller.
+ * Queue load for the autoscaler and the metrics scrape when it costs broker round trips: the
+ * last answer is served while one refresh at a time runs in the background, so neither waits on
+ * the broker, and an unreachable broker leaves the last known numbers in place.
  */
 final class RecentQueueStats implements Supplier<List<QueueStats>> {
 
@@ -32,7 +32,7 @@ final class RecentQueueStats implements Supplier<List<QueueStats>> {
     @Override
     public List<QueueStats> get() {
         if ((takenAt == Long.MIN_VALUE || System.nanoTime() - takenAt > maxAgeNanos) && refreshing.compareAndSet(false, true)) {
-            queue.stats().whenComplete((stats, failure) -> {
+            queue.load().whenComplete((stats, failure) -> {
                 if (stats != null) {
                     last = stats;
                     takenAt = System.nanoTime();

@@ -3,7 +3,6 @@ package dev.jfaas.app;
 import dev.jfaas.cli.CliConfig;
 import dev.jfaas.function.DurationText;
 import dev.jfaas.queue.QueuedCall;
-import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.remote.GatewayAddress;
 import java.io.IOException;
@@ -34,10 +33,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
-    @Option(names = {"-b", "--broker"}, description = "broker URL: nats://host:port (default: $JFAAS_NATS_URL or nats://127.0.0.1:4222)")
+    @Option(names = {"-b", "--broker"}, description = "nats://host:port or redis://host:port (default: $JFAAS_QUEUE if it names a broker, else nats://127.0.0.1:4222)")
     String broker;
 
-    @Option(names = "--prefix", description = "name prefix shared with the gateways (default: $JFAAS_NATS_PREFIX or jfaas)")
+    @Option(names = "--prefix", description = "name prefix shared with the gateways (default: $JFAAS_QUEUE_PREFIX or jfaas)")
     String prefix;
 
     @Option(names = {"-g", "--gateway"}, description = "gateway that runs the calls (default: $OPENFAAS_URL or http://127.0.0.1:8080)")
@@ -61,14 +60,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         var env = new HashMap<>(System.getenv());
-        if (broker != null) {
-            if (!broker.startsWith("nats://")) {
-                throw new IllegalArgumentException("--broker " + broker + ": use nats://host:port");
-            }
-            env.put("JFAAS_NATS_URL", broker);
-        }
+        var fromEnv = env.getOrDefault("JFAAS_QUEUE", "");
+        var brokerUrl = broker != null ? broker
+                : fromEnv.startsWith("nats://") || fromEnv.startsWith("redis://") ? fromEnv : "nats://127.0.0.1:4222";
         if (prefix != null) {
-            env.put("JFAAS_NATS_PREFIX", prefix);
+            env.put("JFAAS_QUEUE_PREFIX", prefix);
         }
         var url = gateway != null ? gateway : env.getOrDefault("OPENFAAS_URL", "http://127.0.0.1:8080");
         var address = new GatewayAddress(URI.create(url), authorization(url, env.get("JFAAS_GATEWAY_PASSWORD")));
@@ -76,9 +72,9 @@ final class WorkerCommand implements Callable<Integer> {
         var settings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
                 WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
                 WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
-        var queue = QueueBackends.open("nats", env, null, Durability.FULL);
+        var queue = QueueBackends.openBroker(brokerUrl, env);
         var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        log.info("jfaas worker draining {} from {} through {}", names, env.getOrDefault("JFAAS_NATS_URL", "nats://127.0.0.1:4222"), url);
+        log.info("jfaas worker draining {} from {} through {}", names, brokerUrl, url);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

@@ -27,8 +27,8 @@ class BrokerOutageTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void noAcceptedCallIsLostWhenNatsRestarts() throws Exception {
         try (var nats = NatsServerProcess.start();
-                var gateway = TestGateway.start(Map.of("JFAAS_QUEUE", "nats", "JFAAS_NATS_URL", nats.url(),
-                        "JFAAS_LEASE_TIME", "2s", "JFAAS_NATS_ACK_WAIT", "3s"))) {
+                var gateway = TestGateway.start(Map.of("JFAAS_QUEUE", nats.url(),
+                        "JFAAS_LEASE_TIME", "2s", "JFAAS_QUEUE_ACK_WAIT", "3s"))) {
             var fnDir = Functions.write(Map.of("run.sh", GatewayHttp.RECORDER));
             var deployment = Functions.forking("recorder", "sh run.sh");
             deployment.put("image", fnDir.toString());

@@ -64,7 +64,7 @@ class ScaleOutTest {
     void twoGatewaysAndTwoWorkersShareOneJetStream() throws Exception {
         var fnDir = Functions.write(Map.of("run.sh", GatewayHttp.RECORDER));
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        var shared = Map.of("JFAAS_QUEUE", "nats", "JFAAS_NATS_URL", URL, "JFAAS_NATS_PREFIX", prefix,
+        var shared = Map.of("JFAAS_QUEUE", URL, "JFAAS_QUEUE_PREFIX", prefix,
                 "JFAAS_WORKER", "false", "JFAAS_PORT", "0", "JFAAS_EVENT_LOOPS", "1",
                 "JFAAS_BASIC_AUTH_PASSWORD", TestGateway.PASSWORD);
         var gateways = new ArrayList<JfaasProcess>();

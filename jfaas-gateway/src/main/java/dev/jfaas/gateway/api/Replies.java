@@ -9,11 +9,13 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.QueueUnavailable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +82,11 @@ public final class Replies {
             case MismatchedInputException m -> error(ctx.request(), 400, "invalid JSON for field " + fieldPath(m)
                     + ": " + m.getOriginalMessage());
             case JsonProcessingException j -> error(ctx.request(), 400, "invalid JSON: " + j.getOriginalMessage());
+            case QueueUnavailable q -> {
+                ctx.response().putHeader("Retry-After", "5");
+                error(ctx.request(), 503, q.getMessage());
+            }
+            case CompletionException c when c.getCause() != null -> fail(ctx, c.getCause());
             default -> {
                 log.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
                 error(ctx.request(), 500, "internal error: " + failure.getMessage());
