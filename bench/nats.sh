@@ -13,7 +13,7 @@ jar="$root/jfaas-app/target/jfaas.jar"
 api() { curl -sf -u admin:bench "$@"; }
 
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
-JFAAS_QUEUE=nats JFAAS_NATS_URL=$nats_url JFAAS_NATS_PREFIX=$prefix \
+JFAAS_QUEUE=$nats_url JFAAS_QUEUE_PREFIX=$prefix \
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
@@ -23,9 +23,6 @@ for _ in $(seq 200); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/function/noop")" = 200 ] && break
   sleep 0.05
 done
-cleanup_streams() {
-  "$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" 0 >/dev/null 2>&1 || true
-}
 
 echo "warming up..." >&2
 wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
@@ -37,13 +34,14 @@ printf "raw jnats JetStream publishes (64 in flight): %8.0f and %8.0f msg/s (bef
 printf "jfaas async accepts on JetStream (wrk -c64):  %8.0f req/s  p99 %s\n" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
 awk -v a="$accept_rps" -v r="$raw" -v r2="$raw2" 'BEGIN {printf "ratio accepts/raw %.2f (target >= 0.7)\n", a/((r+r2)/2)}'
 
-depth() { # waiting + running; retried until the gateway answers (a deep backlog takes a while to count)
+depth() { # calls not yet finished, from the metrics scrape (the broker's own counts, at most a second old)
   local d
-  until d=$(api -m 60 "http://127.0.0.1:$port/system/queues/faas-request" | python3 -c 'import json,sys; q=json.load(sys.stdin); print(q["depth"]+q["inFlight"])' 2>/dev/null); do sleep 0.5; done
+  until d=$(curl -sf -m 10 "http://127.0.0.1:$port/metrics" | awk '/^jfaas_queue_depth\{/ {n += $NF} END {printf "%d", n}'); do sleep 0.2; done
   echo "$d"
 }
 drain() { # $1 = workers; drains what is queued, prints calls/s
   local n=$1 queued start end wpids=()
+  depth > /dev/null; sleep 1.2 # the scrape serves the last count and refreshes it behind
   queued=$(depth)
   start=$(date +%s.%N)
   for _ in $(seq "$n"); do
@@ -51,13 +49,14 @@ drain() { # $1 = workers; drains what is queued, prints calls/s
       --prefix "$prefix" --gateway "http://127.0.0.1:$port" --concurrency 64 >> "$BENCH_TMP/worker.log" 2>&1 &
     wpids+=($!); pids+=($!)
   done
-  while [ "$(depth)" -gt 0 ]; do sleep 0.5; done
+  while [ "$(depth)" -gt 0 ]; do sleep 0.2; done
   end=$(date +%s.%N)
   kill "${wpids[@]}"; wait "${wpids[@]}" 2>/dev/null || true
   awk -v q="$queued" -v a="$start" -v b="$end" -v n="$n" 'BEGIN {printf "drain with %d worker(s): %8.0f calls/s (%d calls, includes worker start-up)\n", n, q/(b-a), q}'
 }
 drain 1 > /dev/null # empty the accept run's backlog; then equal backlogs for 1 and 2 workers
 for workers in 1 2; do
-  wrk -t2 -c64 -d4s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
+  fill=$(wrk -t2 -c64 -d4s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
+  grep -q "Non-2xx" <<<"$fill" && { echo "filling the queue failed: $(grep Non-2xx <<<"$fill")" >&2; tail -20 "$BENCH_TMP/jfaas.log" >&2; }
   drain "$workers"
 done
