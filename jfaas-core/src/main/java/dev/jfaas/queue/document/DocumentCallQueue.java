@@ -154,7 +154,11 @@ public final class DocumentCallQueue implements CallQueue {
                 return leases;
             }
             var seen = new HashSet<String>();
+            var withMessages = broker.prioritiesWithMessages(queue);
             for (int priority = PRIORITIES - 1; priority >= 0 && leases.size() < max; priority--) {
+                if (!withMessages.contains(priority)) {
+                    continue;
+                }
                 var deliveries = broker.fetch(queue, priority, max - leases.size());
                 var claims = new ArrayList<CompletableFuture<Lease>>();
                 for (var delivery : deliveries) {
@@ -228,9 +232,18 @@ public final class DocumentCallQueue implements CallQueue {
      * {@code change} returns null when the document is not in a state it applies to.
      */
     private CallDocument change(String callId, Function<CallDocument, CallDocument> change) throws Exception {
+        return change(callId, null, change);
+    }
+
+    /** As above, trying {@code read} (the document as just read) before reading it again. */
+    private CallDocument change(String callId, CallBroker.Stored read, Function<CallDocument, CallDocument> change)
+            throws Exception {
         var key = DocumentKeys.document(callId);
+        var entry = read;
         for (int i = 0; i < CAS_TRIES; i++) {
-            var entry = broker.get(key);
+            if (entry == null) {
+                entry = broker.get(key);
+            }
             if (entry == null) {
                 return null;
             }
@@ -241,6 +254,7 @@ public final class DocumentCallQueue implements CallQueue {
             if (broker.update(key, CallCodec.document(next), entry.revision())) {
                 return next;
             }
+            entry = null;
         }
         throw new QueueUnavailable("call " + callId + " keeps changing; try again");
     }
@@ -278,7 +292,7 @@ public final class DocumentCallQueue implements CallQueue {
             }
             var now = clock.instant();
             String[] delivery = new String[1];
-            var ended = change(callId, doc -> {
+            var ended = change(callId, current, doc -> {
                 delivery[0] = doc.delivery();
                 return doc.heldBy(lease.token()) ? doc.finished(status, response, error, now) : null;
             });
