@@ -11,6 +11,7 @@ prefix=bench$$
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"
 api() { curl -sf -u admin:bench "$@"; }
+trap '"$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsCleanup.java" "$nats_url" "$prefix" || true; cleanup' EXIT
 
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
 JFAAS_QUEUE=$nats_url JFAAS_QUEUE_PREFIX=$prefix \

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jfaas.queue.nats.NatsSettings;
 import dev.jfaas.queue.tck.BrokerAvailability;
-import io.nats.client.Nats;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,14 +48,7 @@ class ScaleOutTest {
         for (var p : processes) {
             p.close();
         }
-        try (var connection = Nats.connect(URL)) {
-            var jsm = connection.jetStreamManagement();
-            for (var stream : jsm.getStreamNames()) {
-                if (stream.startsWith(prefix + "_") || stream.equals("KV_" + prefix + "_calls")) {
-                    jsm.deleteStream(stream);
-                }
-            }
-        }
+        BrokerCleanup.remove(URL, prefix);
     }
 
     @Test

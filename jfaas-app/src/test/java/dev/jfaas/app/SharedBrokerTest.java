@@ -19,7 +19,7 @@ class SharedBrokerTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nats://127.0.0.1:4222", "redis://127.0.0.1:6379"})
-    void aCallAcceptedByOneGatewayIsRunByTheOthersWorker(String url) {
+    void aCallAcceptedByOneGatewayIsRunByTheOthersWorker(String url) throws Exception {
         var broker = url.startsWith("nats") ? System.getenv().getOrDefault("JFAAS_TEST_NATS_URL", url)
                 : System.getenv().getOrDefault("JFAAS_TEST_REDIS_URL", url);
         BrokerAvailability.require(url.startsWith("nats") ? "NATS JetStream" : "Redis", broker);
@@ -48,6 +48,8 @@ class SharedBrokerTest {
             assertThat(waited.body()).isEqualTo("wait for me");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered when done, not at the end of the wait")
                     .isLessThan(Duration.ofSeconds(10));
+        } finally {
+            BrokerCleanup.remove(broker, prefix);
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueuedCall;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -53,16 +52,6 @@ public interface CallBroker extends AutoCloseable {
 
     /** Queues a call's message; {@code messageId} lets the broker drop a repeated publish. */
     void publish(QueuedCall call, byte[] message, String messageId) throws Exception;
-
-    /**
-     * The priorities of a queue that may have messages (all of them if the broker cannot tell
-     * cheaply), so a lease does not ask ten work queues when one is in use.
-     */
-    default Set<Integer> prioritiesWithMessages(String queue) throws Exception {
-        return ALL_PRIORITIES;
-    }
-
-    Set<Integer> ALL_PRIORITIES = Set.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
 
     /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
     List<Delivery> fetch(String queue, int priority, int max) throws Exception;

@@ -17,12 +17,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,13 @@ public final class DocumentCallQueue implements CallQueue {
     private static final Logger log = LoggerFactory.getLogger(DocumentCallQueue.class);
     /** Priorities 0..9, each its own work queue. */
     public static final int PRIORITIES = 10;
+    /**
+     * A priority found empty (marked with when to look again; 0 = not marked) is not asked again for this long, so a lease costs one or two
+     * fetches rather than ten. Calls this process queues clear the mark at once; calls queued by
+     * another gateway wait at most this long to be seen at a priority that was empty.
+     */
+    private static final long EMPTY_FOR_NANOS = 50_000_000;
+    private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
     /** Compare-and-set attempts before giving up on a document that keeps changing under us. */
     private static final int CAS_TRIES = 8;
 
@@ -144,6 +154,10 @@ public final class DocumentCallQueue implements CallQueue {
 
     private void publish(QueuedCall call, String messageId) throws Exception {
         broker.publish(call, CallCodec.call(call), messageId);
+        var empty = emptyUntil.get(call.queue());
+        if (empty != null) {
+            empty.set(call.priority(), 0);
+        }
     }
 
     @Override
@@ -154,12 +168,17 @@ public final class DocumentCallQueue implements CallQueue {
                 return leases;
             }
             var seen = new HashSet<String>();
-            var withMessages = broker.prioritiesWithMessages(queue);
+            var empty = emptyUntil.computeIfAbsent(queue, q -> new AtomicLongArray(PRIORITIES));
             for (int priority = PRIORITIES - 1; priority >= 0 && leases.size() < max; priority--) {
-                if (!withMessages.contains(priority)) {
+                long now = System.nanoTime();
+                long mark = empty.get(priority);
+                if (mark != 0 && mark - now > 0) {
                     continue;
                 }
                 var deliveries = broker.fetch(queue, priority, max - leases.size());
+                if (deliveries.isEmpty()) {
+                    empty.set(priority, now + EMPTY_FOR_NANOS);
+                }
                 var claims = new ArrayList<CompletableFuture<Lease>>();
                 for (var delivery : deliveries) {
                     if (!seen.add(delivery.callId())) {

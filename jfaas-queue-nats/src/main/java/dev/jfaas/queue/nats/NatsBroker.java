@@ -44,7 +44,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.function.Consumer;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -273,20 +272,6 @@ final class NatsBroker implements CallBroker {
         var headers = new Headers().put(CALL_ID_HEADER, call.callId());
         js.publish(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
                 PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build());
-    }
-
-    /** One stream-info round trip, with the message count of each work subject, instead of ten fetches. */
-    @Override
-    public Set<Integer> prioritiesWithMessages(String queue) throws IOException, JetStreamApiException {
-        var stream = names.workStream(queue);
-        consumers(queue);
-        var state = jsm.getStreamInfo(stream, StreamInfoOptions.filterSubjects(names.workSubjects(queue))).getStreamState();
-        var priorities = new java.util.HashSet<Integer>();
-        for (var subject : state.getSubjects()) {
-            var t = subject.getName().split("\\.");
-            priorities.add(Integer.parseInt(t[3]));
-        }
-        return priorities;
     }
 
     @Override
