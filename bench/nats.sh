@@ -27,13 +27,16 @@ done
 
 echo "warming up..." >&2
 wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
-raw=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs")
+raw=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" async)
+raw_sync=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" sync)
 accept_out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
 accept_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$accept_out")
-raw2=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs")
-printf "raw jnats JetStream publishes (64 in flight): %8.0f and %8.0f msg/s (before and after)\n" "$raw" "$raw2"
-printf "jfaas async accepts on JetStream (wrk -c64):  %8.0f req/s  p99 %s\n" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
-awk -v a="$accept_rps" -v r="$raw" -v r2="$raw2" 'BEGIN {printf "ratio accepts/raw %.2f (target >= 0.7)\n", a/((r+r2)/2)}'
+raw2=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" async)
+printf "raw jnats JetStream publishes, async (64 in flight): %8.0f and %8.0f msg/s (before and after)\n" "$raw" "$raw2"
+printf "raw jnats JetStream publishes, 64 sync publishers:   %8.0f msg/s\n" "$raw_sync"
+printf "jfaas async accepts on JetStream (wrk -c64):        %8.0f req/s  p99 %s\n" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
+awk -v a="$accept_rps" -v r="$raw" -v r2="$raw2" -v s="$raw_sync" \
+  'BEGIN {printf "ratio accepts/raw async %.2f (target >= 0.7); accepts/raw sync %.2f\n", a/((r+r2)/2), a/s}'
 
 depth() { # calls not yet finished, from the metrics scrape (the broker's own counts, at most a second old)
   local d

@@ -140,6 +140,25 @@ class CliTest {
     }
 
     @Test
+    void followedLogsShowLinesWrittenLater() {
+        var dir = Functions.write(Map.of("run.sh", "echo \"called $Http_X_Call_Id\" >&2\ncat\n"));
+        var deployed = jfaas("deploy", "--name", "cli-follow", "--image", dir.toString(), "--fprocess", "sh run.sh");
+        assertThat(deployed.exit()).as(deployed.err()).isZero();
+        var out = new StringWriter();
+        var follower = Thread.ofVirtual().start(() -> Main.commandLine().setOut(new PrintWriter(out, true)).execute("logs",
+                "cli-follow", "--follow", "-g", "http://127.0.0.1:" + gateway.port(), "--config-dir", configDir.toString()));
+        try {
+            // Calls made after the follow began must show up in it.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                jfaas("invoke", "cli-follow", "-d", "x");
+                return out.toString().contains("called ");
+            });
+        } finally {
+            follower.interrupt(); // the stream ends when the gateway stops; the thread must not hold the test
+        }
+    }
+
+    @Test
     void deadLettersListedAndReplayed() {
         var deployed = jfaas("deploy", "--name", "cli-fail", "--image", "jfaas/fail", "--fprocess", "false",
                 "--annotation", "com.openfaas.retry.attempts=1");
@@ -167,7 +186,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (var command : List.of("deploy", "list", "describe", "invoke", "remove", "scale", "logs", "calls", "result",
-                "queues", "dead-letters", "login", "logout", "version", "up")) {
+                "queues", "dead-letters", "secret", "login", "logout", "version", "up", "worker")) {
             var out = new StringWriter();
             int exit = Main.commandLine().setOut(new PrintWriter(out)).execute(command, "--help");
             assertThat(exit).as(command).isZero();

@@ -5,6 +5,7 @@ import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueuedCall;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -50,8 +51,11 @@ public interface CallBroker extends AutoCloseable {
      */
     List<QueueStats> load() throws Exception;
 
-    /** Queues a call's message; {@code messageId} lets the broker drop a repeated publish. */
-    void publish(QueuedCall call, byte[] message, String messageId) throws Exception;
+    /**
+     * Queues a call's message; {@code messageId} lets the broker drop a repeated publish. The
+     * future completes once the message is stored, so a caller can write something else meanwhile.
+     */
+    CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) throws Exception;
 
     /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
     List<Delivery> fetch(String queue, int priority, int max) throws Exception;

@@ -49,6 +49,12 @@ public record CallDocument(
         return new FunctionName(function, namespace);
     }
 
+    /** True if {@code call} is the call this document was written for (same id, function and accept time). */
+    public boolean describes(QueuedCall call) {
+        return callId.equals(call.callId()) && function.equals(call.function().name())
+                && namespace.equals(call.function().namespace()) && acceptedAt.equals(call.acceptedAt());
+    }
+
     /** True if {@code token} is the lease that holds this call now. */
     public boolean heldBy(String leaseToken) {
         return status == CallStatus.RUNNING && leaseToken.equals(token);

@@ -54,6 +54,9 @@ public final class DocumentCallQueue implements CallQueue {
      * another gateway wait at most this long to be seen at a priority that was empty.
      */
     private static final long EMPTY_FOR_NANOS = 50_000_000;
+    /** How long a message may wait for the document written beside it, and how often it looks. */
+    private static final Duration DOCUMENT_GRACE = Duration.ofSeconds(30);
+    private static final Duration DOCUMENT_WAIT = Duration.ofMillis(100);
     private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
     /** Compare-and-set attempts before giving up on a document that keeps changing under us. */
     private static final int CAS_TRIES = 8;
@@ -103,18 +106,31 @@ public final class DocumentCallQueue implements CallQueue {
                     return new Accepted(earlier, Accepted.Kind.IDEMPOTENT_REPEAT);
                 }
             }
-            if (!broker.create(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)))) {
+            // Document and message are written at once: an accept waits for one round trip, not two.
+            // A message whose document is not there yet is put off when delivered (see claim).
+            var published = publish(call, call.callId());
+            boolean created;
+            try {
+                created = broker.create(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)));
+            } catch (Exception e) {
+                published.exceptionally(x -> null);
+                throw e;
+            }
+            if (!created) {
+                // The id belongs to another call. This call's message, if stored, is dropped when
+                // delivered: it is not the call its document describes.
+                published.exceptionally(x -> null);
                 if (idemKey != null) {
                     broker.delete(idemKey);
                 }
                 return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
             }
             try {
-                publish(call, call.callId());
-            } catch (Exception e) {
+                published.join();
+            } catch (RuntimeException e) {
                 // Not stored, so not accepted: take the document back so nothing waits for a message that never came.
                 forgetQuietly(call.callId(), idemKey);
-                throw e;
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
             return new Accepted(call.callId(), Accepted.Kind.NEW);
         });
@@ -152,12 +168,13 @@ public final class DocumentCallQueue implements CallQueue {
         }
     }
 
-    private void publish(QueuedCall call, String messageId) throws Exception {
-        broker.publish(call, CallCodec.call(call), messageId);
+    private CompletableFuture<Void> publish(QueuedCall call, String messageId) throws Exception {
+        var published = broker.publish(call, CallCodec.call(call), messageId);
         var empty = emptyUntil.get(call.queue());
         if (empty != null) {
             empty.set(call.priority(), 0);
         }
+        return published;
     }
 
     @Override
@@ -212,14 +229,23 @@ public final class DocumentCallQueue implements CallQueue {
     private Lease claim(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) throws Exception {
         var callId = delivery.callId();
         var key = DocumentKeys.document(callId);
+        var call = CallCodec.call(delivery.call());
         for (int i = 0; i < CAS_TRIES; i++) {
             var entry = broker.get(key);
+            var now = clock.instant();
             if (entry == null) {
-                broker.ack(delivery.handle()); // forgotten, or refused before it was accepted
+                if (Duration.between(call.acceptedAt(), now).compareTo(DOCUMENT_GRACE) < 0) {
+                    broker.nak(delivery.handle(), DOCUMENT_WAIT); // its document is still being written
+                } else {
+                    broker.ack(delivery.handle()); // forgotten, or refused when it was accepted
+                }
                 return null;
             }
             var doc = CallCodec.document(entry.value());
-            var now = clock.instant();
+            if (!doc.describes(call)) {
+                broker.ack(delivery.handle()); // a refused accept whose id belongs to another call
+                return null;
+            }
             switch (doc.readiness(now)) {
                 case ENDED -> {
                     broker.ack(delivery.handle());
@@ -239,7 +265,7 @@ public final class DocumentCallQueue implements CallQueue {
             var leased = doc.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
             if (broker.update(key, CallCodec.document(leased), entry.revision())) {
                 broker.nak(delivery.handle(), leaseTime);
-                return new Lease(CallCodec.call(delivery.call()), leased.token(), leased.attempts());
+                return new Lease(call, leased.token(), leased.attempts());
             }
         }
         broker.nak(delivery.handle(), Duration.ZERO);
@@ -437,7 +463,7 @@ public final class DocumentCallQueue implements CallQueue {
             return false;
         }
         var call = CallCodec.call(kept);
-        publish(call, callId + "/replay/" + UUID.randomUUID());
+        publish(call, callId + "/replay/" + UUID.randomUUID()).join();
         var now = clock.instant();
         if (change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
             return false;

@@ -42,6 +42,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.List;
 import java.util.Map;
@@ -267,11 +269,13 @@ final class NatsBroker implements CallBroker {
     // ---- work streams --------------------------------------------------------------------------
 
     @Override
-    public void publish(QueuedCall call, byte[] message, String messageId) throws IOException, JetStreamApiException {
+    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) throws IOException, JetStreamApiException {
         consumers(call.queue()); // the stream exists before anything is put in it
         var headers = new Headers().put(CALL_ID_HEADER, call.callId());
-        js.publish(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
-                PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build());
+        return js.publishAsync(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
+                        PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build())
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(ack -> null);
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -304,11 +305,12 @@ final class RedisBroker implements CallBroker {
     }
 
     @Override
-    public void publish(QueuedCall call, byte[] message, String messageId) {
+    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) {
         var stream = stream(call.queue(), call.priority());
         ensureGroup(stream);
         run(PUBLISH, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
