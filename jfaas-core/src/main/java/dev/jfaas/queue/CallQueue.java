@@ -63,6 +63,16 @@ public interface CallQueue extends AutoCloseable {
         return stats();
     }
 
+    /**
+     * Tells {@code listener} the queue name whenever a call is queued by any process sharing this
+     * queue, so idle workers start at once instead of at their next poll. A hint, not a promise:
+     * backends whose only users are in this process need not tell (the gateway wakes its own
+     * workers). Returns what stops the telling.
+     */
+    default AutoCloseable onArrival(java.util.function.Consumer<String> listener) {
+        return () -> { };
+    }
+
     /** Requeues dead letters with fresh attempts; {@code function} null for all. Returns the count. */
     CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function);
 

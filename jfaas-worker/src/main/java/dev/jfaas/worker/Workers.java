@@ -33,6 +33,7 @@ public final class Workers implements AutoCloseable {
     private final int lanes;
     private final List<Context> laneContexts;
     private final long discoveryTimer;
+    private final AutoCloseable arrivals;
 
     /** @param lanes event loops each queue is drained on (one worker per loop, sharing the queue's concurrency) */
     public Workers(Vertx vertx, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog, WorkerSettings settings,
@@ -49,6 +50,7 @@ public final class Workers implements AutoCloseable {
                 new WorkerMetrics(registry), Clock.systemUTC());
         discover();
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());
+        this.arrivals = queue.onArrival(this::wakeIfDraining);
     }
 
     /**
@@ -92,6 +94,14 @@ public final class Workers implements AutoCloseable {
         worker(queueName).forEach(QueueWorker::wake);
     }
 
+    /** As {@link #wake}, for a queue these workers already drain; others are not started for it. */
+    public void wakeIfDraining(String queueName) {
+        var lanes = byQueue.get(queueName);
+        if (lanes != null) {
+            lanes.forEach(QueueWorker::wake);
+        }
+    }
+
     /** A call was cancelled: stop it now if one of these workers runs it. */
     public void abort(String callId) {
         byQueue.values().forEach(lanes -> lanes.forEach(worker -> worker.abort(callId)));
@@ -99,6 +109,11 @@ public final class Workers implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            arrivals.close();
+        } catch (Exception e) {
+            // only a hint stops
+        }
         vertx.cancelTimer(discoveryTimer);
         byQueue.values().forEach(lanes -> lanes.forEach(QueueWorker::stop));
     }

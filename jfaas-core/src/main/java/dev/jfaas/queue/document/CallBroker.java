@@ -57,6 +57,14 @@ public interface CallBroker extends AutoCloseable {
      */
     CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) throws Exception;
 
+    /** Tells every process listening that a call was queued in {@code queue} (best effort, no waiting). */
+    default void announce(String queue) throws Exception {}
+
+    /** Listens for {@link #announce}s of any process. */
+    default AutoCloseable onAnnounce(Consumer<String> listener) throws Exception {
+        return () -> { };
+    }
+
     /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
     List<Delivery> fetch(String queue, int priority, int max) throws Exception;
 

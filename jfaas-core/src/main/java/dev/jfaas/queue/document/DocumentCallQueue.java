@@ -132,8 +132,27 @@ public final class DocumentCallQueue implements CallQueue {
                 forgetQuietly(call.callId(), idemKey);
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
+            announceQuietly(call.queue());
             return new Accepted(call.callId(), Accepted.Kind.NEW);
         });
+    }
+
+    private void announceQuietly(String queue) {
+        try {
+            broker.announce(queue);
+        } catch (Exception e) {
+            log.debug("could not announce a call in {}: {}", queue, e.getMessage()); // workers still poll
+        }
+    }
+
+    @Override
+    public AutoCloseable onArrival(java.util.function.Consumer<String> listener) {
+        try {
+            return broker.onAnnounce(listener);
+        } catch (Exception e) {
+            log.warn("cannot listen for new calls ({}); workers find them by polling", e.getMessage());
+            return () -> { };
+        }
     }
 
     /** Takes the key for this call; returns the earlier call's id if another live call has it. */
@@ -469,6 +488,7 @@ public final class DocumentCallQueue implements CallQueue {
             return false;
         }
         broker.purgeDeadLetter(dead);
+        announceQuietly(call.queue());
         return true;
     }
 

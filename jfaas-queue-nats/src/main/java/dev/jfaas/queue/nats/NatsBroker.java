@@ -278,6 +278,22 @@ final class NatsBroker implements CallBroker {
                 .thenApply(ack -> null);
     }
 
+    /** A core NATS message, not stored: a hint for idle workers, who poll anyway. */
+    @Override
+    public void announce(String queue) {
+        connection.publish(names.arrivals() + "." + DocumentKeys.token(queue), null);
+    }
+
+    @Override
+    public AutoCloseable onAnnounce(Consumer<String> listener) {
+        var dispatcher = connection.createDispatcher(message -> {
+            var subject = message.getSubject();
+            listener.accept(DocumentKeys.untoken(subject.substring(subject.lastIndexOf('.') + 1)));
+        });
+        dispatcher.subscribe(names.arrivals() + ".*");
+        return () -> connection.closeDispatcher(dispatcher);
+    }
+
     @Override
     public List<Delivery> fetch(String queue, int priority, int max) throws Exception {
         var deliveries = new ArrayList<Delivery>();

@@ -58,6 +58,11 @@ final class NatsNames {
                 + DocumentKeys.token(callId);
     }
 
+    /** Core subjects {@code <prefix>.arrived.<queue>}: "a call was queued here". */
+    String arrivals() {
+        return prefix + ".arrived";
+    }
+
     String bucket() {
         return prefix + "_calls";
     }

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallStatus;
 import dev.jfaas.queue.tck.BrokerAvailability;
-import dev.jfaas.queue.tck.CallQueueContract;
+import dev.jfaas.queue.tck.SharedCallQueueContract;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The conformance suite against the real NATS server: each test its own prefix, so runs never meet. */
-class NatsCallQueueTest extends CallQueueContract {
+class NatsCallQueueTest extends SharedCallQueueContract {
 
     static final String URL = System.getenv().getOrDefault("JFAAS_TEST_NATS_URL", NatsSettings.DEFAULT_URL);
 
@@ -26,6 +26,11 @@ class NatsCallQueueTest extends CallQueueContract {
     @Override
     protected CallQueue newQueue() {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 12);
+        return NatsCallQueue.connect(NatsSettings.of(URL, prefix));
+    }
+
+    @Override
+    protected CallQueue otherConnection() {
         return NatsCallQueue.connect(NatsSettings.of(URL, prefix));
     }
 

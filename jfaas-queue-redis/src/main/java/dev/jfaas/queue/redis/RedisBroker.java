@@ -20,6 +20,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -311,6 +312,25 @@ final class RedisBroker implements CallBroker {
         run(PUBLISH, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Pub/sub, not stored: a hint for idle workers, who poll anyway. */
+    @Override
+    public void announce(String queue) {
+        redis.publish(key("arrived"), bytes(queue));
+    }
+
+    @Override
+    public AutoCloseable onAnnounce(Consumer<String> listener) {
+        var subscriber = client.connectPubSub(ByteArrayCodec.INSTANCE);
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] channel, byte[] message) {
+                listener.accept(new String(message, StandardCharsets.UTF_8));
+            }
+        });
+        subscriber.sync().subscribe(key("arrived"));
+        return subscriber::close;
     }
 
     @Override

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallStatus;
 import dev.jfaas.queue.tck.BrokerAvailability;
-import dev.jfaas.queue.tck.CallQueueContract;
+import dev.jfaas.queue.tck.SharedCallQueueContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The conformance suite against the real Redis server: each test its own key prefix. */
-class RedisCallQueueTest extends CallQueueContract {
+class RedisCallQueueTest extends SharedCallQueueContract {
 
     static final String URL = System.getenv().getOrDefault("JFAAS_TEST_REDIS_URL", RedisSettings.DEFAULT_URL);
 
@@ -30,6 +30,11 @@ class RedisCallQueueTest extends CallQueueContract {
     @Override
     protected CallQueue newQueue() {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 12);
+        return RedisCallQueue.connect(RedisSettings.of(URL, prefix));
+    }
+
+    @Override
+    protected CallQueue otherConnection() {
         return RedisCallQueue.connect(RedisSettings.of(URL, prefix));
     }
 

@@ -1,0 +1,46 @@
+package dev.jfaas.queue.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallStatus;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a queue shared by several processes must add to {@link CallQueueContract}: a second
+ * connection to the same broker sees the first one's calls, and hears when new ones arrive.
+ */
+public abstract class SharedCallQueueContract extends CallQueueContract {
+
+    /** Another connection to the queue {@link #newQueue()} last opened, as another process would have. */
+    protected abstract CallQueue otherConnection();
+
+    @Test
+    void aCallQueuedThroughOneConnectionIsRunAndReadThroughAnother() {
+        try (var other = otherConnection()) {
+            var id = enqueue(call(FN, 0));
+            var lease = other.lease(Q, 10, LEASE, Set.of()).join();
+            assertThat(lease).extracting(l -> l.call().callId()).containsExactly(id);
+            assertThat(other.finish(lease.getFirst(), CallStatus.SUCCEEDED, response(200, "done"), null).join()).isTrue();
+            assertThat(queue.result(id).join()).isPresent();
+            assertThat(status(id)).isEqualTo(CallStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void anotherConnectionHearsOfNewCalls() throws Exception {
+        try (var other = otherConnection()) {
+            var heard = new ConcurrentLinkedQueue<String>();
+            try (var listening = other.onArrival(heard::add)) {
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                    enqueue(call(FN, 0, "announced", null)); // again until heard: the subscription may still be on its way
+                    return heard.contains("announced");
+                });
+            }
+        }
+    }
+}
