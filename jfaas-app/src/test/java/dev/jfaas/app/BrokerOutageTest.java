@@ -11,11 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The broker dies under load and comes back: while it is gone async calls get 503 with
+ * The broker (NATS with JetStream, or Redis with an fsynced append-only file) is killed under load and comes back: while it is gone async calls get 503 with
  * Retry-After, never a 202 that was not stored; the gateway reconnects by itself; every call
  * that got a 202, before or after the outage, runs.
  */
@@ -23,11 +24,12 @@ class BrokerOutageTest {
 
     static final int CLIENTS = 4;
 
-    @Test
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(BrokerServerProcess.Kind.class)
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void noAcceptedCallIsLostWhenNatsRestarts() throws Exception {
-        try (var nats = NatsServerProcess.start();
-                var gateway = TestGateway.start(Map.of("JFAAS_QUEUE", nats.url(),
+    void noAcceptedCallIsLostWhenTheBrokerRestarts(BrokerServerProcess.Kind kind) throws Exception {
+        try (var broker = BrokerServerProcess.start(kind);
+                var gateway = TestGateway.start(Map.of("JFAAS_QUEUE", broker.url(),
                         "JFAAS_LEASE_TIME", "2s", "JFAAS_QUEUE_ACK_WAIT", "3s"))) {
             var fnDir = Functions.write(Map.of("run.sh", GatewayHttp.RECORDER));
             var deployment = Functions.forking("recorder", "sh run.sh");
@@ -54,11 +56,11 @@ class BrokerOutageTest {
                 }));
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 200);
-            nats.kill();
+            broker.kill();
             int acceptedBefore = accepted.size();
             await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 20);
             int acceptedWhileDown = accepted.size() - acceptedBefore;
-            nats.startAgain();
+            broker.startAgain();
             await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedBefore + acceptedWhileDown + 200);
             stop.set(true);
             CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
@@ -68,7 +70,7 @@ class BrokerOutageTest {
                     assertThat(GatewayHttp.ranCalls(fnDir)).containsAll(accepted));
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
                     GatewayHttp.countWith(gateway.http, gateway.port(), "succeeded") >= accepted.size());
-            System.out.printf("broker outage: %d calls accepted (%d before the kill, %d in the moment it died), %d refused with 503 while down%n",
+            System.out.printf(kind + " outage: %d calls accepted (%d before the kill, %d in the moment it died), %d refused with 503 while down%n",
                     accepted.size(), acceptedBefore, acceptedWhileDown, refused.get());
             assertThat(acceptedWhileDown).as("hardly any 202 once the broker is gone").isLessThanOrEqualTo(CLIENTS);
         }

@@ -7,46 +7,52 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A private nats-server with JetStream on a free port and its own store, for tests that stop and
- * start the broker without disturbing anyone else's.
+ * A private broker server (nats-server with JetStream, or redis-server writing every change to its
+ * append-only file) on a free port with its own store, for tests that kill and restart the broker
+ * without disturbing anyone else's.
  */
-final class NatsServerProcess implements AutoCloseable {
+final class BrokerServerProcess implements AutoCloseable {
 
+    enum Kind { NATS, REDIS }
+
+    private final Kind kind;
     private final Path binary;
     private final int port;
     private final Path store;
     private Process process;
 
-    private NatsServerProcess(Path binary, int port, Path store) {
+    private BrokerServerProcess(Kind kind, Path binary, int port, Path store) {
+        this.kind = kind;
         this.binary = binary;
         this.port = port;
         this.store = store;
     }
 
-    /** Starts one, or skips the test when nats-server is not installed (fails instead when CI=true). */
-    static NatsServerProcess start() throws Exception {
-        var binary = find();
+    /** Starts one, or skips the test when the server is not installed (fails instead when CI=true). */
+    static BrokerServerProcess start(Kind kind) throws Exception {
+        var binary = find(kind == Kind.NATS ? "nats-server" : "redis-server");
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        var server = new NatsServerProcess(binary, port, Files.createTempDirectory("jfaas-nats"));
+        var server = new BrokerServerProcess(kind, binary, port, Files.createTempDirectory("jfaas-broker"));
         server.startAgain();
         return server;
     }
 
-    private static Path find() {
-        for (var dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/bin").split(":")) {
-            var candidate = Path.of(dir, "nats-server");
+    private static Path find(String name) {
+        for (var dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/bin:/usr/local/bin").split(":")) {
+            var candidate = Path.of(dir, name);
             if (!dir.isEmpty() && Files.isExecutable(candidate)) {
                 return candidate;
             }
         }
-        var message = "nats-server is not installed";
+        var message = name + " is not installed";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new AssertionError(message + ": CI=true, so broker tests must run");
         }
@@ -55,13 +61,17 @@ final class NatsServerProcess implements AutoCloseable {
     }
 
     String url() {
-        return "nats://127.0.0.1:" + port;
+        return (kind == Kind.NATS ? "nats://127.0.0.1:" : "redis://127.0.0.1:") + port;
     }
 
     /** Starts the server (again) on the same port and store, and waits until it accepts connections. */
     void startAgain() throws Exception {
-        process = new ProcessBuilder(binary.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port), "-js",
-                "-sd", store.toString()).redirectErrorStream(true).redirectOutput(store.resolve("server.log").toFile()).start();
+        var command = kind == Kind.NATS
+                ? List.of(binary.toString(), "-a", "127.0.0.1", "-p", Integer.toString(port), "-js", "-sd", store.toString())
+                : List.of(binary.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port), "--dir", store.toString(),
+                        "--save", "", "--appendonly", "yes", "--appendfsync", "always");
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(store.resolve("server.log").toFile())).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {
             try (var socket = new Socket()) {
@@ -69,7 +79,7 @@ final class NatsServerProcess implements AutoCloseable {
                 return;
             } catch (IOException notYet) {
                 if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IllegalStateException("nats-server did not start; see " + store.resolve("server.log"));
+                    throw new IllegalStateException(binary.getFileName() + " did not start; see " + store.resolve("server.log"));
                 }
                 Thread.sleep(20);
             }
