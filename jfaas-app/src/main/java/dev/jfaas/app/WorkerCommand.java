@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
             "JFAAS_WORKER=false if only standalone workers should run calls."},
         footer = {"", "Examples:",
             "  jfaas worker --broker nats://127.0.0.1:4222 --gateway http://127.0.0.1:8080",
-            "  jfaas worker --broker nats://nats:4222 --queue faas-request --queue slow --concurrency 32"})
+            "  jfaas worker --broker nats://nats:4222 --queue faas-request --queue slow --concurrency 32",
+            "  jfaas worker --broker redis://127.0.0.1:6379 --metrics-port 8081"})
 final class WorkerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
@@ -50,6 +51,9 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--lease-time", description = "how long a call stays claimed without renewal (default: ${DEFAULT-VALUE})", defaultValue = "30s")
     String leaseTime;
+
+    @Option(names = "--metrics-port", description = "serve /metrics and /healthz on this port; 0 = any free port, -1 = off (default: ${DEFAULT-VALUE})", defaultValue = "-1")
+    int metricsPort;
 
     @Option(names = {"-u", "--username"}, description = "gateway user for reading function settings (default: ${DEFAULT-VALUE})", defaultValue = "admin")
     String username;
@@ -73,7 +77,11 @@ final class WorkerCommand implements Callable<Integer> {
                 WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
                 WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
         var queue = QueueBackends.openBroker(brokerUrl, env);
-        var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                metricsPort);
+        if (worker.metricsPort() >= 0) {
+            log.info("jfaas worker metrics on port {}", worker.metricsPort());
+        }
         log.info("jfaas worker draining {} from {} through {}", names, brokerUrl, url);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -16,10 +16,12 @@ import java.util.concurrent.TimeUnit;
  * with the test's class path; ready once it prints the line the test waits for. What it prints
  * goes to a jfaas-*.log file in the temp directory.
  */
+/** @param port the gateway's HTTP port, or a worker's metrics port (0 if it serves none) */
 record JfaasProcess(Process process, int port) implements AutoCloseable {
 
     static final String LISTENING = "jfaas listening on port ";
     static final String DRAINING = "jfaas worker draining";
+    static final String WORKER_METRICS = "jfaas worker metrics on port ";
 
     static JfaasProcess gateway(Map<String, String> env) throws Exception {
         return start(List.of("up"), env, LISTENING);
@@ -44,12 +46,18 @@ record JfaasProcess(Process process, int port) implements AutoCloseable {
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream()));
         var ready = new CompletableFuture<Integer>();
         Thread.ofVirtual().start(() -> {
+            int metricsPort = 0;
             try {
                 for (String line; (line = reader.readLine()) != null; ) {
                     Files.writeString(log, line + "\n", StandardOpenOption.APPEND);
+                    var metricsAt = line.indexOf(WORKER_METRICS);
+                    if (metricsAt >= 0) {
+                        metricsPort = Integer.parseInt(line.substring(metricsAt + WORKER_METRICS.length()).strip());
+                    }
                     var at = line.indexOf(readyLine);
                     if (at >= 0 && !ready.isDone()) {
-                        ready.complete(readyLine.equals(LISTENING) ? Integer.parseInt(line.substring(at + readyLine.length()).strip()) : 0);
+                        ready.complete(readyLine.equals(LISTENING)
+                                ? Integer.parseInt(line.substring(at + readyLine.length()).strip()) : metricsPort);
                     }
                 }
             } catch (IOException ignored) {

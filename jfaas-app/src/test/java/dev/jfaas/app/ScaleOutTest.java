@@ -74,7 +74,7 @@ class ScaleOutTest {
         for (var gateway : gateways) {
             workers.add(started(JfaasProcess.worker(List.of("--broker", URL, "--prefix", prefix,
                     "--gateway", "http://127.0.0.1:" + gateway.port(), "--concurrency", Integer.toString(WORKER_CONCURRENCY),
-                    "--lease-time", "2s"), Map.of("JFAAS_GATEWAY_PASSWORD", TestGateway.PASSWORD))));
+                    "--lease-time", "2s", "--metrics-port", "0"), Map.of("JFAAS_GATEWAY_PASSWORD", TestGateway.PASSWORD))));
         }
 
         var accepted = ConcurrentHashMap.<String>newKeySet();
@@ -117,6 +117,9 @@ class ScaleOutTest {
                 assertThat(result.body().strip()).isEqualTo("done");
             }
         }
+        var metrics = GatewayHttp.send(http, workers.get(1).port(), "GET", "/metrics", null, false).body();
+        assertThat(metrics).as("the surviving worker counts what it ran")
+                .containsPattern("jfaas_async_attempts_total\\{function_name=\"recorder.openfaas-fn\",outcome=\"succeeded\"\\} [1-9]");
         System.out.printf("scale-out: %d calls over 2 gateways, worker 1 killed after %d had run, %d ran twice%n",
                 CALLS, ranAtKill, twice);
     }
