@@ -49,7 +49,7 @@ public final class DocumentCallQueue implements CallQueue {
     /** Priorities 0..9, each its own work queue. */
     public static final int PRIORITIES = 10;
     /**
-     * A priority found empty (marked with when to look again; 0 = not marked) is not asked again for this long, so a lease costs one or two
+     * A priority found empty is not asked again for this long, so a lease costs one or two
      * fetches rather than ten. Calls this process queues clear the mark at once; calls queued by
      * another gateway wait at most this long to be seen at a priority that was empty.
      */
@@ -57,13 +57,14 @@ public final class DocumentCallQueue implements CallQueue {
     /** How long a message may wait for the document written beside it, and how often it looks. */
     private static final Duration DOCUMENT_GRACE = Duration.ofSeconds(30);
     private static final Duration DOCUMENT_WAIT = Duration.ofMillis(100);
-    private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
     /** Compare-and-set attempts before giving up on a document that keeps changing under us. */
     private static final int CAS_TRIES = 8;
 
     private final CallBroker broker;
     private final Clock clock;
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    /** Per queue and priority: when to look again at a priority found empty ({@code System.nanoTime()}; 0 = look now). */
+    private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
 
     public DocumentCallQueue(CallBroker broker, Clock clock) {
         this.broker = broker;

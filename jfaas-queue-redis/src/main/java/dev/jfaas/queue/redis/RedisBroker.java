@@ -14,6 +14,7 @@ import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
@@ -45,111 +46,13 @@ final class RedisBroker implements CallBroker {
 
     private static final String GROUP = "jfaas";
 
-    private static final String CREATE = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            if ARGV[3] == '1' then redis.call('SADD', KEYS[2], KEYS[1]) end
-            return 1""";
-    private static final String UPDATE = """
-            if redis.call('HGET', KEYS[1], 'r') ~= ARGV[2] then return 0 end
-            redis.call('HSET', KEYS[1], 'v', ARGV[1])
-            redis.call('HINCRBY', KEYS[1], 'r', 1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1""";
-    private static final String PUT = """
-            redis.call('HSET', KEYS[1], 'v', ARGV[1])
-            redis.call('HINCRBY', KEYS[1], 'r', 1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1""";
-    /** One batch of documents: the next cursor first, then the values; expired keys leave the index. */
-    private static final String DOCUMENTS = """
-            local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', 500)
-            local out = {r[1]}
-            for _, k in ipairs(r[2]) do
-              local v = redis.call('HGET', k, 'v')
-              if v then out[#out + 1] = v else redis.call('SREM', KEYS[1], k) end
-            end
-            return out""";
-    /** The entry carries its queue and function, so the load count can follow it in and out. */
-    private static final String PUBLISH = """
-            redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4])
-            redis.call('HINCRBY', KEYS[2], ARGV[2] .. ' ' .. ARGV[3], 1)
-            redis.call('SADD', KEYS[3], KEYS[1])
-            return 1""";
-    private static final String LOAD = """
-            local oldest = {}
-            for _, s in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-              local first = redis.call('XRANGE', s, '-', '+', 'COUNT', 1)
-              if #first > 0 then oldest[#oldest + 1] = s; oldest[#oldest + 1] = first[1][1] end
-            end
-            return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), oldest}""";
-    /** Due hand-backs first, then deliveries abandoned by dead workers, then new entries. */
-    private static final String FETCH = """
-            local max = tonumber(ARGV[4])
-            local out = {}
-            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3], 'LIMIT', 0, max)
-            if #due > 0 then
-              redis.call('ZREM', KEYS[2], unpack(due))
-              for _, e in ipairs(redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(due))) do
-                if e and e[2] then out[#out + 1] = e end
-              end
-            end
-            if #out < max then
-              local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[5], '0-0', 'COUNT', max - #out)
-              for _, e in ipairs(r[2]) do
-                if e and e[2] then out[#out + 1] = e end
-              end
-            end
-            if #out < max then
-              local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', max - #out, 'STREAMS', KEYS[1], '>')
-              if r then
-                for _, e in ipairs(r[1][2]) do out[#out + 1] = e end
-              end
-            end
-            return out""";
-    private static final String ACK = """
-            local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
-            if #e > 0 then
-              local f, q, fn = e[1][2], nil, nil
-              for i = 1, #f, 2 do
-                if f[i] == 'q' then q = f[i + 1] elseif f[i] == 'fn' then fn = f[i + 1] end
-              end
-              if q and fn then redis.call('HINCRBY', KEYS[3], q .. ' ' .. fn, -1) end
-              redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-              redis.call('XDEL', KEYS[1], ARGV[2])
-            end
-            redis.call('ZREM', KEYS[2], ARGV[2])
-            return 1""";
-    private static final String KEEP_DEAD = """
-            local old = redis.call('HGET', KEYS[2], ARGV[1])
-            if old then redis.call('XDEL', KEYS[1], old) else redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
-            local id = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'count', ARGV[3], 'call', ARGV[2])
-            redis.call('HSET', KEYS[2], ARGV[1], id)
-            return 1""";
-    private static final String DEAD_LETTER = """
-            local id = redis.call('HGET', KEYS[2], ARGV[1])
-            if not id then return false end
-            local e = redis.call('XRANGE', KEYS[1], id, id)
-            if #e == 0 then return false end
-            local f = e[1][2]
-            for i = 1, #f, 2 do if f[i] == 'call' then return f[i + 1] end end
-            return false""";
-    private static final String PURGE_DEAD = """
-            local id = redis.call('HGET', KEYS[2], ARGV[1])
-            if id then
-              redis.call('XDEL', KEYS[1], id)
-              redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
-            end
-            redis.call('HDEL', KEYS[2], ARGV[1])
-            return 1""";
-
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisCommands<byte[], byte[]> redis;
     private final RedisSettings settings;
     private final String consumer = "c-" + UUID.randomUUID();
     private final Map<String, Boolean> groups = new ConcurrentHashMap<>();
+    private final Map<String, String> scriptShas = new ConcurrentHashMap<>();
 
     private RedisBroker(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, RedisSettings settings) {
         this.client = client;
@@ -186,8 +89,18 @@ final class RedisBroker implements CallBroker {
         return bytes(Long.toString(n));
     }
 
+    /**
+     * Runs a script by its SHA (the text crosses the wire once); a server that restarted has
+     * forgotten it, so a NOSCRIPT answer loads it again.
+     */
     private <T> T run(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return redis.eval(script, type, keys, args);
+        var sha = scriptShas.computeIfAbsent(script, text -> redis.scriptLoad(bytes(text)));
+        try {
+            return redis.evalsha(sha, type, keys, args);
+        } catch (RedisNoScriptException forgotten) {
+            scriptShas.put(script, redis.scriptLoad(bytes(script)));
+            return redis.evalsha(scriptShas.get(script), type, keys, args);
+        }
     }
 
     @Override
@@ -210,21 +123,21 @@ final class RedisBroker implements CallBroker {
 
     @Override
     public boolean create(String name, byte[] value) {
-        Long created = run(CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
+        Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
                 number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"));
         return created == 1;
     }
 
     @Override
     public boolean update(String name, byte[] value, long revision) {
-        Long updated = run(UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
+        Long updated = run(RedisScripts.UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
                 number(settings.recordTtl().toMillis()));
         return updated == 1;
     }
 
     @Override
     public void put(String name, byte[] value) {
-        run(PUT, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(settings.recordTtl().toMillis()));
+        run(RedisScripts.PUT, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(settings.recordTtl().toMillis()));
     }
 
     @Override
@@ -237,7 +150,7 @@ final class RedisBroker implements CallBroker {
     public void eachDocument(Consumer<CallDocument> visitor) {
         var cursor = bytes("0");
         do {
-            List<Object> batch = run(DOCUMENTS, ScriptOutputType.MULTI, new byte[][] {key("docs")}, cursor);
+            List<Object> batch = run(RedisScripts.DOCUMENTS, ScriptOutputType.MULTI, new byte[][] {key("docs")}, cursor);
             cursor = (byte[]) batch.getFirst();
             for (var value : batch.subList(1, batch.size())) {
                 visitor.accept(CallCodec.document((byte[]) value));
@@ -248,7 +161,7 @@ final class RedisBroker implements CallBroker {
     /** Kept by the scripts that add and remove entries, so reading it is one short script. */
     @Override
     public List<QueueStats> load() {
-        List<Object> parts = run(LOAD, ScriptOutputType.MULTI, new byte[][] {key("load"), key("dead-count"), key("streams")});
+        List<Object> parts = run(RedisScripts.LOAD, ScriptOutputType.MULTI, new byte[][] {key("load"), key("dead-count"), key("streams")});
         var depth = pairs((List<?>) parts.get(0));
         var dead = pairs((List<?>) parts.get(1));
         var oldest = new HashMap<String, Instant>();
@@ -309,7 +222,7 @@ final class RedisBroker implements CallBroker {
     public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) {
         var stream = stream(call.queue(), call.priority());
         ensureGroup(stream);
-        run(PUBLISH, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
+        run(RedisScripts.PUBLISH, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message);
         return CompletableFuture.completedFuture(null);
     }
@@ -337,7 +250,7 @@ final class RedisBroker implements CallBroker {
     public List<Delivery> fetch(String queue, int priority, int max) {
         var stream = stream(queue, priority);
         ensureGroup(stream);
-        List<Object> entries = run(FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
+        List<Object> entries = run(RedisScripts.FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
                 bytes(GROUP), bytes(consumer), number(System.currentTimeMillis()), number(max),
                 number(settings.redeliverAfter().toMillis()));
         var deliveries = new ArrayList<Delivery>(entries.size());
@@ -364,7 +277,7 @@ final class RedisBroker implements CallBroker {
     public void ack(String handle) {
         var at = handle.indexOf(' ');
         var stream = handle.substring(0, at);
-        run(ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), key("load")}, bytes(GROUP),
+        run(RedisScripts.ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), key("load")}, bytes(GROUP),
                 bytes(handle.substring(at + 1)));
     }
 
@@ -381,18 +294,18 @@ final class RedisBroker implements CallBroker {
 
     @Override
     public void keepDeadLetter(QueuedCall call, byte[] message) {
-        run(KEEP_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
+        run(RedisScripts.KEEP_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
                 bytes(call.callId()), message, bytes(countField(call.queue(), call.function().qualified())));
     }
 
     @Override
     public byte[] deadLetter(CallDocument call) {
-        return run(DEAD_LETTER, ScriptOutputType.VALUE, new byte[][] {key("dead"), key("dead-index")}, bytes(call.callId()));
+        return run(RedisScripts.DEAD_LETTER, ScriptOutputType.VALUE, new byte[][] {key("dead"), key("dead-index")}, bytes(call.callId()));
     }
 
     @Override
     public void purgeDeadLetter(CallDocument call) {
-        run(PURGE_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
+        run(RedisScripts.PURGE_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
                 bytes(call.callId()), bytes(countField(call.queue(), call.functionName().qualified())));
     }
 

@@ -1,0 +1,109 @@
+package dev.jfaas.queue.redis;
+
+/**
+ * The Lua scripts behind every Redis change that touches more than one key or must compare before
+ * it writes; Redis runs each atomically. Keys and arguments are named where each is used.
+ */
+final class RedisScripts {
+
+    private RedisScripts() {}
+
+    static final String CREATE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            if ARGV[3] == '1' then redis.call('SADD', KEYS[2], KEYS[1]) end
+            return 1""";
+    static final String UPDATE = """
+            if redis.call('HGET', KEYS[1], 'r') ~= ARGV[2] then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1])
+            redis.call('HINCRBY', KEYS[1], 'r', 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1""";
+    static final String PUT = """
+            redis.call('HSET', KEYS[1], 'v', ARGV[1])
+            redis.call('HINCRBY', KEYS[1], 'r', 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1""";
+    /** One batch of documents: the next cursor first, then the values; expired keys leave the index. */
+    static final String DOCUMENTS = """
+            local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', 500)
+            local out = {r[1]}
+            for _, k in ipairs(r[2]) do
+              local v = redis.call('HGET', k, 'v')
+              if v then out[#out + 1] = v else redis.call('SREM', KEYS[1], k) end
+            end
+            return out""";
+    /** The entry carries its queue and function, so the load count can follow it in and out. */
+    static final String PUBLISH = """
+            redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4])
+            redis.call('HINCRBY', KEYS[2], ARGV[2] .. ' ' .. ARGV[3], 1)
+            redis.call('SADD', KEYS[3], KEYS[1])
+            return 1""";
+    static final String LOAD = """
+            local oldest = {}
+            for _, s in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+              local first = redis.call('XRANGE', s, '-', '+', 'COUNT', 1)
+              if #first > 0 then oldest[#oldest + 1] = s; oldest[#oldest + 1] = first[1][1] end
+            end
+            return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), oldest}""";
+    /** Due hand-backs first, then deliveries abandoned by dead workers, then new entries. */
+    static final String FETCH = """
+            local max = tonumber(ARGV[4])
+            local out = {}
+            local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3], 'LIMIT', 0, max)
+            if #due > 0 then
+              redis.call('ZREM', KEYS[2], unpack(due))
+              for _, e in ipairs(redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(due))) do
+                if e and e[2] then out[#out + 1] = e end
+              end
+            end
+            if #out < max then
+              local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[5], '0-0', 'COUNT', max - #out)
+              for _, e in ipairs(r[2]) do
+                if e and e[2] then out[#out + 1] = e end
+              end
+            end
+            if #out < max then
+              local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', max - #out, 'STREAMS', KEYS[1], '>')
+              if r then
+                for _, e in ipairs(r[1][2]) do out[#out + 1] = e end
+              end
+            end
+            return out""";
+    static final String ACK = """
+            local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
+            if #e > 0 then
+              local f, q, fn = e[1][2], nil, nil
+              for i = 1, #f, 2 do
+                if f[i] == 'q' then q = f[i + 1] elseif f[i] == 'fn' then fn = f[i + 1] end
+              end
+              if q and fn then redis.call('HINCRBY', KEYS[3], q .. ' ' .. fn, -1) end
+              redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+              redis.call('XDEL', KEYS[1], ARGV[2])
+            end
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            return 1""";
+    static final String KEEP_DEAD = """
+            local old = redis.call('HGET', KEYS[2], ARGV[1])
+            if old then redis.call('XDEL', KEYS[1], old) else redis.call('HINCRBY', KEYS[3], ARGV[3], 1) end
+            local id = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'count', ARGV[3], 'call', ARGV[2])
+            redis.call('HSET', KEYS[2], ARGV[1], id)
+            return 1""";
+    static final String DEAD_LETTER = """
+            local id = redis.call('HGET', KEYS[2], ARGV[1])
+            if not id then return false end
+            local e = redis.call('XRANGE', KEYS[1], id, id)
+            if #e == 0 then return false end
+            local f = e[1][2]
+            for i = 1, #f, 2 do if f[i] == 'call' then return f[i + 1] end end
+            return false""";
+    static final String PURGE_DEAD = """
+            local id = redis.call('HGET', KEYS[2], ARGV[1])
+            if id then
+              redis.call('XDEL', KEYS[1], id)
+              redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
+            end
+            redis.call('HDEL', KEYS[2], ARGV[1])
+            return 1""";
+}
