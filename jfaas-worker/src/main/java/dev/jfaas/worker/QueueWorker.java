@@ -63,6 +63,7 @@ final class QueueWorker {
     private long idleTimer = -1;
     private long idleWait = 5;
     private boolean stopped;
+    private boolean leaseFailing;
 
     QueueWorker(String queueName, Context context, WorkerSettings settings, WorkerParts parts) {
         this.queueName = queueName;
@@ -133,9 +134,18 @@ final class QueueWorker {
         here(queue.lease(queueName, room, settings.leaseTime(), skip)).onComplete(done -> {
             polling = false;
             if (done.failed()) {
-                log.warn("leasing from queue {} failed: {}", queueName, done.cause().getMessage());
+                // Once per outage, not once per poll: a broker that is down would fill the log.
+                if (!leaseFailing) {
+                    log.warn("leasing from queue {} failed (retrying quietly until it works): {}", queueName,
+                            done.cause().getMessage());
+                }
+                leaseFailing = true;
                 idleLater();
                 return;
+            }
+            if (leaseFailing) {
+                log.info("leasing from queue {} works again", queueName);
+                leaseFailing = false;
             }
             List<Lease> leases = done.result();
             leases.forEach(lease -> {
