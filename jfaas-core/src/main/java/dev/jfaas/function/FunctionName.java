@@ -1,12 +1,9 @@
 package dev.jfaas.function;
 
-import java.util.regex.Pattern;
-
 /** A function's identity: a DNS-1123 label name inside a namespace. Cannot hold an invalid name. */
 public record FunctionName(String name, String namespace) {
 
     public static final String DEFAULT_NAMESPACE = "openfaas-fn";
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_LENGTH = 63;
 
     public FunctionName {
@@ -36,11 +33,24 @@ public record FunctionName(String name, String namespace) {
         if (value == null || value.isEmpty()) {
             throw RequestRejected.invalid(what + " is required");
         }
-        if (value.length() > MAX_LENGTH || !LABEL.matcher(value).matches()) {
+        if (value.length() > MAX_LENGTH || !isLabel(value)) {
             throw RequestRejected.invalid("invalid " + what + " \"" + value
                     + "\": use lowercase letters, digits and '-', start and end with a letter or digit, at most "
                     + MAX_LENGTH + " characters");
         }
+    }
+
+    /** {@code [a-z0-9]([-a-z0-9]*[a-z0-9])?}, checked by a loop: names are made on every call's path. */
+    private static boolean isLabel(String value) {
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!alnum && (c != '-' || i == 0 || i == n - 1)) {
+                return false;
+            }
+        }
+        return n > 0;
     }
 
     /** {@code name.namespace}, the form used in URLs and metric labels. */

@@ -35,6 +35,18 @@ public interface CallBroker extends AutoCloseable {
     /** Creates a document that must not exist; false if it does. */
     boolean create(String key, byte[] value) throws Exception;
 
+    /**
+     * {@link #create} without holding a thread while the broker answers; brokers that cannot do
+     * that run {@code create} on the caller's thread.
+     */
+    default CompletableFuture<Boolean> createAsync(String key, byte[] value) {
+        try {
+            return CompletableFuture.completedFuture(create(key, value));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Compare-and-set: writes only if the document is still at {@code revision}. */
     boolean update(String key, byte[] value, long revision) throws Exception;
 

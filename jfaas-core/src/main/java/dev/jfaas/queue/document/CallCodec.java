@@ -1,5 +1,6 @@
 package dev.jfaas.queue.document;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,11 +10,16 @@ import dev.jfaas.queue.QueuedCall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** How calls, their documents and their results are written to a broker: JSON, bodies in base64. */
+/**
+ * How calls, their documents and their results are written to a broker: JSON without null
+ * fields, times as decimal epoch seconds (exact to the nanosecond, and cheaper to write than
+ * ISO text), bodies in base64.
+ */
 public final class CallCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private CallCodec() {}

@@ -63,6 +63,8 @@ public final class DocumentCallQueue implements CallQueue {
     private final CallBroker broker;
     private final Clock clock;
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    /** Queues this process has published to: their setup is done, so accepts to them need not wait on a thread. */
+    private final Set<String> published = ConcurrentHashMap.newKeySet();
     /** Per queue and priority: when to look again at a priority found empty ({@code System.nanoTime()}; 0 = look now). */
     private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
 
@@ -98,6 +100,9 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Accepted> enqueue(QueuedCall call) {
+        if (call.idempotencyKey() == null && published.contains(call.queue())) {
+            return enqueueWithoutWaiting(call);
+        }
         return async(() -> {
             String idemKey = null;
             if (call.idempotencyKey() != null) {
@@ -134,8 +139,49 @@ public final class DocumentCallQueue implements CallQueue {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
             announceQuietly(call.queue());
+            this.published.add(call.queue());
             return new Accepted(call.callId(), Accepted.Kind.NEW);
         });
+    }
+
+    /**
+     * The hot path of {@link #enqueue}, the same steps without a thread waiting on the broker:
+     * for calls without an idempotency key, to queues this process has published to before (so
+     * nothing about the queue needs setting up, which would block).
+     */
+    private CompletableFuture<Accepted> enqueueWithoutWaiting(QueuedCall call) {
+        CompletableFuture<Void> message;
+        CompletableFuture<Boolean> document;
+        try {
+            broker.requireConnected();
+            message = publish(call, call.callId());
+            document = broker.createAsync(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(unavailable(e));
+        }
+        return document.handle((created, failure) -> {
+            if (failure != null || !created) {
+                message.exceptionally(x -> null); // dropped when delivered: no document describes it
+                if (failure != null) {
+                    throw unavailable(failure);
+                }
+                return CompletableFuture.completedFuture(new Accepted(call.callId(), Accepted.Kind.ID_TAKEN));
+            }
+            return message.handle((stored, notStored) -> {
+                if (notStored != null) {
+                    io.execute(() -> forgetQuietly(call.callId(), null)); // not stored, so not accepted
+                    throw unavailable(notStored);
+                }
+                announceQuietly(call.queue());
+                return new Accepted(call.callId(), Accepted.Kind.NEW);
+            });
+        }).thenCompose(accepted -> accepted);
+    }
+
+    private static QueueUnavailable unavailable(Throwable failure) {
+        var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof QueueUnavailable q ? q : new QueueUnavailable("the broker did not answer: " + cause.getMessage(), cause);
     }
 
     private void announceQuietly(String queue) {

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * Names a broker can use for user-given text (queue names, call ids): plain letters, digits and
@@ -13,12 +12,26 @@ import java.util.regex.Pattern;
  */
 public final class DocumentKeys {
 
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9-]{1,120}");
 
     private DocumentKeys() {}
 
     public static String token(String text) {
-        return PLAIN.matcher(text).matches() ? text : "_" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+        return isPlain(text) ? text : "_" + HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Letters, digits and '-', 1 to 120 of them (a loop: this runs several times per call). */
+    private static boolean isPlain(String text) {
+        int n = text.length();
+        if (n == 0 || n > 120) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The text a {@link #token} stands for. */

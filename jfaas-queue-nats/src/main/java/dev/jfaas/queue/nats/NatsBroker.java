@@ -161,6 +161,36 @@ final class NatsBroker implements CallBroker {
         }
     }
 
+    /**
+     * A KV create is a publish to the key's subject expecting no earlier message; sent without
+     * waiting. A key that was deleted has a delete marker, so its create is tried again the
+     * blocking way, which knows markers.
+     */
+    @Override
+    public CompletableFuture<Boolean> createAsync(String key, byte[] value) {
+        var expectNothing = new Headers().put("Nats-Expected-Last-Subject-Sequence", "0");
+        return js.publishAsync("$KV." + names.bucket() + "." + key, expectNothing, value,
+                        PublishOptions.builder().expectedStream("KV_" + names.bucket()).build())
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(ack -> true)
+                .exceptionallyCompose(failure -> {
+                    var cause = failure;
+                    while (!(cause instanceof JetStreamApiException) && cause.getCause() != null) {
+                        cause = cause.getCause(); // jnats wraps it, and so does CompletableFuture
+                    }
+                    if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
+                        return CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return create(key, value);
+                            } catch (IOException | JetStreamApiException e) {
+                                throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
+                            }
+                        }, Thread.ofVirtual()::start);
+                    }
+                    return CompletableFuture.failedFuture(cause);
+                });
+    }
+
     @Override
     public boolean update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
         try {
