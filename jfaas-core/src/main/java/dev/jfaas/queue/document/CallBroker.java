@@ -47,8 +47,8 @@ public interface CallBroker extends AutoCloseable {
         }
     }
 
-    /** Compare-and-set: writes only if the document is still at {@code revision}. */
-    boolean update(String key, byte[] value, long revision) throws Exception;
+    /** Compare-and-set: writes only if the document is still at {@code revision}; returns the new revision, 0 if it was not. */
+    long update(String key, byte[] value, long revision) throws Exception;
 
     void put(String key, byte[] value) throws Exception;
 

@@ -16,6 +16,8 @@ import java.time.Instant;
  *
  * @param token the current lease's token, null when nobody holds the call
  * @param delivery the broker's handle on the current delivery (a NATS ack subject, a Redis entry id)
+ * @param resultOf the lease whose result is kept: each attempt writes its own, so one that lost
+ *     its lease can never overwrite the result of the attempt that won
  */
 public record CallDocument(
         String callId,
@@ -37,12 +39,13 @@ public record CallDocument(
         Integer statusCode,
         Double durationSeconds,
         String error,
-        String callbackStatus) {
+        String callbackStatus,
+        String resultOf) {
 
     public static CallDocument queued(QueuedCall call) {
         return new CallDocument(call.callId(), call.function().name(), call.function().namespace(), call.queue(),
                 call.priority(), call.maxAttempts(), call.acceptedAt(), call.idempotencyKey(), CallStatus.QUEUED, 0,
-                null, null, null, call.acceptedAt(), null, null, null, null, null, null);
+                null, null, null, call.acceptedAt(), null, null, null, null, null, null, null);
     }
 
     public FunctionName functionName() {
@@ -93,45 +96,46 @@ public record CallDocument(
     public CallDocument leased(String newToken, String newDelivery, Instant now, Duration leaseTime) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.RUNNING, attempts + 1, newToken, newDelivery, now.plus(leaseTime), notBefore,
-                startedAt == null ? now : startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus);
+                startedAt == null ? now : startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus, resultOf);
     }
 
     public CallDocument renewed(Instant until) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 status, attempts, token, delivery, until, notBefore, startedAt, finishedAt, statusCode, durationSeconds,
-                error, callbackStatus);
+                error, callbackStatus, resultOf);
     }
 
-    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now) {
+    /** Ended by the lease {@code by}, whose result (if any) is the one kept. */
+    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now, String by) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 end, attempts, null, null, null, notBefore, startedAt, now, response == null ? null : response.status(),
-                response == null ? null : response.durationSeconds(), why, callbackStatus);
+                response == null ? null : response.durationSeconds(), why, callbackStatus, response == null ? resultOf : by);
     }
 
     public CallDocument retrying(Instant at, CallResponse response, String why) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.RETRYING, attempts, null, delivery, null, at, startedAt, null,
                 response == null ? null : response.status(), response == null ? null : response.durationSeconds(), why,
-                callbackStatus);
+                callbackStatus, resultOf);
     }
 
     public CallDocument cancelled(Instant now) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.CANCELLED, attempts, null, null, null, notBefore, startedAt, now, statusCode, durationSeconds,
-                error, callbackStatus);
+                error, callbackStatus, resultOf);
     }
 
     /** Back in line with fresh attempts (a replayed dead letter or failed call). */
     public CallDocument requeued(Instant now) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.QUEUED, 0, null, null, null, now, startedAt, null, statusCode, durationSeconds, null,
-                callbackStatus);
+                callbackStatus, resultOf);
     }
 
     public CallDocument withCallbackStatus(String outcome) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 status, attempts, token, delivery, leaseUntil, notBefore, startedAt, finishedAt, statusCode,
-                durationSeconds, error, outcome);
+                durationSeconds, error, outcome, resultOf);
     }
 
     /** Dead and failed calls keep their request so they can be replayed. */

@@ -63,6 +63,8 @@ public final class DocumentCallQueue implements CallQueue {
     private final CallBroker broker;
     private final Clock clock;
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    /** Leases held by workers of this process, by token: their document as last written here. */
+    private final Map<String, Known> held = new ConcurrentHashMap<>();
     /** Queues this process has published to: their setup is done, so accepts to them need not wait on a thread. */
     private final Set<String> published = ConcurrentHashMap.newKeySet();
     /** Per queue and priority: when to look again at a priority found empty ({@code System.nanoTime()}; 0 = look now). */
@@ -216,7 +218,7 @@ public final class DocumentCallQueue implements CallQueue {
             if (broker.get(DocumentKeys.document(earlier)) != null) {
                 return earlier;
             }
-            if (broker.update(key, callId.getBytes(), entry.revision())) {
+            if (broker.update(key, callId.getBytes(), entry.revision()) > 0) {
                 return null; // the earlier call was forgotten: the key is free again
             }
         }
@@ -329,7 +331,9 @@ public final class DocumentCallQueue implements CallQueue {
                 }
             }
             var leased = doc.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
-            if (broker.update(key, CallCodec.document(leased), entry.revision())) {
+            long revision = broker.update(key, CallCodec.document(leased), entry.revision());
+            if (revision > 0) {
+                held.put(leased.token(), new Known(leased, revision));
                 broker.nak(delivery.handle(), leaseTime);
                 return new Lease(call, leased.token(), leased.attempts());
             }
@@ -338,34 +342,38 @@ public final class DocumentCallQueue implements CallQueue {
         return null;
     }
 
+    /** A document as this process last wrote it, and the revision that write got. */
+    private record Known(CallDocument doc, long revision) {}
+
     /**
      * Applies {@code change} to a call's document with compare-and-set, re-reading on conflict.
      * {@code change} returns null when the document is not in a state it applies to.
      */
-    private CallDocument change(String callId, Function<CallDocument, CallDocument> change) throws Exception {
+    private Known change(String callId, Function<CallDocument, CallDocument> change) throws Exception {
         return change(callId, null, change);
     }
 
-    /** As above, trying {@code read} (the document as just read) before reading it again. */
-    private CallDocument change(String callId, CallBroker.Stored read, Function<CallDocument, CallDocument> change)
-            throws Exception {
+    /** As above, trying {@code first} (the document as last read or written here) before reading it. */
+    private Known change(String callId, Known first, Function<CallDocument, CallDocument> change) throws Exception {
         var key = DocumentKeys.document(callId);
-        var entry = read;
+        var known = first;
         for (int i = 0; i < CAS_TRIES; i++) {
-            if (entry == null) {
-                entry = broker.get(key);
+            if (known == null) {
+                var entry = broker.get(key);
+                if (entry == null) {
+                    return null;
+                }
+                known = new Known(CallCodec.document(entry.value()), entry.revision());
             }
-            if (entry == null) {
-                return null;
-            }
-            var next = change.apply(CallCodec.document(entry.value()));
+            var next = change.apply(known.doc());
             if (next == null) {
                 return null;
             }
-            if (broker.update(key, CallCodec.document(next), entry.revision())) {
-                return next;
+            long revision = broker.update(key, CallCodec.document(next), known.revision());
+            if (revision > 0) {
+                return new Known(next, revision);
             }
-            entry = null;
+            known = null;
         }
         throw new QueueUnavailable("call " + callId + " keeps changing; try again");
     }
@@ -374,14 +382,18 @@ public final class DocumentCallQueue implements CallQueue {
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
         return async(() -> {
             var now = clock.instant();
-            var renewed = change(lease.call().callId(), doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null);
+            var renewed = change(lease.call().callId(), held.get(lease.token()),
+                    doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null);
             if (renewed == null) {
+                held.remove(lease.token());
                 return false;
             }
-            broker.nak(renewed.delivery(), leaseTime);
+            held.replace(lease.token(), renewed);
+            broker.nak(renewed.doc().delivery(), leaseTime);
             return true;
         });
     }
+
 
     @Override
     public CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error) {
@@ -390,43 +402,49 @@ public final class DocumentCallQueue implements CallQueue {
         }
         return async(() -> {
             var callId = lease.call().callId();
-            var current = broker.get(DocumentKeys.document(callId));
-            if (current == null || !CallCodec.document(current.value()).heldBy(lease.token())) {
-                return false;
+            // What this process wrote at lease or renewal saves a read; if another process changed
+            // the document since (took the lease over, cancelled), the compare-and-set below sees it.
+            var known = held.remove(lease.token());
+            if (known == null) {
+                var entry = broker.get(DocumentKeys.document(callId));
+                if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
+                    return false;
+                }
+                known = new Known(CallCodec.document(entry.value()), entry.revision());
             }
-            // Result and dead letter first: a document that says "ended" always has them.
+            // Result and dead letter first: a document that says "ended" always has them. The result
+            // is this attempt's own, so writing it cannot spoil another attempt's.
             if (response != null) {
-                broker.put(DocumentKeys.result(callId), CallCodec.response(broker.fitted(response)));
+                broker.put(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
             }
             if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
                 broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
             }
             var now = clock.instant();
-            String[] delivery = new String[1];
-            var ended = change(callId, current, doc -> {
-                delivery[0] = doc.delivery();
-                return doc.heldBy(lease.token()) ? doc.finished(status, response, error, now) : null;
-            });
+            var ended = change(callId, known, doc -> doc.heldBy(lease.token())
+                    ? doc.finished(status, response, error, now, lease.token()) : null);
             if (ended == null) {
                 return false;
             }
-            broker.ack(delivery[0]);
+            broker.ack(known.doc().delivery());
             return true;
         });
     }
 
+
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
         return async(() -> {
-            var waiting = change(lease.call().callId(),
+            var waiting = change(lease.call().callId(), held.remove(lease.token()),
                     doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null);
             if (waiting == null) {
                 return false;
             }
-            broker.nak(waiting.delivery(), Duration.between(clock.instant(), notBefore));
+            broker.nak(waiting.doc().delivery(), Duration.between(clock.instant(), notBefore));
             return true;
         });
     }
+
 
     @Override
     public CompletableFuture<Boolean> cancel(String callId) {
@@ -464,11 +482,13 @@ public final class DocumentCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Optional<CallResponse>> result(String callId) {
         return async(() -> {
-            var doc = broker.get(DocumentKeys.document(callId));
-            if (doc == null || !CallCodec.document(doc.value()).status().isFinal()) {
+            var entry = broker.get(DocumentKeys.document(callId));
+            var doc = entry == null ? null : CallCodec.document(entry.value());
+            if (doc == null || !doc.status().isFinal() || doc.resultOf() == null) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(broker.get(DocumentKeys.result(callId))).map(e -> CallCodec.response(e.value()));
+            return Optional.ofNullable(broker.get(DocumentKeys.result(callId, doc.resultOf())))
+                    .map(e -> CallCodec.response(e.value()));
         });
     }
 
@@ -555,7 +575,9 @@ public final class DocumentCallQueue implements CallQueue {
         int forgotten = 0;
         for (var doc : matching(doomed)) {
             broker.delete(DocumentKeys.document(doc.callId()));
-            broker.delete(DocumentKeys.result(doc.callId()));
+            if (doc.resultOf() != null) {
+                broker.delete(DocumentKeys.result(doc.callId(), doc.resultOf()));
+            }
             if (doc.replayable()) {
                 broker.purgeDeadLetter(doc);
             }

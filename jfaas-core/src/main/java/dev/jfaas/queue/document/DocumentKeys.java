@@ -43,8 +43,9 @@ public final class DocumentKeys {
         return "c." + token(callId);
     }
 
-    public static String result(String callId) {
-        return "r." + token(callId);
+    /** The result one lease (attempt) of a call got. */
+    public static String result(String callId, String leaseToken) {
+        return "r." + token(callId) + "." + token(leaseToken);
     }
 
     /** Hashed: idempotency keys are the caller's and may be long. */

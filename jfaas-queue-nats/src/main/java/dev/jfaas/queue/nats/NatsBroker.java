@@ -192,17 +192,17 @@ final class NatsBroker implements CallBroker {
     }
 
     @Override
-    public boolean update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
+    public long update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
         try {
-            kv.update(key, value, revision);
-            return true;
+            return kv.update(key, value, revision);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                return false;
+                return 0;
             }
             throw e;
         }
     }
+
 
     @Override
     public void put(String key, byte[] value) throws IOException, JetStreamApiException {

@@ -129,11 +129,12 @@ final class RedisBroker implements CallBroker {
     }
 
     @Override
-    public boolean update(String name, byte[] value, long revision) {
+    public long update(String name, byte[] value, long revision) {
         Long updated = run(RedisScripts.UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
                 number(settings.recordTtl().toMillis()));
-        return updated == 1;
+        return updated;
     }
+
 
     @Override
     public void put(String name, byte[] value) {

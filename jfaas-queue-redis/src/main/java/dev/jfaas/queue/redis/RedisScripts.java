@@ -17,9 +17,9 @@ final class RedisScripts {
     static final String UPDATE = """
             if redis.call('HGET', KEYS[1], 'r') ~= ARGV[2] then return 0 end
             redis.call('HSET', KEYS[1], 'v', ARGV[1])
-            redis.call('HINCRBY', KEYS[1], 'r', 1)
+            local revision = redis.call('HINCRBY', KEYS[1], 'r', 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1""";
+            return revision""";
     static final String PUT = """
             redis.call('HSET', KEYS[1], 'v', ARGV[1])
             redis.call('HINCRBY', KEYS[1], 'r', 1)
