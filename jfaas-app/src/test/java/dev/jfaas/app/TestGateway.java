@@ -33,10 +33,11 @@ final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCal
     static final String PASSWORD = "test-password";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path dataDir;
+    Path dataDir;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Map<String, String> env;
     private JfaasServer server;
+    private boolean started;
 
     private TestGateway(Path dataDir, Map<String, String> extra, boolean startNow) {
         this.dataDir = dataDir;
@@ -63,8 +64,19 @@ final class TestGateway implements AutoCloseable, BeforeAllCallback, AfterAllCal
         return perClass(Map.of());
     }
 
+    /**
+     * Starts the class's gateway; when surefire reruns a failed test the class starts again, and
+     * then on a fresh data directory, so what the first run deployed is not in the way.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (started) {
+            dataDir = tempDir();
+            var next = new HashMap<>(env);
+            next.put("JFAAS_DATA", dataDir.toString());
+            env = Map.copyOf(next);
+        }
+        started = true;
         server = JfaasServer.start(env);
     }
 

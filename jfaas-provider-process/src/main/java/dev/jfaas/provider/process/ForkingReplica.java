@@ -150,9 +150,14 @@ final class ForkingReplica extends ExecReplica {
         return InvocationResult.of(200, contentType(), new Body.Stream(stdout, () -> kill(process)));
     }
 
+    /**
+     * The parent first, then the children it had: killed the other way round, a shell script
+     * whose {@code sleep} died first would run its next line before its own turn came.
+     */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        var children = process.descendants().toList();
         process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     private MultiMap contentType() {

@@ -145,8 +145,9 @@ final class ServerProcess {
         running.onExit().completeOnTimeout(null, STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .thenRun(() -> {
                     if (running.isAlive()) {
-                        running.descendants().forEach(ProcessHandle::destroyForcibly);
+                        var children = running.descendants().toList(); // parent first, as in ForkingReplica.kill
                         running.destroyForcibly();
+                        children.forEach(ProcessHandle::destroyForcibly);
                     }
                 });
     }
