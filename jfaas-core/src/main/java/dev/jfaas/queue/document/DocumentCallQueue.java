@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,31 +45,22 @@ public final class DocumentCallQueue implements CallQueue {
     private static final Logger log = LoggerFactory.getLogger(DocumentCallQueue.class);
     /** Priorities 0..9, each its own work queue. */
     public static final int PRIORITIES = 10;
-    /**
-     * A priority found empty is not asked again for this long, so a lease costs one or two
-     * fetches rather than ten. Calls this process queues clear the mark at once; calls queued by
-     * another gateway wait at most this long to be seen at a priority that was empty.
-     */
-    private static final long EMPTY_FOR_NANOS = 50_000_000;
-    /** How long a message may wait for the document written beside it, and how often it looks. */
-    private static final Duration DOCUMENT_GRACE = Duration.ofSeconds(30);
-    private static final Duration DOCUMENT_WAIT = Duration.ofMillis(100);
-    /** Compare-and-set attempts before giving up on a document that keeps changing under us. */
-    private static final int CAS_TRIES = 8;
 
     private final CallBroker broker;
     private final Clock clock;
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    private final Documents documents;
+    private final Leasing leasing;
     /** Leases held by workers of this process, by token: their document as last written here. */
-    private final Map<String, Known> held = new ConcurrentHashMap<>();
+    private final Map<String, Documents.Known> held = new ConcurrentHashMap<>();
     /** Queues this process has published to: their setup is done, so accepts to them need not wait on a thread. */
     private final Set<String> published = ConcurrentHashMap.newKeySet();
-    /** Per queue and priority: when to look again at a priority found empty ({@code System.nanoTime()}; 0 = look now). */
-    private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
 
     public DocumentCallQueue(CallBroker broker, Clock clock) {
         this.broker = broker;
         this.clock = clock;
+        this.documents = new Documents(broker);
+        this.leasing = new Leasing(broker, held, clock, io);
     }
 
     public DocumentCallQueue(CallBroker broker) {
@@ -206,7 +194,7 @@ public final class DocumentCallQueue implements CallQueue {
 
     /** Takes the key for this call; returns the earlier call's id if another live call has it. */
     private String claimIdempotencyKey(String key, String callId) throws Exception {
-        for (int i = 0; i < CAS_TRIES; i++) {
+        for (int i = 0; i < Documents.CAS_TRIES; i++) {
             if (broker.create(key, callId.getBytes())) {
                 return null;
             }
@@ -238,151 +226,20 @@ public final class DocumentCallQueue implements CallQueue {
 
     private CompletableFuture<Void> publish(QueuedCall call, String messageId) throws Exception {
         var published = broker.publish(call, CallCodec.call(call), messageId);
-        var empty = emptyUntil.get(call.queue());
-        if (empty != null) {
-            empty.set(call.priority(), 0);
-        }
+        leasing.published(call.queue(), call.priority());
         return published;
     }
 
     @Override
     public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
-        return async(() -> {
-            var leases = new ArrayList<Lease>();
-            if (max <= 0) {
-                return leases;
-            }
-            var seen = new HashSet<String>();
-            var empty = emptyUntil.computeIfAbsent(queue, q -> new AtomicLongArray(PRIORITIES));
-            for (int priority = PRIORITIES - 1; priority >= 0 && leases.size() < max; priority--) {
-                long now = System.nanoTime();
-                long mark = empty.get(priority);
-                if (mark != 0 && mark - now > 0) {
-                    continue;
-                }
-                var deliveries = broker.fetch(queue, priority, max - leases.size());
-                if (deliveries.isEmpty()) {
-                    empty.set(priority, now + EMPTY_FOR_NANOS);
-                }
-                var claims = new ArrayList<CompletableFuture<Lease>>();
-                for (var delivery : deliveries) {
-                    if (!seen.add(delivery.callId())) {
-                        broker.nak(delivery.handle(), Duration.ZERO); // skipped earlier in this lease: leave it
-                        continue;
-                    }
-                    claims.add(CompletableFuture.supplyAsync(() -> claimQuietly(delivery, leaseTime, skip), io));
-                }
-                for (var claim : claims) {
-                    var lease = claim.join();
-                    if (lease != null) {
-                        leases.add(lease);
-                    }
-                }
-            }
-            return leases;
-        });
-    }
-
-    private Lease claimQuietly(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) {
-        try {
-            return claim(delivery, leaseTime, skip);
-        } catch (Exception e) {
-            // Left pending: the broker delivers it again after its redelivery wait.
-            log.warn("could not lease call {}: {}", delivery.callId(), e.getMessage());
-            return null;
-        }
-    }
-
-    /** Makes one delivered message a lease, or puts it off, or drops it if its call has ended. */
-    private Lease claim(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) throws Exception {
-        var callId = delivery.callId();
-        var key = DocumentKeys.document(callId);
-        var call = CallCodec.call(delivery.call());
-        for (int i = 0; i < CAS_TRIES; i++) {
-            var entry = broker.get(key);
-            var now = clock.instant();
-            if (entry == null) {
-                if (Duration.between(call.acceptedAt(), now).compareTo(DOCUMENT_GRACE) < 0) {
-                    broker.nak(delivery.handle(), DOCUMENT_WAIT); // its document is still being written
-                } else {
-                    broker.ack(delivery.handle()); // forgotten, or refused when it was accepted
-                }
-                return null;
-            }
-            var doc = CallCodec.document(entry.value());
-            if (!doc.describes(call)) {
-                broker.ack(delivery.handle()); // a refused accept whose id belongs to another call
-                return null;
-            }
-            switch (doc.readiness(now)) {
-                case ENDED -> {
-                    broker.ack(delivery.handle());
-                    return null;
-                }
-                case HELD, NOT_YET -> {
-                    broker.nak(delivery.handle(), doc.waitLeft(now));
-                    return null;
-                }
-                case RUNNABLE -> {
-                    if (skip.contains(doc.functionName())) {
-                        broker.nak(delivery.handle(), Duration.ZERO);
-                        return null;
-                    }
-                }
-            }
-            var leased = doc.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
-            long revision = broker.update(key, CallCodec.document(leased), entry.revision());
-            if (revision > 0) {
-                held.put(leased.token(), new Known(leased, revision));
-                broker.nak(delivery.handle(), leaseTime);
-                return new Lease(call, leased.token(), leased.attempts());
-            }
-        }
-        broker.nak(delivery.handle(), Duration.ZERO);
-        return null;
-    }
-
-    /** A document as this process last wrote it, and the revision that write got. */
-    private record Known(CallDocument doc, long revision) {}
-
-    /**
-     * Applies {@code change} to a call's document with compare-and-set, re-reading on conflict.
-     * {@code change} returns null when the document is not in a state it applies to.
-     */
-    private Known change(String callId, Function<CallDocument, CallDocument> change) throws Exception {
-        return change(callId, null, change);
-    }
-
-    /** As above, trying {@code first} (the document as last read or written here) before reading it. */
-    private Known change(String callId, Known first, Function<CallDocument, CallDocument> change) throws Exception {
-        var key = DocumentKeys.document(callId);
-        var known = first;
-        for (int i = 0; i < CAS_TRIES; i++) {
-            if (known == null) {
-                var entry = broker.get(key);
-                if (entry == null) {
-                    return null;
-                }
-                known = new Known(CallCodec.document(entry.value()), entry.revision());
-            }
-            var next = change.apply(known.doc());
-            if (next == null) {
-                return null;
-            }
-            long revision = broker.update(key, CallCodec.document(next), known.revision());
-            if (revision > 0) {
-                return new Known(next, revision);
-            }
-            known = null;
-        }
-        throw new QueueUnavailable("call " + callId + " keeps changing; try again");
+        return async(() -> leasing.lease(queue, max, leaseTime, skip));
     }
 
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
         return async(() -> {
             var now = clock.instant();
-            var renewed = change(lease.call().callId(), held.get(lease.token()),
+            var renewed = documents.change(lease.call().callId(), held.get(lease.token()),
                     doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null);
             if (renewed == null) {
                 held.remove(lease.token());
@@ -410,7 +267,7 @@ public final class DocumentCallQueue implements CallQueue {
                 if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
                     return false;
                 }
-                known = new Known(CallCodec.document(entry.value()), entry.revision());
+                known = new Documents.Known(CallCodec.document(entry.value()), entry.revision());
             }
             // Result and dead letter first: a document that says "ended" always has them. The result
             // is this attempt's own, so writing it cannot spoil another attempt's.
@@ -421,7 +278,7 @@ public final class DocumentCallQueue implements CallQueue {
                 broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
             }
             var now = clock.instant();
-            var ended = change(callId, known, doc -> doc.heldBy(lease.token())
+            var ended = documents.change(callId, known, doc -> doc.heldBy(lease.token())
                     ? doc.finished(status, response, error, now, lease.token()) : null);
             if (ended == null) {
                 return false;
@@ -435,7 +292,7 @@ public final class DocumentCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
         return async(() -> {
-            var waiting = change(lease.call().callId(), held.remove(lease.token()),
+            var waiting = documents.change(lease.call().callId(), held.remove(lease.token()),
                     doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null);
             if (waiting == null) {
                 return false;
@@ -451,7 +308,7 @@ public final class DocumentCallQueue implements CallQueue {
         return async(() -> {
             var now = clock.instant();
             String[] delivery = new String[1];
-            var cancelled = change(callId, doc -> {
+            var cancelled = documents.change(callId, doc -> {
                 delivery[0] = doc.delivery();
                 return doc.status().isFinal() ? null : doc.cancelled(now);
             });
@@ -468,7 +325,7 @@ public final class DocumentCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Void> recordCallback(String callId, String callbackStatus) {
         return async(() -> {
-            change(callId, doc -> doc.withCallbackStatus(callbackStatus));
+            documents.change(callId, doc -> doc.withCallbackStatus(callbackStatus));
             return null;
         });
     }
@@ -519,7 +376,7 @@ public final class DocumentCallQueue implements CallQueue {
     public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
         return async(() -> {
             int replayed = 0;
-            for (var doc : matching(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
+            for (var doc : documents.matching(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
                     && (function == null || function.equals(doc.functionName())))) {
                 if (replayOne(doc.callId())) {
                     replayed++;
@@ -551,7 +408,7 @@ public final class DocumentCallQueue implements CallQueue {
         var call = CallCodec.call(kept);
         publish(call, callId + "/replay/" + UUID.randomUUID()).join();
         var now = clock.instant();
-        if (change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
+        if (documents.change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
             return false;
         }
         broker.purgeDeadLetter(dead);
@@ -573,7 +430,7 @@ public final class DocumentCallQueue implements CallQueue {
 
     private int forgetWhere(java.util.function.Predicate<CallDocument> doomed) throws Exception {
         int forgotten = 0;
-        for (var doc : matching(doomed)) {
+        for (var doc : documents.matching(doomed)) {
             broker.delete(DocumentKeys.document(doc.callId()));
             if (doc.resultOf() != null) {
                 broker.delete(DocumentKeys.result(doc.callId(), doc.resultOf()));
@@ -587,17 +444,6 @@ public final class DocumentCallQueue implements CallQueue {
             forgotten++;
         }
         return forgotten;
-    }
-
-    /** The documents {@code test} picks, gathered in one pass (only those are held). */
-    private List<CallDocument> matching(java.util.function.Predicate<CallDocument> test) throws Exception {
-        var picked = new ArrayList<CallDocument>();
-        broker.eachDocument(doc -> {
-            if (test.test(doc)) {
-                picked.add(doc);
-            }
-        });
-        return picked;
     }
 
     @Override
