@@ -14,7 +14,6 @@ import dev.jfaas.queue.QueuedCall;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
