@@ -103,6 +103,20 @@ final class RedisBroker implements CallBroker {
         }
     }
 
+    /** As {@link #run}, without a thread waiting for the answer. */
+    private <T> CompletableFuture<T> runAsync(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        var sha = scriptShas.computeIfAbsent(script, text -> redis.scriptLoad(bytes(text)));
+        CompletableFuture<T> first = connection.async().<T>evalsha(sha, type, keys, args).toCompletableFuture();
+        return first.exceptionallyCompose(failure -> {
+            var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof RedisNoScriptException) {
+                return CompletableFuture.supplyAsync(() -> run(script, type, keys, args), Thread.ofVirtual()::start);
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
     @Override
     public void requireConnected() {
         if (!connection.isOpen()) {
@@ -126,6 +140,12 @@ final class RedisBroker implements CallBroker {
         Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
                 number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"));
         return created == 1;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> createAsync(String name, byte[] value) {
+        return this.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
+                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0")).thenApply(created -> created == 1);
     }
 
     @Override
@@ -223,15 +243,18 @@ final class RedisBroker implements CallBroker {
     public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) {
         var stream = stream(call.queue(), call.priority());
         ensureGroup(stream);
-        run(RedisScripts.PUBLISH, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
-                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message);
-        return CompletableFuture.completedFuture(null);
+        return this.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
+                new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
+                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message).thenApply(added -> null);
     }
 
-    /** Pub/sub, not stored: a hint for idle workers, who poll anyway. */
+    /**
+     * Pub/sub, not stored: a hint for idle workers, who poll anyway. Not waited for: it may be
+     * called from Lettuce's own thread, where waiting for Lettuce would never end.
+     */
     @Override
     public void announce(String queue) {
-        redis.publish(key("arrived"), bytes(queue));
+        connection.async().publish(key("arrived"), bytes(queue));
     }
 
     @Override

@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
-# Async on NATS JetStream (issue #4): accepts/s through a gateway on JetStream as a ratio to the raw
-# jnats publish rate measured in the same run (target >= 0.7), then how fast 1 and then 2
+# Async on a broker (issue #4): accepts/s through a gateway on NATS JetStream or Redis as a ratio to
+# the raw client publish rate measured in the same run (target >= 0.7), then how fast 1 and then 2
 # standalone workers drain the queue into a no-op http function.
-#   bench/nats.sh [seconds=10]   (needs nats-server with JetStream on $NATS_URL, default 127.0.0.1:4222)
+#   bench/broker.sh [nats|redis] [seconds=10]   (servers at $NATS_URL / $REDIS_URL, default on 127.0.0.1)
 set -euo pipefail
-secs=${1:-10}
+broker=${1:-nats}
+secs=${2:-10}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-nats_url=${NATS_URL:-nats://127.0.0.1:4222}
+case "$broker" in
+  nats) broker_url=${NATS_URL:-nats://127.0.0.1:4222}; raw_rate=NatsPublishRate.java ;;
+  redis) broker_url=${REDIS_URL:-redis://127.0.0.1:6379}; raw_rate=RedisPublishRate.java ;;
+  *) echo "usage: bench/broker.sh [nats|redis] [seconds]" >&2; exit 2 ;;
+esac
 prefix=bench$$
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"
 api() { curl -sf -u admin:bench "$@"; }
-trap '"$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsCleanup.java" "$nats_url" "$prefix" || true; cleanup' EXIT
+remove_queue() {
+  if [ "$broker" = nats ]; then
+    "$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsCleanup.java" "$broker_url" "$prefix" || true
+  else
+    redis-cli -u "$broker_url" --scan --pattern "$prefix:*" | xargs -r redis-cli -u "$broker_url" unlink > /dev/null || true
+  fi
+}
+trap 'remove_queue; cleanup' EXIT
 
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
-JFAAS_QUEUE=$nats_url JFAAS_QUEUE_PREFIX=$prefix \
+JFAAS_QUEUE=$broker_url JFAAS_QUEUE_PREFIX=$prefix \
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
@@ -27,14 +39,14 @@ done
 
 echo "warming up..." >&2
 wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
-raw=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" async)
-raw_sync=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" sync)
+raw=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/$raw_rate" "$broker_url" "$secs" async)
+raw_sync=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/$raw_rate" "$broker_url" "$secs" sync)
 accept_out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
 accept_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$accept_out")
-raw2=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsPublishRate.java" "$nats_url" "$secs" async)
-printf "raw jnats JetStream publishes, async (64 in flight): %8.0f and %8.0f msg/s (before and after)\n" "$raw" "$raw2"
-printf "raw jnats JetStream publishes, 64 sync publishers:   %8.0f msg/s\n" "$raw_sync"
-printf "jfaas async accepts on JetStream (wrk -c64):        %8.0f req/s  p99 %s\n" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
+raw2=$("$JAVA_HOME/bin/java" -cp "$jar" "$here/$raw_rate" "$broker_url" "$secs" async)
+printf "raw %-5s client, async (64 in flight):     %8.0f and %8.0f msg/s (before and after)\n" "$broker" "$raw" "$raw2"
+printf "raw %-5s client, 64 sync publishers:       %8.0f msg/s\n" "$broker" "$raw_sync"
+printf "jfaas async accepts on %-5s (wrk -c64):    %8.0f req/s  p99 %s\n" "$broker" "$accept_rps" "$(awk '$1=="99%" {print $2}' <<<"$accept_out")"
 awk -v a="$accept_rps" -v r="$raw" -v r2="$raw2" -v s="$raw_sync" \
   'BEGIN {printf "ratio accepts/raw async %.2f (target >= 0.7); accepts/raw sync %.2f\n", a/((r+r2)/2), a/s}'
 
@@ -49,7 +61,7 @@ drain() { # $1 = workers; drains what is queued, prints calls/s
   queued=$(depth)
   start=$(date +%s.%N)
   for _ in $(seq "$n"); do
-    JFAAS_GATEWAY_PASSWORD=bench "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" worker --broker "$nats_url" \
+    JFAAS_GATEWAY_PASSWORD=bench "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" worker --broker "$broker_url" \
       --prefix "$prefix" --gateway "http://127.0.0.1:$port" --concurrency 64 >> "$BENCH_TMP/worker.log" 2>&1 &
     wpids+=($!); pids+=($!)
   done
