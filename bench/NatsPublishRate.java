@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The baselines for bench/nats.sh: how many messages per second jnats alone stores in a
+ * The NATS baselines for bench/broker.sh: how many messages per second jnats alone stores in a
  * JetStream work-queue stream (file storage), the payload the size of a queued call, with 64
  * publishes in flight. "async": one thread pipelining publishAsync (jnats at its best); "sync":
  * 64 threads each waiting for its publish's ack, as a server answering 64 clients does.
