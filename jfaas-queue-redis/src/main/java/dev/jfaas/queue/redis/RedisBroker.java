@@ -8,6 +8,7 @@ import dev.jfaas.queue.document.CallBroker;
 import dev.jfaas.queue.document.CallCodec;
 import dev.jfaas.queue.document.CallDocument;
 import dev.jfaas.queue.document.CallTally;
+import dev.jfaas.queue.document.DocumentCallQueue;
 import dev.jfaas.queue.document.DocumentKeys;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.MaintNotificationsConfig;
@@ -223,26 +224,33 @@ final class RedisBroker implements CallBroker {
         return settings.prefix() + ":q:" + DocumentKeys.token(queue) + ":" + priority;
     }
 
-    /** The consumer group starts at the stream's beginning, so entries added before it exist are read too. */
-    private void ensureGroup(String stream) {
-        if (groups.containsKey(stream)) {
+    /**
+     * Makes the consumer group of every priority stream of a queue, once: the group starts at
+     * the stream's beginning, so entries added before it existed are read too. All priorities at
+     * once, so a call at a new priority never waits for this on the accepting thread.
+     */
+    private void ensureGroups(String queue) {
+        if (groups.containsKey(queue)) {
             return;
         }
-        try {
-            redis.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(bytes(stream), "0"), bytes(GROUP),
-                    io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
-        } catch (RedisCommandExecutionException e) {
-            if (!e.getMessage().startsWith("BUSYGROUP")) {
-                throw e;
+        for (int priority = 0; priority < DocumentCallQueue.PRIORITIES; priority++) {
+            try {
+                redis.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(bytes(stream(queue, priority)), "0"),
+                        bytes(GROUP), io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+            } catch (RedisCommandExecutionException e) {
+                if (!e.getMessage().startsWith("BUSYGROUP")) {
+                    throw e;
+                }
             }
         }
-        groups.put(stream, true);
+        groups.put(queue, true);
     }
+
 
     @Override
     public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) {
+        ensureGroups(call.queue());
         var stream = stream(call.queue(), call.priority());
-        ensureGroup(stream);
         return this.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
                 new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message).thenApply(added -> null);
@@ -272,11 +280,19 @@ final class RedisBroker implements CallBroker {
 
     @Override
     public List<Delivery> fetch(String queue, int priority, int max) {
+        ensureGroups(queue);
         var stream = stream(queue, priority);
-        ensureGroup(stream);
-        List<Object> entries = run(RedisScripts.FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
-                bytes(GROUP), bytes(consumer), number(System.currentTimeMillis()), number(max),
-                number(settings.redeliverAfter().toMillis()));
+        List<Object> entries;
+        try {
+            entries = fetchScript(stream, max);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) {
+                throw e;
+            }
+            groups.remove(queue); // a Redis that restarted without its data: make the groups again
+            ensureGroups(queue);
+            entries = fetchScript(stream, max);
+        }
         var deliveries = new ArrayList<Delivery>(entries.size());
         for (var entry : entries) {
             var parts = (List<?>) entry;
@@ -295,6 +311,12 @@ final class RedisBroker implements CallBroker {
             deliveries.add(new Delivery(callId, call, stream + " " + id));
         }
         return deliveries;
+    }
+
+    private List<Object> fetchScript(String stream, int max) {
+        return run(RedisScripts.FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
+                bytes(GROUP), bytes(consumer), number(System.currentTimeMillis()), number(max),
+                number(settings.redeliverAfter().toMillis()));
     }
 
     @Override
