@@ -22,12 +22,7 @@ stop_jfaas() { kill "$jfaas_pid"; wait "$jfaas_pid" 2>/dev/null || true; jfaas_p
 api() { curl -sf -u admin:bench "$@"; }
 
 start_jfaas false
-api -X POST "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"noop\",\"image\":\"$here\",
-  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}"
-for _ in $(seq 200); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/function/noop")" = 200 ] && break
-  sleep 0.05
-done
+deploy_nginx_function "$port" noop
 
 echo "warming up..." >&2
 wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop" > /dev/null

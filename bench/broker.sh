@@ -15,7 +15,6 @@ esac
 prefix=bench$$
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"
-api() { curl -sf -u admin:bench "$@"; }
 remove_queue() {
   if [ "$broker" = nats ]; then
     "$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsCleanup.java" "$broker_url" "$prefix" || true
@@ -30,12 +29,7 @@ JFAAS_QUEUE=$broker_url JFAAS_QUEUE_PREFIX=$prefix \
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
-api -X POST "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"noop\",\"image\":\"$here\",
-  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}"
-for _ in $(seq 200); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/function/noop")" = 200 ] && break
-  sleep 0.05
-done
+deploy_nginx_function "$port" noop
 
 echo "warming up..." >&2
 wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null

@@ -21,12 +21,7 @@ JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=b
   -jar "$root/jfaas-app/target/jfaas.jar" up > "$BENCH_TMP/jfaas.log" 2>&1 & pids+=($!)
 jfaas_pid=$!
 wait_port "$direct_port"; wait_port "$proxy_port"; wait_port "$jfaas_port"
-curl -sf -u admin:bench -X POST "http://127.0.0.1:$jfaas_port/system/functions" -d "{\"service\":\"bench\",\"image\":\"$here\",
-  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}"
-for _ in $(seq 200); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$jfaas_port/function/bench")" = 200 ] && break
-  sleep 0.05
-done
+deploy_nginx_function "$jfaas_port" bench
 
 vertx_port=$(free_port)
 "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \

@@ -84,7 +84,7 @@ public final class JfaasServer implements AutoCloseable {
             }
             Consumer<String> wake = workers == null ? q -> { } : workers::wake;
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
-            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl());
+            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()));
             forgetOldResults(vertx, queue, config.resultTtl());
             if (config.autoscale()) {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,

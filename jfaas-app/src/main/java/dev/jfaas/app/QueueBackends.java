@@ -43,7 +43,8 @@ final class QueueBackends {
         return queue.equals("nats") || queue.equals("redis") || queue.startsWith("nats://") || queue.startsWith("redis://");
     }
 
-    private static String brokerUrl(String queue, Map<String, String> env) {
+    /** The broker URL a broker-naming {@code JFAAS_QUEUE} value stands for. */
+    static String brokerUrl(String queue, Map<String, String> env) {
         return switch (queue) {
             case "nats" -> env.getOrDefault("JFAAS_NATS_URL", NatsSettings.DEFAULT_URL);
             case "redis" -> env.getOrDefault("JFAAS_REDIS_URL", RedisSettings.DEFAULT_URL);

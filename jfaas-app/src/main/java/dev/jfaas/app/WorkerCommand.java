@@ -2,6 +2,7 @@ package dev.jfaas.app;
 
 import dev.jfaas.cli.CliConfig;
 import dev.jfaas.function.DurationText;
+import dev.jfaas.queue.nats.NatsSettings;
 import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.remote.GatewayAddress;
@@ -66,7 +67,7 @@ final class WorkerCommand implements Callable<Integer> {
         var env = new HashMap<>(System.getenv());
         var fromEnv = env.getOrDefault("JFAAS_QUEUE", "");
         var brokerUrl = broker != null ? broker
-                : fromEnv.startsWith("nats://") || fromEnv.startsWith("redis://") ? fromEnv : "nats://127.0.0.1:4222";
+                : QueueBackends.isBroker(fromEnv) ? QueueBackends.brokerUrl(fromEnv, env) : NatsSettings.DEFAULT_URL;
         if (prefix != null) {
             env.put("JFAAS_QUEUE_PREFIX", prefix);
         }

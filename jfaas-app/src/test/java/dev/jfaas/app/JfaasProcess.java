@@ -75,15 +75,11 @@ record JfaasProcess(Process process, int port) implements AutoCloseable {
 
     /** SIGKILL: no shutdown hook, nothing flushed. */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        ChildProcesses.kill(process);
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            kill();
-        }
+        ChildProcesses.stop(process);
     }
 }

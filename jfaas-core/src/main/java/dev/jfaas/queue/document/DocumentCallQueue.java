@@ -77,7 +77,7 @@ public final class DocumentCallQueue implements CallQueue {
                 Thread.currentThread().interrupt();
                 throw new QueueUnavailable("interrupted", e);
             } catch (Exception e) {
-                throw new QueueUnavailable("the broker did not answer: " + e.getMessage(), e);
+                throw unavailable(e);
             }
         }, io);
     }
@@ -90,7 +90,7 @@ public final class DocumentCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Accepted> enqueue(QueuedCall call) {
         if (call.idempotencyKey() == null && published.contains(call.queue())) {
-            return enqueueWithoutWaiting(call);
+            return store(call); // nothing to look up or set up first: no thread needs to wait
         }
         return async(() -> {
             String idemKey = null;
@@ -101,44 +101,28 @@ public final class DocumentCallQueue implements CallQueue {
                     return new Accepted(earlier, Accepted.Kind.IDEMPOTENT_REPEAT);
                 }
             }
-            // Document and message are written at once: an accept waits for one round trip, not two.
-            // A message whose document is not there yet is put off when delivered (see claim).
-            var published = publish(call, call.callId());
-            boolean created;
+            Accepted accepted;
             try {
-                created = broker.create(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)));
-            } catch (Exception e) {
-                published.exceptionally(x -> null);
-                throw e;
-            }
-            if (!created) {
-                // The id belongs to another call. This call's message, if stored, is dropped when
-                // delivered: it is not the call its document describes.
-                published.exceptionally(x -> null);
+                accepted = store(call).join(); // on this virtual thread, a queue's first publish may set it up
+            } catch (java.util.concurrent.CompletionException e) {
                 if (idemKey != null) {
-                    broker.delete(idemKey);
+                    forgetQuietly(null, idemKey);
                 }
-                return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
+                throw unavailable(e);
             }
-            try {
-                published.join();
-            } catch (RuntimeException e) {
-                // Not stored, so not accepted: take the document back so nothing waits for a message that never came.
-                forgetQuietly(call.callId(), idemKey);
-                throw e.getCause() instanceof Exception cause ? cause : e;
+            if (accepted.kind() == Accepted.Kind.ID_TAKEN && idemKey != null) {
+                broker.delete(idemKey); // before answering: the caller tries again with a new id and the same key
             }
-            announceQuietly(call.queue());
-            this.published.add(call.queue());
-            return new Accepted(call.callId(), Accepted.Kind.NEW);
+            return accepted;
         });
     }
 
     /**
-     * The hot path of {@link #enqueue}, the same steps without a thread waiting on the broker:
-     * for calls without an idempotency key, to queues this process has published to before (so
-     * nothing about the queue needs setting up, which would block).
+     * Writes the call's document and its message at once, without a thread waiting: an accept
+     * costs one round trip, not two. A message whose document is not there yet is put off when
+     * delivered; one whose id turned out to be taken is dropped when delivered (see {@link Leasing}).
      */
-    private CompletableFuture<Accepted> enqueueWithoutWaiting(QueuedCall call) {
+    private CompletableFuture<Accepted> store(QueuedCall call) {
         CompletableFuture<Void> message;
         CompletableFuture<Boolean> document;
         try {
@@ -161,6 +145,7 @@ public final class DocumentCallQueue implements CallQueue {
                     io.execute(() -> forgetQuietly(call.callId(), null)); // not stored, so not accepted
                     throw unavailable(notStored);
                 }
+                published.add(call.queue());
                 announceQuietly(call.queue());
                 return new Accepted(call.callId(), Accepted.Kind.NEW);
             });
@@ -212,9 +197,12 @@ public final class DocumentCallQueue implements CallQueue {
         throw new QueueUnavailable("idempotency key " + key + " keeps changing");
     }
 
+    /** Takes back what a refused accept wrote; either may be null. */
     private void forgetQuietly(String callId, String idemKey) {
         try {
-            broker.delete(DocumentKeys.document(callId));
+            if (callId != null) {
+                broker.delete(DocumentKeys.document(callId));
+            }
             if (idemKey != null) {
                 broker.delete(idemKey);
             }

@@ -10,6 +10,8 @@ import java.util.function.Consumer;
  * for a queue, how to stop a call a local worker runs, and where to wait for a call to end.
  *
  * @param resultTtl how long finished calls are kept
+ * @param shared other processes run this queue's calls too (a broker): a caller waiting for a
+ *     result also looks at the queue now and then, since their workers cannot tell this process
  */
 public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, Consumer<String> abortRunning, CallWaiters waiters,
-        Duration resultTtl) {}
+        Duration resultTtl, boolean shared) {}

@@ -178,13 +178,15 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
 
     private void awaitResult(HttpServerRequest request, String callId, int seconds, Context context) {
         var waiter = async.waiters().whenFinished(callId);
-        // A worker in another process (a shared broker) does not tell this one: look now and then too.
-        long poll = context.owner().setPeriodic(RESULT_POLL_MS, id -> async.queue().result(callId).thenAccept(result -> {
-            if (result.isPresent()) {
-                waiter.complete(null);
-            }
-        }));
-        waiter.whenComplete((x, e) -> context.owner().cancelTimer(poll));
+        if (async.shared()) {
+            // A worker in another process does not tell this one: look now and then too.
+            long poll = context.owner().setPeriodic(RESULT_POLL_MS, id -> async.queue().result(callId).thenAccept(result -> {
+                if (result.isPresent()) {
+                    waiter.complete(null);
+                }
+            }));
+            waiter.whenComplete((x, e) -> context.owner().cancelTimer(poll));
+        }
         var finished = waiter.orTimeout(seconds, TimeUnit.SECONDS);
         here(finished, context).transform(x -> here(async.queue().result(callId), context)).onComplete(result -> {
             async.waiters().forget(callId, waiter);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a queue shared by several processes must add to {@link CallQueueContract}: a second
- * connection to the same broker sees the first one's calls, and hears when new ones arrive.
+ * connection to the same broker sees the first one's calls, hears when new ones arrive, and the
+ * load is counted by the broker.
  */
 public abstract class SharedCallQueueContract extends CallQueueContract {
 
@@ -42,5 +43,23 @@ public abstract class SharedCallQueueContract extends CallQueueContract {
                 });
             }
         }
+    }
+
+    /** A shared queue answers the autoscaler from the broker's own counts: running calls count as waiting. */
+    @Test
+    void loadCountsUnfinishedCallsAndDeadLetters() {
+        enqueue(call(FN, 0));
+        enqueue(call(FN, 5));
+        enqueue(call(OTHER, 0));
+        var leases = queue.lease(Q, 10, LEASE, Set.of(OTHER)).join();
+        queue.finish(leases.getFirst(), CallStatus.DEAD, response(500, "x"), "dead").join();
+        var load = queue.load().join();
+        var fn = load.stream().filter(s -> s.function().equals("fn")).findFirst().orElseThrow();
+        var other = load.stream().filter(s -> s.function().equals("other")).findFirst().orElseThrow();
+        assertThat(fn.depth()).as("the leased call that is still running counts too").isEqualTo(1);
+        assertThat(fn.dead()).isEqualTo(1);
+        assertThat(other.depth()).isEqualTo(1);
+        assertThat(other.namespace()).isEqualTo("openfaas-fn");
+        assertThat(other.oldestAgeSeconds()).isGreaterThanOrEqualTo(0);
     }
 }
