@@ -24,20 +24,27 @@ record JfaasProcess(Process process, int port) implements AutoCloseable {
     static final String WORKER_METRICS = "jfaas worker metrics on port ";
 
     static JfaasProcess gateway(Map<String, String> env) throws Exception {
-        return start(List.of("up"), env, LISTENING);
+        return gateway(env, List.of());
+    }
+
+    /** With extra JVM options, e.g. to run it with as many virtual thread carriers as a 2-core machine has. */
+    static JfaasProcess gateway(Map<String, String> env, List<String> jvmOptions) throws Exception {
+        return start(jvmOptions, List.of("up"), env, LISTENING);
     }
 
     static JfaasProcess worker(List<String> args, Map<String, String> env) throws Exception {
         var command = new ArrayList<String>();
         command.add("worker");
         command.addAll(args);
-        return start(command, env, DRAINING);
+        return start(List.of(), command, env, DRAINING);
     }
 
-    private static JfaasProcess start(List<String> args, Map<String, String> env, String readyLine) throws Exception {
+    private static JfaasProcess start(List<String> jvmOptions, List<String> args, Map<String, String> env, String readyLine)
+            throws Exception {
         var java = ProcessHandle.current().info().command().orElse("java");
-        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        var command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
         var log = Files.createTempFile("jfaas-" + args.getFirst() + "-", ".log");
         var builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 
 /**
- * Runs blocking work on a virtual thread and completes on the Vert.x context that asked for it,
+ * Runs blocking process work (start, pipes, exit) on a {@link PipeThreads} thread and completes on the Vert.x context that asked for it,
  * so the caller's callbacks keep running on its own event loop.
  */
 final class CallerContext {
@@ -16,7 +16,7 @@ final class CallerContext {
 
     <T> Future<T> runBlocking(Callable<T> work) {
         Promise<T> promise = Promise.promise();
-        Thread.ofVirtual().start(() -> {
+        PipeThreads.run(() -> {
             try {
                 T value = work.call();
                 run(() -> promise.complete(value));

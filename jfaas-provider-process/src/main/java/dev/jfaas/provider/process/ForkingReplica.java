@@ -48,14 +48,14 @@ final class ForkingReplica extends ExecReplica {
         var caller = new CallerContext();
         if (watchdog.mode() == WatchdogMode.SERIALIZING) {
             // The whole body goes to stdin anyway: take it first, then do all the blocking work
-            // (start, stdin, stdout, exit) in one virtual thread and come back once.
+            // (start, stdin, stdout, exit) on one pipe thread and come back once.
             return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
                     .recover(failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
                             "cannot run function " + function + ": " + failure.getMessage())));
         }
         return caller.runBlocking(() -> start(call)).compose(process -> {
             call.cancellation().onCancel(() -> kill(process));
-            StdinPump.start(call.body(), process.getOutputStream(), instance());
+            StdinPump.start(call.body(), process.getOutputStream());
             killAfterTimeout(process);
             return Future.succeededFuture(streamed(process));
         }, failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
@@ -93,7 +93,7 @@ final class ForkingReplica extends ExecReplica {
         if (body.length() <= PIPE_BUFFER) {
             writeAndClose(stdin, body);
         } else {
-            Thread.ofVirtual().name("stdin-" + instance()).start(() -> writeAndClose(stdin, body));
+            PipeThreads.run(() -> writeAndClose(stdin, body));
         }
         return serialized(process, timedOut);
     }
@@ -126,7 +126,7 @@ final class ForkingReplica extends ExecReplica {
     }
 
     private InvocationResult serialized(Process process, AtomicBoolean timedOut) throws Exception {
-        var stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), Thread::startVirtualThread);
+        var stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), PipeThreads.executor());
         byte[] stdout = process.getInputStream().readAllBytes();
         int exit = process.waitFor();
         var errors = stderr.join();
@@ -146,7 +146,7 @@ final class ForkingReplica extends ExecReplica {
 
     private InvocationResult streamed(Process process) {
         logs.pump(function, instance(), process.getErrorStream());
-        var stdout = new OutputReadStream(process.getInputStream(), instance());
+        var stdout = new OutputReadStream(process.getInputStream());
         return InvocationResult.of(200, contentType(), new Body.Stream(stdout, () -> kill(process)));
     }
 

@@ -47,7 +47,7 @@ final class LogBook implements FunctionLogs {
 
     /** Reads a replica's stdout or stderr line by line into the book until the stream closes. */
     void pump(FunctionName function, String instance, InputStream stream) {
-        Thread.ofVirtual().name("log-" + instance).start(() -> {
+        PipeThreads.run(() -> {
             try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A process's stdout as a Vert.x {@link ReadStream}: a virtual thread reads chunks and hands them
+ * A process's stdout as a Vert.x {@link ReadStream}: a {@link PipeThreads} thread reads chunks and hands them
  * to the Vert.x context, waiting while the consumer has paused, so output is streamed with flow
  * control instead of buffered.
  */
@@ -28,9 +28,9 @@ final class OutputReadStream implements ReadStream<Buffer> {
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
 
-    OutputReadStream(InputStream source, String name) {
+    OutputReadStream(InputStream source) {
         this.source = source;
-        Thread.ofVirtual().name("stdout-" + name).start(this::readLoop);
+        PipeThreads.run(this::readLoop);
     }
 
     private void readLoop() {

@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Feeds a call's body into a process's stdin on a virtual thread, with flow control: the body
+ * Feeds a call's body into a process's stdin on a {@link PipeThreads} thread, with flow control: the body
  * stream is paused while more than {@link #HIGH_WATER} bytes wait to be written, so a large body
  * is never held in memory whole.
  */
@@ -22,21 +22,21 @@ final class StdinPump {
 
     private StdinPump() {}
 
-    static void start(Body body, OutputStream stdin, String name) {
+    static void start(Body body, OutputStream stdin) {
         switch (body) {
             case Body.Empty e -> closeQuietly(stdin);
-            case Body.Bytes b -> Thread.ofVirtual().name("stdin-" + name).start(() -> {
+            case Body.Bytes b -> PipeThreads.run(() -> {
                 try (stdin) {
                     stdin.write(b.buffer().getBytes());
                 } catch (IOException ignored) {
                     // the process closed stdin early; its exit status tells the caller
                 }
             });
-            case Body.Stream s -> stream(s.stream(), stdin, name);
+            case Body.Stream s -> stream(s.stream(), stdin);
         }
     }
 
-    private static void stream(ReadStream<Buffer> source, OutputStream stdin, String name) {
+    private static void stream(ReadStream<Buffer> source, OutputStream stdin) {
         Context context = Vertx.currentContext();
         var queue = new LinkedBlockingQueue<Buffer>();
         var queued = new AtomicLong();
@@ -48,7 +48,7 @@ final class StdinPump {
         });
         source.exceptionHandler(e -> queue.add(END));
         source.endHandler(v -> queue.add(END));
-        Thread.ofVirtual().name("stdin-" + name).start(() -> {
+        PipeThreads.run(() -> {
             boolean broken = false;
             try {
                 for (var chunk = queue.take(); chunk != END; chunk = queue.take()) {
