@@ -1,0 +1,172 @@
+package dev.jfaas.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Contains a replica with bubblewrap: new user, pid, ipc and uts namespaces (the network is still
+ * the host's), a root of its own that holds the host's /usr read-only, a few files of /etc, fresh
+ * /proc and /dev, a size-capped /tmp, the function's directory at /home/app and its secrets at
+ * /var/openfaas/secrets; nothing else of the host. As root, bwrap is started through setpriv as the
+ * function's own uid with every capability gone, so the sandbox is made by an unprivileged user
+ * (bwrap started as root would keep its capabilities).
+ */
+final class Bubblewrap implements Containment {
+
+    static final String APP = "/home/app";
+    static final String SECRETS = "/var/openfaas/secrets";
+    static final String SPAWNER_DIR = "/run/jfaas";
+    static final String SPAWNER = SPAWNER_DIR + "/jfaas-spawner";
+    static final String SOCKET = SPAWNER_DIR + "/spawner.sock";
+
+    /** What programs commonly need of /etc: the loader cache, TLS roots, name resolution, time zone. */
+    private static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
+            "ssl", "ca-certificates", "ca-certificates.conf", "resolv.conf", "hosts", "host.conf", "nsswitch.conf",
+            "gai.conf", "localtime", "timezone", "mime.types", "protocols", "services", "os-release");
+    /** Top-level directories that are symlinks into /usr on a merged-/usr system, or directories of their own. */
+    private static final List<String> USR_LINKS = List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32");
+
+    private final String bwrap;
+    private final boolean switchUser;
+
+    private Bubblewrap(String bwrap, boolean switchUser) {
+        this.bwrap = bwrap;
+        this.switchUser = switchUser;
+    }
+
+    /** Finds bwrap and proves it can build a sandbox here, as the user functions will run as. */
+    static Bubblewrap check(SandboxSettings settings, FunctionUsers users) {
+        var bwrap = findExecutable("bwrap");
+        if (bwrap == null) {
+            throw new IllegalStateException("JFAAS_SANDBOX=bwrap but bubblewrap is not installed: install it "
+                    + "(apt-get install bubblewrap) or set JFAAS_SANDBOX=none to run functions uncontained");
+        }
+        boolean switchUser = users.perFunction();
+        if (switchUser && findExecutable("setpriv") == null) {
+            throw new IllegalStateException("running as root, jfaas needs setpriv (util-linux) to start sandboxes as "
+                    + "unprivileged users: install util-linux");
+        }
+        var sandbox = new Bubblewrap(bwrap, switchUser);
+        var probe = new ArrayList<>(sandbox.prefix(settings.uidBase() + SandboxSettings.USERS - 1));
+        probe.addAll(sandbox.view(null, null, false, settings, false));
+        probe.add("/bin/true");
+        try {
+            var process = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bubblewrap cannot make a sandbox here (" + output + "); the kernel must "
+                        + "allow unprivileged user namespaces (sysctl user.max_user_namespaces > 0), or set JFAAS_SANDBOX=none");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + bwrap + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trying bubblewrap", e);
+        }
+        return sandbox;
+    }
+
+    @Override
+    public String name() {
+        return "bwrap";
+    }
+
+    @Override
+    public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
+        var argv = new ArrayList<>(prefix(space.uid()));
+        boolean spawns = launch.program() instanceof Program.Spawner;
+        argv.addAll(view(space, launch, spawns, settings, true));
+        if (spawns) {
+            argv.add("--ro-bind");
+            argv.add(spawner.toString());
+            argv.add(SPAWNER);
+        }
+        argv.add("--remount-ro");
+        argv.add("/");
+        argv.add("--");
+        switch (launch.program()) {
+            case Program.Command command -> argv.addAll(command.argv());
+            case Program.Spawner s -> argv.addAll(List.of(SPAWNER, SOCKET));
+        }
+        var full = new HashMap<>(env);
+        full.put("HOME", APP);
+        full.put("secret_mount_path", SECRETS);
+        return new Contained(argv, full, Path.of("/"), true, SOCKET, null, null);
+    }
+
+    /** setpriv to the function's uid with no capabilities (as root), then bwrap's namespaces. */
+    private List<String> prefix(int uid) {
+        var argv = new ArrayList<String>();
+        if (switchUser) {
+            argv.addAll(List.of(findExecutable("setpriv"), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
+        }
+        argv.addAll(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--share-net", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+        return argv;
+    }
+
+    /** The mounts: a root made of the host's /usr and the function's own parts. */
+    private List<String> view(FunctionSpace space, Launch launch, boolean spawns, SandboxSettings settings, boolean etcFiles) {
+        var argv = new ArrayList<String>(List.of("--ro-bind", "/usr", "/usr"));
+        for (var top : USR_LINKS) {
+            var host = Path.of("/", top);
+            if (Files.isSymbolicLink(host)) {
+                try {
+                    argv.addAll(List.of("--symlink", Files.readSymbolicLink(host).toString(), host.toString()));
+                } catch (IOException e) {
+                    // unreadable link: the function does without it
+                }
+            } else if (Files.isDirectory(host)) {
+                argv.addAll(List.of("--ro-bind", host.toString(), host.toString()));
+            }
+        }
+        if (etcFiles) {
+            for (var name : ETC) {
+                argv.addAll(List.of("--ro-bind-try", "/etc/" + name, "/etc/" + name));
+            }
+        }
+        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp"));
+        if (space != null) {
+            argv.addAll(List.of("--ro-bind", space.etc("passwd").toString(), "/etc/passwd",
+                    "--ro-bind", space.etc("group").toString(), "/etc/group",
+                    "--ro-bind", space.secretsDir().toString(), SECRETS));
+        }
+        if (launch != null) {
+            if (launch.appDir() != null) {
+                argv.addAll(List.of(launch.readOnly() ? "--ro-bind" : "--bind", launch.appDir().toString(), APP));
+            } else {
+                argv.addAll(List.of("--size", Long.toString(settings.tmpBytes()), "--tmpfs", APP));
+                if (launch.readOnly()) {
+                    argv.addAll(List.of("--remount-ro", APP));
+                }
+            }
+            argv.addAll(List.of("--chdir", APP));
+        }
+        if (spawns) {
+            argv.addAll(List.of("--size", "65536", "--tmpfs", SPAWNER_DIR));
+        }
+        return argv;
+    }
+
+    static String findExecutable(String name) {
+        var path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (var dir : (path + ":/usr/bin:/usr/sbin:/bin:/sbin").split(":")) {
+            if (!dir.isEmpty()) {
+                var candidate = Path.of(dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.jfaas.sandbox;
+
+import dev.jfaas.sandbox.cgroup.Cgroups;
+import dev.jfaas.sandbox.spawner.SpawnerBinary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where replicas run. Each replica gets a cgroup of its own with its limits (where the host lets
+ * cgroups be written) and is contained as the settings say: by {@link Bubblewrap}, in a view of its
+ * own as an unprivileged user with no capabilities, or not at all ({@link Unsandboxed}).
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Sandbox.class);
+
+    /** The PATH a function gets, as in the OpenFaaS images. */
+    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final SandboxSettings settings;
+    private final RuntimeDirectory runtime;
+    private final Cgroups cgroups;
+    private final FunctionUsers users;
+    private final Containment containment;
+    private final Path spawner;
+    private final AtomicLong spaces = new AtomicLong();
+
+    private Sandbox(SandboxSettings settings, RuntimeDirectory runtime, Cgroups cgroups, FunctionUsers users,
+            Containment containment, Path spawner) {
+        this.settings = settings;
+        this.runtime = runtime;
+        this.cgroups = cgroups;
+        this.users = users;
+        this.containment = containment;
+        this.spawner = spawner;
+    }
+
+    /** Opens the sandbox the settings ask for; fails with a clear message when bwrap is asked for and cannot run. */
+    public static Sandbox open(SandboxSettings settings) {
+        RuntimeDirectory runtime;
+        try {
+            runtime = RuntimeDirectory.create(settings.runtimeRoot());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the sandbox runtime directory under " + settings.runtimeRoot()
+                    + " (set JFAAS_SANDBOX_RUNTIME to a writable place): " + e.getMessage(), e);
+        }
+        Cgroups cgroups = null;
+        try {
+            var spawner = SpawnerBinary.install(runtime.resolve("bin"));
+            var users = new FunctionUsers(settings.uidBase());
+            Containment containment = switch (settings.kind()) {
+                case BWRAP -> Bubblewrap.check(settings, users);
+                case NONE -> new Unsandboxed(runtime);
+            };
+            cgroups = Cgroups.detect("jfaas-" + runtime.dir().getFileName());
+            var sandbox = new Sandbox(settings, runtime, cgroups, users, containment, spawner);
+            sandbox.logReport();
+            return sandbox;
+        } catch (RuntimeException e) {
+            if (cgroups != null) {
+                cgroups.close();
+            }
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** A function's user and its secrets; one per function, closed when the function is removed. */
+    public FunctionSpace space() {
+        int uid = users.allocate();
+        return new FunctionSpace(uid, runtime.resolve("f").resolve(Long.toString(spaces.incrementAndGet())), users);
+    }
+
+    /**
+     * Starts a replica. Call it from a thread that lives as long as the replica: the kernel ends a
+     * sandbox when the thread that started it ends (PR_SET_PDEATHSIG is per thread), which is what
+     * makes it die with the gateway, and would kill it early if it were started from a pooled or
+     * virtual thread.
+     */
+    public SandboxedProcess start(FunctionSpace space, Launch launch) throws IOException {
+        var cgroup = cgroups.create(launch.instance(), launch.limits());
+        try {
+            var env = new HashMap<>(launch.env());
+            env.put("PATH", PATH);
+            var contained = containment.contain(space, launch, spawner, env, settings);
+            var builder = new ProcessBuilder(LaunchScript.inCgroup(cgroup, contained.argv())).directory(contained.cwd().toFile());
+            builder.environment().clear();
+            builder.environment().putAll(contained.env());
+            var process = builder.start();
+            return new SandboxedProcess(process, cgroup, contained);
+        } catch (IOException | RuntimeException e) {
+            cgroup.remove();
+            throw e;
+        }
+    }
+
+    public SandboxReport report() {
+        var who = containment.name().equals("none") ? "as the gateway's own user, uncontained"
+                : users.perFunction() ? "each function as a uid of its own from " + settings.uidBase() + ", no capabilities"
+                : "as the gateway's own uid " + FunctionUsers.gatewayUid() + " (not root: cannot switch users), no capabilities";
+        return new SandboxReport(containment.name(), who, cgroups.description(), cgroups.enforced());
+    }
+
+    private void logReport() {
+        var report = report();
+        if (report.sandbox().equals("none")) {
+            log.warn("JFAAS_SANDBOX=none: functions run UNCONTAINED, as the gateway's own user, and can read its data "
+                    + "directory, its secrets and every other function's files; use this only on a machine without bubblewrap");
+        } else {
+            log.info("functions run in bubblewrap sandboxes, {}", report.users());
+        }
+        if (report.enforced()) {
+            log.info("limits: {}", report.limits());
+        } else {
+            log.warn("limits.memory, limits.cpu and the pids limit are NOT enforced: {}", report.limits());
+        }
+    }
+
+    @Override
+    public void close() {
+        cgroups.close();
+        runtime.close();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.jfaas.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * JFAAS_SANDBOX=none: the program runs as a plain child of the gateway, as its user, in the
+ * function's directory (or a scratch directory of its own), with secret_mount_path pointing at the
+ * host directory that holds its secrets. Nothing is hidden from it; cgroup limits still apply.
+ */
+final class Unsandboxed implements Containment {
+
+    private final RuntimeDirectory runtime;
+
+    Unsandboxed(RuntimeDirectory runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public String name() {
+        return "none";
+    }
+
+    @Override
+    public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
+        var name = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        Path scratch = null;
+        var cwd = launch.appDir();
+        if (cwd == null) {
+            scratch = runtime.resolve("h").resolve(name);
+            try {
+                Files.createDirectories(scratch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make a directory for " + launch.instance(), e);
+            }
+            cwd = scratch;
+        }
+        var full = new HashMap<>(env);
+        full.put("HOME", cwd.toString());
+        full.put("secret_mount_path", space.secretsDir().toString());
+        // A short path: a Unix socket's name must fit in 108 bytes.
+        var socket = runtime.resolve("s").resolve(name + ".sock");
+        var argv = switch (launch.program()) {
+            case Program.Command command -> command.argv();
+            case Program.Spawner s -> List.of(spawner.toString(), socket.toString());
+        };
+        return new Contained(argv, full, cwd, false, socket.toString(), socket, scratch);
+    }
+}

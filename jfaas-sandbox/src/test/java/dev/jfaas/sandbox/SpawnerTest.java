@@ -1,0 +1,150 @@
+package dev.jfaas.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jfaas.sandbox.spawner.Frame;
+import dev.jfaas.sandbox.spawner.SpawnerCall;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Calls forked by the spawner inside a replica's sandbox (and without one), over its socket. */
+class SpawnerTest {
+
+    Sandbox sandbox;
+    FunctionSpace space;
+    SandboxedProcess replica;
+
+    record Result(byte[] stdout, String stderr, Frame.Exit exit, String failure) {
+        String text() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+    }
+
+    Path startSpawner(SandboxSettings.Kind kind) throws IOException {
+        sandbox = SandboxFixture.open(kind);
+        space = sandbox.space();
+        replica = sandbox.start(space, new Launch("spawner-" + System.nanoTime(), new Program.Spawner(),
+                Map.of("fprocess", "cat"), null, false, new Limits(0, 0, 64)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> replica.spawnerSocket().map(SpawnerCall::listening).orElse(false));
+        return replica.spawnerSocket().orElseThrow();
+    }
+
+    @AfterEach
+    void stop() {
+        if (replica != null) {
+            replica.kill();
+        }
+        if (space != null) {
+            space.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    Result call(Path socket, List<String> argv, Map<String, String> extraEnv, byte[] stdin) throws Exception {
+        var env = new HashMap<>(replica.environment());
+        env.putAll(extraEnv);
+        try (var call = SpawnerCall.start(socket, argv, env, replica.workingDirectory())) {
+            var writer = Thread.ofVirtual().start(() -> {
+                try (var in = call.stdin()) {
+                    in.write(stdin);
+                } catch (IOException ignored) {
+                    // the process stopped reading
+                }
+            });
+            var out = new ByteArrayOutputStream();
+            var err = new StringBuilder();
+            while (true) {
+                switch (call.next()) {
+                    case Frame.Stdout s -> out.write(s.bytes());
+                    case Frame.Stderr s -> err.append(new String(s.bytes(), StandardCharsets.UTF_8));
+                    case Frame.Exit exit -> {
+                        writer.join(Duration.ofSeconds(10));
+                        return new Result(out.toByteArray(), err.toString(), exit, null);
+                    }
+                    case Frame.Failure failure -> {
+                        return new Result(out.toByteArray(), err.toString(), null, failure.message());
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxSettings.Kind.class)
+    void aCallGetsStdinAndGivesStdoutStderrAndExitCode(SandboxSettings.Kind kind) throws Exception {
+        var socket = startSpawner(kind);
+        var echo = call(socket, List.of("cat"), Map.of(), "hello spawner".getBytes());
+        assertThat(echo.text()).isEqualTo("hello spawner");
+        assertThat(echo.exit().code()).isZero();
+        var failing = call(socket, List.of("sh", "-c", "echo oops >&2; echo $Http_Method; exit 3"), Map.of("Http_Method", "PUT"), new byte[0]);
+        assertThat(failing.text()).isEqualTo("PUT\n");
+        assertThat(failing.stderr()).isEqualTo("oops\n");
+        assertThat(failing.exit().code()).isEqualTo(3);
+        var missing = call(socket, List.of("no-such-program"), Map.of(), new byte[0]);
+        assertThat(missing.exit().code()).isEqualTo(127);
+        assertThat(missing.stderr()).contains("cannot run no-such-program");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxSettings.Kind.class)
+    void tenMegabytesPassBothWaysAndAProcessThatStopsReadingStillAnswers(SandboxSettings.Kind kind) throws Exception {
+        var socket = startSpawner(kind);
+        var body = new byte[10 << 20];
+        new java.util.Random(3).nextBytes(body);
+        var echoed = call(socket, List.of("cat"), Map.of(), body);
+        assertThat(echoed.stdout()).isEqualTo(body);
+        var head = call(socket, List.of("head", "-c", "5"), Map.of(), body);
+        assertThat(head.stdout()).hasSize(5);
+        assertThat(head.exit().code()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxSettings.Kind.class)
+    void closingTheCallKillsItsProcesses(SandboxSettings.Kind kind) throws Exception {
+        var socket = startSpawner(kind);
+        var call = SpawnerCall.start(socket, List.of("sh", "-c", "sleep 60 & echo started; wait"), replica.environment(),
+                replica.workingDirectory());
+        call.stdin().close();
+        assertThat(call.next()).isInstanceOf(Frame.Stdout.class);
+        var sleepers = replica.process().toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("sleep"));
+        assertThat(sleepers.count()).isEqualTo(1);
+        call.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
+                .noneMatch(p -> p.info().command().orElse("").endsWith("sleep")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SandboxSettings.Kind.class)
+    void callsRunInParallel(SandboxSettings.Kind kind) throws Exception {
+        var socket = startSpawner(kind);
+        var calls = new java.util.ArrayList<CompletableFuture<Result>>();
+        for (int i = 0; i < 20; i++) {
+            var input = ("call " + i).getBytes();
+            var result = new CompletableFuture<Result>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    result.complete(call(socket, List.of("sh", "-c", "sleep 0.2; cat"), Map.of(), input));
+                } catch (Exception e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            calls.add(result);
+        }
+        for (int i = 0; i < 20; i++) {
+            assertThat(calls.get(i).join().text()).isEqualTo("call " + i);
+        }
+    }
+}
