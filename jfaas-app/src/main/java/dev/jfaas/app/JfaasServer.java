@@ -13,6 +13,8 @@ import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
 import dev.jfaas.queue.QueueStats;
+import dev.jfaas.sandbox.Sandbox;
+import dev.jfaas.sandbox.SandboxSettings;
 import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqliteStore;
 import dev.jfaas.worker.WorkerSettings;
@@ -64,7 +66,9 @@ public final class JfaasServer implements AutoCloseable {
             parts.push(queue);
             var credentials = Credentials.resolve(config.secretMountPath(), config.basicAuthUser(),
                     config.basicAuthPassword(), config.dataDir());
-            var provider = new ProcessProvider(config.dataDir(), store, store, store);
+            var sandbox = Sandbox.open(SandboxSettings.fromEnvironment(env));
+            parts.push(sandbox);
+            var provider = new ProcessProvider(config.dataDir(), store, store, store, sandbox);
             parts.push(provider);
             provider.restore();
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))

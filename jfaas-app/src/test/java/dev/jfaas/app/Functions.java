@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -40,11 +41,18 @@ final class Functions {
         return inDirectory(name, "python3 -u server.py", env, Map.of("server.py", ECHO_SERVER));
     }
 
+    /**
+     * A directory the function's user (an unprivileged uid of its own, in the sandbox) may read and
+     * write, as an operator would make one for a function that keeps files there.
+     */
     static Path write(Map<String, String> files) {
         try {
             var dir = Files.createTempDirectory("jfaas-fn");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             for (var file : files.entrySet()) {
-                Files.writeString(dir.resolve(file.getKey()), file.getValue());
+                var path = dir.resolve(file.getKey());
+                Files.writeString(path, file.getValue());
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-r--r--"));
             }
             return dir;
         } catch (IOException e) {

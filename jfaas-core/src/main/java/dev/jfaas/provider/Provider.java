@@ -37,6 +37,11 @@ public interface Provider extends AutoCloseable {
 
     FunctionLogs logs();
 
+    /** What the provider tells about itself in /system/info (how functions are contained, say). */
+    default java.util.Map<String, Object> info() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

@@ -55,7 +55,7 @@ final class GatewayRoutes {
         new SecretsApi(secrets, namespaces, provider).mount(router);
         new NamespacesApi(namespaces, provider).mount(router);
         new LogsApi(provider).mount(router);
-        new SystemApi(metrics).mount(router);
+        new SystemApi(metrics, provider).mount(router);
         new CallsApi(async).mount(router);
         new QueuesApi(async).mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));

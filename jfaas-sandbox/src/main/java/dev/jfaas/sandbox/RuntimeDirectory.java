@@ -5,8 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -25,22 +27,29 @@ final class RuntimeDirectory implements AutoCloseable {
     private static final String OWNER = "owner";
 
     private final Path dir;
+    private final List<String> staleIds;
 
-    private RuntimeDirectory(Path dir) {
+    private RuntimeDirectory(Path dir, List<String> staleIds) {
         this.dir = dir;
+        this.staleIds = staleIds;
     }
 
     static RuntimeDirectory create(Path root) throws IOException {
         Files.createDirectories(root);
         traversable(root);
-        removeStale(root);
+        var stale = removeStale(root);
         var id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         var dir = root.resolve(id);
         Files.createDirectory(dir);
         traversable(dir);
         Files.writeString(dir.resolve(OWNER), ownerLine(ProcessHandle.current()));
         Files.setPosixFilePermissions(dir.resolve(OWNER), PosixFilePermissions.fromString("rw-------"));
-        return new RuntimeDirectory(dir);
+        return new RuntimeDirectory(dir, stale);
+    }
+
+    /** The ids of directories found left behind at start: their gateways' cgroups can go too. */
+    List<String> staleIds() {
+        return staleIds;
     }
 
     Path dir() {
@@ -72,7 +81,8 @@ final class RuntimeDirectory implements AutoCloseable {
     }
 
     /** Directories whose gateway is no longer running (the same pid and start time). */
-    private static void removeStale(Path root) {
+    private static List<String> removeStale(Path root) {
+        var removed = new ArrayList<String>();
         try (Stream<Path> children = Files.list(root)) {
             for (var child : children.toList()) {
                 var owner = child.resolve(OWNER);
@@ -85,11 +95,13 @@ final class RuntimeDirectory implements AutoCloseable {
                 if (!alive) {
                     log.info("removing {}, left behind by a gateway that is no longer running", child);
                     deleteTree(child);
+                    removed.add(child.getFileName().toString());
                 }
             }
         } catch (IOException | RuntimeException e) {
             log.warn("cannot clean up {}: {}", root, e.getMessage());
         }
+        return removed;
     }
 
     /** Deletes a tree, read-only directories (secrets are 0500) included. */

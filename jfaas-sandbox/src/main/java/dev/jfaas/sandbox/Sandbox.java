@@ -4,7 +4,10 @@ import dev.jfaas.sandbox.cgroup.Cgroups;
 import dev.jfaas.sandbox.spawner.SpawnerBinary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -57,7 +60,8 @@ public final class Sandbox implements AutoCloseable {
                 case BWRAP -> Bubblewrap.check(settings, users);
                 case NONE -> new Unsandboxed(runtime);
             };
-            cgroups = Cgroups.detect("jfaas-" + runtime.dir().getFileName());
+            cgroups = Cgroups.detect("jfaas-" + runtime.dir().getFileName(),
+                    runtime.staleIds().stream().map(id -> "jfaas-" + id).toList());
             var sandbox = new Sandbox(settings, runtime, cgroups, users, containment, spawner);
             sandbox.logReport();
             return sandbox;
@@ -86,7 +90,7 @@ public final class Sandbox implements AutoCloseable {
         var cgroup = cgroups.create(launch.instance(), launch.limits());
         try {
             var env = new HashMap<>(launch.env());
-            env.put("PATH", PATH);
+            env.putIfAbsent("PATH", PATH);
             var contained = containment.contain(space, launch, spawner, env, settings);
             var builder = new ProcessBuilder(LaunchScript.inCgroup(cgroup, contained.argv())).directory(contained.cwd().toFile());
             builder.environment().clear();
@@ -97,6 +101,43 @@ public final class Sandbox implements AutoCloseable {
             cgroup.remove();
             throw e;
         }
+    }
+
+    /** Processes and threads a replica may have unless its function says otherwise. */
+    public int defaultPids() {
+        return settings.pids();
+    }
+
+    /**
+     * Checks that a function's user can reach a directory of the host to mount it (bwrap runs as
+     * that user): every directory above it searchable by others, and itself readable.
+     *
+     * @throws IllegalArgumentException saying which directory is in the way and how to open it
+     */
+    public void checkReachable(Path dir) {
+        if (!(containment instanceof Bubblewrap) || !users.perFunction()) {
+            return;
+        }
+        try {
+            var self = Files.getPosixFilePermissions(dir);
+            if (!self.contains(PosixFilePermission.OTHERS_READ) || !self.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw unreachable(dir, dir, self, "o+rx");
+            }
+            for (var parent = dir.getParent(); parent != null; parent = parent.getParent()) {
+                var mode = Files.getPosixFilePermissions(parent);
+                if (!mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    throw unreachable(dir, parent, mode, "o+x");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the permissions of " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException unreachable(Path dir, Path blocking, java.util.Set<PosixFilePermission> mode, String fix) {
+        return new IllegalArgumentException("function directory " + dir + " is out of reach of function users: " + blocking
+                + " is " + PosixFilePermissions.toString(mode) + " (functions run as unprivileged users; chmod " + fix
+                + " " + blocking + ")");
     }
 
     public SandboxReport report() {

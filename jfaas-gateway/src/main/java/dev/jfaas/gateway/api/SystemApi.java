@@ -1,7 +1,9 @@
 package dev.jfaas.gateway.api;
 
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.provider.Provider;
 import io.vertx.ext.web.Router;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code /system/info}, {@code /healthz}, {@code /metrics}, and {@code /} pointing at the portal. */
@@ -11,17 +13,23 @@ public final class SystemApi {
     public static final String PROVIDER = "jfaas-process";
 
     private final GatewayMetrics metrics;
+    private final Provider provider;
 
-    public SystemApi(GatewayMetrics metrics) {
+    public SystemApi(GatewayMetrics metrics, Provider provider) {
         this.metrics = metrics;
+        this.provider = provider;
     }
 
     public void mount(Router router) {
-        router.get("/system/info").handler(ctx -> Replies.json(ctx, 200, Map.of(
-                "provider", Map.of("provider", PROVIDER, "orchestration", "process",
-                        "version", Map.of("sha", "", "release", RELEASE)),
-                "version", Map.of("sha", "", "release", RELEASE),
-                "arch", System.getProperty("os.arch"))));
+        router.get("/system/info").handler(ctx -> {
+            var providerInfo = new LinkedHashMap<String, Object>();
+            providerInfo.put("provider", PROVIDER);
+            providerInfo.put("orchestration", "process");
+            providerInfo.put("version", Map.of("sha", "", "release", RELEASE));
+            providerInfo.putAll(provider.info());
+            Replies.json(ctx, 200, Map.of("provider", providerInfo, "version", Map.of("sha", "", "release", RELEASE),
+                    "arch", System.getProperty("os.arch")));
+        });
         router.get("/healthz").handler(ctx -> Replies.text(ctx, 200, "OK"));
         router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))

@@ -7,7 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 
 /**
- * Runs blocking process work (start, pipes, exit) on a {@link PipeThreads} thread and completes on the Vert.x context that asked for it,
+ * Runs blocking work (a call to the spawner: socket I/O, which parks) on a virtual thread and completes on the Vert.x context that asked for it,
  * so the caller's callbacks keep running on its own event loop.
  */
 final class CallerContext {
@@ -16,7 +16,7 @@ final class CallerContext {
 
     <T> Future<T> runBlocking(Callable<T> work) {
         Promise<T> promise = Promise.promise();
-        PipeThreads.run(() -> {
+        Thread.ofVirtual().start(() -> {
             try {
                 T value = work.call();
                 run(() -> promise.complete(value));

@@ -7,106 +7,185 @@ import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.provider.ExecReplica;
+import dev.jfaas.sandbox.Limits;
+import dev.jfaas.sandbox.SandboxedProcess;
+import dev.jfaas.sandbox.spawner.Frame;
+import dev.jfaas.sandbox.spawner.SpawnerCall;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A replica in a forking watchdog mode: each call starts the function's process. In
- * {@code serializing} mode the whole stdout is the response and a non-zero exit is a 500 carrying
- * stderr; in {@code streaming} mode stdout is streamed back as it is written. A process that runs
- * past {@code exec_timeout} is killed, with its children, and the call answers 408.
+ * A replica in a forking watchdog mode: its sandbox runs the spawner, and each call asks the
+ * spawner to start the function's process in there. In {@code serializing} mode the whole stdout
+ * is the response and a non-zero exit is a 500 carrying stderr; in {@code streaming} mode stdout
+ * is streamed back as it is written. A process that runs past {@code exec_timeout} is killed, with
+ * its children, and the call answers 408.
  */
 final class ForkingReplica extends ExecReplica {
 
+    /** A serializing answer is held whole; bigger ones belong in streaming mode. */
+    static final int MAX_SERIALIZED_OUTPUT = 16 << 20;
+    /** How much of stderr a failed call's 500 carries (all of it goes to the log). */
+    private static final int MAX_ERROR_TEXT = 64 << 10;
+    /** A log line longer than this is cut into several. */
+    private static final int MAX_LINE = 16 << 10;
+
     private final FunctionName function;
     private final WatchdogConfig watchdog;
-    private final Path workDir;
-    private final Map<String, String> baseEnv;
+    private final SandboxedProcess sandbox;
     private final LogBook logs;
+    private final Limits limits;
 
-    ForkingReplica(String instance, FunctionName function, WatchdogConfig watchdog, Path workDir,
-            Map<String, String> baseEnv, LogBook logs) {
+    ForkingReplica(String instance, FunctionName function, WatchdogConfig watchdog, SandboxedProcess sandbox, LogBook logs,
+            Limits limits) {
         super(instance);
         this.function = function;
         this.watchdog = watchdog;
-        this.workDir = workDir;
-        this.baseEnv = baseEnv;
+        this.sandbox = sandbox;
         this.logs = logs;
+        this.limits = limits;
     }
 
     @Override
     public Future<InvocationResult> run(Invocation call) {
         var caller = new CallerContext();
         if (watchdog.mode() == WatchdogMode.SERIALIZING) {
-            // The whole body goes to stdin anyway: take it first, then do all the blocking work
-            // (start, stdin, stdout, exit) on one pipe thread and come back once.
+            // The whole body goes to stdin anyway: take it first, then do the call on one virtual
+            // thread and come back once.
             return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
-                    .recover(failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
-                            "cannot run function " + function + ": " + failure.getMessage())));
+                    .recover(failure -> Future.succeededFuture(cannotRun(failure)));
         }
-        return caller.runBlocking(() -> start(call)).compose(process -> {
-            call.cancellation().onCancel(() -> kill(process));
-            StdinPump.start(call.body(), process.getOutputStream());
-            killAfterTimeout(process);
-            return Future.succeededFuture(streamed(process));
-        }, failure -> Future.succeededFuture(InvocationResult.internal(502, "forward",
-                "cannot start function " + function + ": " + failure.getMessage())));
+        return caller.runBlocking(() -> begin(call)).compose(spawned -> {
+            var timedOut = killAfterTimeout(spawned);
+            StdinPump.start(call.body(), spawned.stdin());
+            var lines = new LineLog();
+            var stdout = new OutputReadStream(() -> {
+                while (true) {
+                    switch (spawned.next()) {
+                        case Frame.Stdout out -> {
+                            return out.bytes();
+                        }
+                        case Frame.Stderr err -> lines.add(err.bytes());
+                        case Frame.Exit exit -> {
+                            lines.flush();
+                            if (exit.code() != 0) {
+                                logs.append(function, instance(), "exited with status " + exit.code());
+                            }
+                            return null;
+                        }
+                        case Frame.Failure failure -> throw new IOException(failure.message());
+                    }
+                }
+            }, () -> {
+                lines.flush();
+                if (timedOut.get()) {
+                    logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
+                }
+            });
+            return Future.succeededFuture(InvocationResult.of(200, contentType(), new Body.Stream(stdout, spawned::close)));
+        }, failure -> Future.succeededFuture(cannotRun(failure)));
     }
 
-    private Process start(Invocation call) throws IOException {
-        var builder = new ProcessBuilder(watchdog.fprocess()).directory(workDir.toFile());
-        Map<String, String> env = builder.environment();
-        env.clear();
-        var requestEnv = new HashMap<>(baseEnv);
-        ProcessEnvironment.addRequest(requestEnv, call);
-        env.putAll(requestEnv);
-        return builder.start();
+    private InvocationResult cannotRun(Throwable failure) {
+        return InvocationResult.internal(502, "forward", "cannot run function " + function + ": " + failure.getMessage());
     }
 
-    private AtomicBoolean killAfterTimeout(Process process) {
+    /** Asks the spawner to start the call's process, with the request in its environment. */
+    private SpawnerCall begin(Invocation call) throws IOException {
+        var socket = sandbox.spawnerSocket().orElseThrow(() -> new IOException("its sandbox has ended"));
+        var env = new HashMap<>(sandbox.environment());
+        ProcessEnvironment.addRequest(env, call);
+        var spawned = SpawnerCall.start(socket, watchdog.fprocess(), env, sandbox.workingDirectory());
+        call.cancellation().onCancel(spawned::close);
+        return spawned;
+    }
+
+    /** Closing the call makes the spawner kill the process group. */
+    private AtomicBoolean killAfterTimeout(SpawnerCall spawned) {
         var timedOut = new AtomicBoolean();
         var timer = CompletableFuture.delayedExecutor(watchdog.execTimeout().toMillis(), TimeUnit.MILLISECONDS);
         timer.execute(() -> {
-            if (process.isAlive()) {
-                timedOut.set(true);
-                kill(process);
-                logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
-            }
+            timedOut.set(true);
+            spawned.close();
         });
         return timedOut;
     }
 
-    private InvocationResult serialize(Invocation call, Buffer body) throws Exception {
-        var process = start(call);
-        call.cancellation().onCancel(() -> kill(process));
-        var timedOut = killAfterTimeout(process);
-        var stdin = process.getOutputStream();
-        if (body.length() <= PIPE_BUFFER) {
-            writeAndClose(stdin, body);
-        } else {
-            PipeThreads.run(() -> writeAndClose(stdin, body));
+    private InvocationResult serialize(Invocation call, Buffer body) throws IOException {
+        long oomBefore = sandbox.cgroup().oomKills();
+        try (var spawned = begin(call)) {
+            var timedOut = killAfterTimeout(spawned);
+            Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
+                try (var stdin = spawned.stdin()) {
+                    stdin.write(body.getBytes());
+                } catch (IOException ignored) {
+                    // the process closed stdin early; its exit status tells the caller
+                }
+            });
+            var stdout = new ByteArrayOutputStream();
+            var stderr = new LineLog();
+            Frame.Exit exit;
+            try {
+                exit = finish(spawned, stdout, stderr);
+            } catch (IOException e) {
+                stderr.flush();
+                if (timedOut.get()) {
+                    logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
+                    return InvocationResult.internal(408, "forward", "function " + function
+                            + " exceeded exec_timeout " + watchdog.execTimeout() + " and was killed");
+                }
+                throw e;
+            }
+            stderr.flush();
+            if (exit == null) {
+                logs.append(function, instance(), "wrote more than " + MAX_SERIALIZED_OUTPUT + " bytes to stdout; killed");
+                return InvocationResult.internal(502, "forward", "function " + function + " wrote more than "
+                        + (MAX_SERIALIZED_OUTPUT >> 20) + " MiB to stdout, the most a serializing function may answer; "
+                        + "use mode=streaming for large answers");
+            }
+            if (exit.signalled() && sandbox.cgroup().oomKills() > oomBefore) {
+                logs.append(function, instance(), "killed: over its memory limit of " + limits.memoryBytes() + " bytes");
+                return text(500, "function " + function + " was killed: it went over its memory limit ("
+                        + limits.memoryBytes() + " bytes, limits.memory)");
+            }
+            if (exit.code() != 0) {
+                var message = stderr.text().isEmpty() ? "exit status " + exit.code() : stderr.text();
+                return text(500, message);
+            }
+            return InvocationResult.of(200, contentType(), Body.of(Buffer.buffer(stdout.toByteArray())));
         }
-        return serialized(process, timedOut);
     }
 
-    /** Fits in the pipe, so writing it before reading stdout cannot deadlock. */
-    private static final int PIPE_BUFFER = 64 * 1024;
-
-    private static void writeAndClose(java.io.OutputStream stdin, Buffer body) {
-        try (stdin) {
-            stdin.write(body.getBytes());
-        } catch (IOException ignored) {
-            // the process closed stdin early; its exit status tells the caller
+    /** Reads frames to the end of the call; null when stdout went over its bound. */
+    private static Frame.Exit finish(SpawnerCall spawned, ByteArrayOutputStream stdout, LineLog stderr) throws IOException {
+        while (true) {
+            switch (spawned.next()) {
+                case Frame.Stdout out -> {
+                    if (stdout.size() + out.bytes().length > MAX_SERIALIZED_OUTPUT) {
+                        return null;
+                    }
+                    stdout.write(out.bytes());
+                }
+                case Frame.Stderr err -> stderr.add(err.bytes());
+                case Frame.Exit exit -> {
+                    return exit;
+                }
+                case Frame.Failure failure -> throw new IOException(failure.message());
+            }
         }
+    }
+
+    private static InvocationResult text(int status, String message) {
+        var headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain; charset=utf-8");
+        return InvocationResult.of(status, headers, Body.of(Buffer.buffer(message)));
     }
 
     private static Future<Buffer> collect(Body body) {
@@ -125,51 +204,45 @@ final class ForkingReplica extends ExecReplica {
         };
     }
 
-    private InvocationResult serialized(Process process, AtomicBoolean timedOut) throws Exception {
-        var stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), PipeThreads.executor());
-        byte[] stdout = process.getInputStream().readAllBytes();
-        int exit = process.waitFor();
-        var errors = stderr.join();
-        if (timedOut.get()) {
-            return InvocationResult.internal(408, "forward", "function " + function
-                    + " exceeded exec_timeout " + watchdog.execTimeout() + " and was killed");
-        }
-        var errorText = new String(errors, StandardCharsets.UTF_8);
-        errorText.lines().forEach(line -> logs.append(function, instance(), line));
-        if (exit != 0) {
-            var headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain; charset=utf-8");
-            var message = errorText.isEmpty() ? "exit status " + exit : errorText;
-            return InvocationResult.of(500, headers, Body.of(Buffer.buffer(message)));
-        }
-        return InvocationResult.of(200, contentType(), Body.of(Buffer.buffer(stdout)));
-    }
-
-    private InvocationResult streamed(Process process) {
-        logs.pump(function, instance(), process.getErrorStream());
-        var stdout = new OutputReadStream(process.getInputStream());
-        return InvocationResult.of(200, contentType(), new Body.Stream(stdout, () -> kill(process)));
-    }
-
-    /**
-     * The parent first, then the children it had: killed the other way round, a shell script
-     * whose {@code sleep} died first would run its next line before its own turn came.
-     */
-    private static void kill(Process process) {
-        var children = process.descendants().toList();
-        process.destroyForcibly();
-        children.forEach(ProcessHandle::destroyForcibly);
-    }
-
     private MultiMap contentType() {
         var type = watchdog.contentType().isEmpty() ? "text/plain; charset=utf-8" : watchdog.contentType();
         return MultiMap.caseInsensitiveMultiMap().add("Content-Type", type);
     }
 
-    private static byte[] readAll(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+    /** A call's stderr: each line into the function's log, the first part kept for a failed call's answer. */
+    private final class LineLog {
+
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final StringBuilder kept = new StringBuilder();
+
+        void add(byte[] bytes) {
+            for (byte b : bytes) {
+                if (b == '\n' || partial.size() >= MAX_LINE) {
+                    line();
+                }
+                if (b != '\n') {
+                    partial.write(b);
+                }
+            }
+        }
+
+        void flush() {
+            if (partial.size() > 0) {
+                line();
+            }
+        }
+
+        private void line() {
+            var text = partial.toString(StandardCharsets.UTF_8);
+            partial.reset();
+            logs.append(function, instance(), text);
+            if (kept.length() < MAX_ERROR_TEXT) {
+                kept.append(text).append('\n');
+            }
+        }
+
+        String text() {
+            return kept.toString();
         }
     }
 }

@@ -7,9 +7,12 @@ import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.DeployedFunction;
-import dev.jfaas.provider.HttpReplica;
 import dev.jfaas.provider.Replica;
+import dev.jfaas.sandbox.FunctionSpace;
+import dev.jfaas.sandbox.Limits;
+import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.store.SecretStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,35 +35,39 @@ final class LocalFunction implements DeployedFunction {
 
     /** The desired state; replaced whole, so readers see a consistent set. */
     record Spec(FunctionDeployment deployment, WatchdogConfig watchdog, ScalingPolicy scaling, RetryPolicy retry,
-            int replicas, long generation) {
+            Limits limits, int replicas, long generation) {
 
         Spec withReplicas(int count) {
-            return new Spec(deployment, watchdog, scaling, retry, count, generation);
+            return new Spec(deployment, watchdog, scaling, retry, limits, count, generation);
         }
     }
 
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
     private final FunctionName name;
     private final Instant createdAt;
-    private final FunctionDirectory directory;
+    private final Sandbox sandbox;
+    private final FunctionSpace space;
     private final LogBook logs;
     private final Consumer<LocalFunction> scaleFromZero;
     private final LongAdder invocations = new LongAdder();
+    private final CpuRate cpuRate = new CpuRate();
     private volatile Spec spec;
     private volatile List<Replica> ready = List.of();
     private CompletableFuture<Void> readyWaiter = new CompletableFuture<>();
 
     // owned by the lifecycle queue
     private long appliedGeneration = -1;
-    private final List<ServerProcess> servers = new CopyOnWriteArrayList<>();
-    private final Map<ServerProcess, HttpReplica> readyServers = new LinkedHashMap<>();
-    private List<Replica> forking = List.of();
+    private final List<ReplicaProcess> replicas = new CopyOnWriteArrayList<>();
+    private final Map<ReplicaProcess, Replica> readyReplicas = new LinkedHashMap<>();
 
-    LocalFunction(FunctionName name, Spec spec, Instant createdAt, FunctionDirectory directory, LogBook logs,
+    LocalFunction(FunctionName name, Spec spec, Instant createdAt, Sandbox sandbox, LogBook logs,
             Consumer<LocalFunction> scaleFromZero) {
         this.name = name;
         this.spec = spec;
         this.createdAt = createdAt;
-        this.directory = directory;
+        this.sandbox = sandbox;
+        this.space = sandbox.space();
         this.logs = logs;
         this.scaleFromZero = scaleFromZero;
     }
@@ -134,78 +141,84 @@ final class LocalFunction implements DeployedFunction {
         var d = s.deployment();
         var labels = new HashMap<>(d.labels());
         labels.put("faas_function", name.name());
+        long cpuNanos = 0;
+        long memory = 0;
+        for (var replica : replicas) {
+            var usage = replica.usage();
+            cpuNanos += usage.cpuNanos();
+            memory += usage.memoryBytes();
+        }
+        var usage = replicas.isEmpty() ? null : new FunctionStatus.Usage(cpuRate.millicores(cpuNanos), memory);
         return new FunctionStatus(name.name(), d.image(), name.namespace(), d.envProcess(), d.envVars(),
                 d.constraints(), d.secrets(), labels, d.annotations(), d.limits(), d.requests(),
                 d.readOnlyRootFilesystem(), invocations.sum(), s.replicas(), ready.size(),
-                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), null);
+                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage);
     }
 
     /** Brings the running replicas in line with the desired state. Lifecycle queue only. */
     void reconcile(SecretStore secrets) {
         var s = spec;
-        directory.writeSecrets(s.deployment(), secrets);
+        var values = new HashMap<String, byte[]>();
+        for (var secret : s.deployment().secrets()) {
+            // a secret deleted after deploy disappears from the function, as on Kubernetes
+            secrets.secretValue(s.deployment().namespace(), secret).ifPresent(v -> values.put(secret, v));
+        }
+        space.writeSecrets(values);
         if (s.generation() != appliedGeneration) {
             stopReplicas();
             appliedGeneration = s.generation();
         }
-        var workDir = directory.workDir(s.deployment());
-        var env = ProcessEnvironment.base(s.deployment().envVars(), String.join(" ", s.watchdog().fprocess()),
-                directory.secretsDir());
-        if (s.watchdog().mode().forksPerCall()) {
-            var next = new ArrayList<Replica>(forking.subList(0, Math.min(forking.size(), s.replicas())));
-            while (next.size() < s.replicas()) {
-                next.add(new ForkingReplica(newInstance(), name, s.watchdog(), workDir, env, logs));
-            }
-            forking = List.copyOf(next);
-            publish();
-            return;
+        while (replicas.size() > s.replicas()) {
+            drainThenStop(List.of(replicas.removeLast()));
         }
-        while (servers.size() > s.replicas()) {
-            var server = servers.removeLast();
-            drainThenStop(List.of(server));
-        }
-        while (servers.size() < s.replicas()) {
-            var server = new ServerProcess(newInstance(), name, s.watchdog(), workDir, env, logs, this::readinessChanged);
-            servers.add(server);
-            server.start();
+        var appDir = FunctionDirectory.of(s.deployment().image());
+        boolean readOnly = Boolean.TRUE.equals(s.deployment().readOnlyRootFilesystem());
+        var env = ProcessEnvironment.base(s.deployment().envVars(), String.join(" ", s.watchdog().fprocess()));
+        while (replicas.size() < s.replicas()) {
+            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), appDir, readOnly, s.limits(), env,
+                    sandbox, space, logs, this::readinessChanged);
+            replicas.add(replica);
+            replica.start();
         }
     }
 
-    void stopReplicas() {
-        var stopping = List.copyOf(servers);
-        servers.clear();
-        synchronized (this) {
-            forking = List.of();
-        }
-        drainThenStop(stopping);
+    CompletableFuture<Void> stopReplicas() {
+        var stopping = List.copyOf(replicas);
+        replicas.clear();
+        return drainThenStop(stopping);
     }
 
     /** Stops at once, without waiting for calls in flight: the gateway is shutting down. */
     void killReplicas() {
-        servers.forEach(ServerProcess::stop);
-        servers.clear();
+        replicas.forEach(ReplicaProcess::kill);
+        replicas.clear();
         synchronized (this) {
-            readyServers.clear();
-            forking = List.of();
+            readyReplicas.clear();
         }
         publish();
+    }
+
+    /** The function is gone: its replicas stop (after their calls), then its user and secrets go. */
+    void remove() {
+        stopReplicas().whenComplete((v, e) -> space.close());
     }
 
     /**
      * Takes replicas out of rotation at once, then stops each when its calls in flight have
      * finished (at most {@link #DRAIN_LIMIT}), so scaling down or to zero never cuts a call off.
      */
-    private void drainThenStop(List<ServerProcess> stopping) {
-        var draining = new ArrayList<HttpReplica>();
+    private CompletableFuture<Void> drainThenStop(List<ReplicaProcess> stopping) {
+        var draining = new ArrayList<Replica>();
         synchronized (this) {
-            for (var server : stopping) {
-                var replica = readyServers.remove(server);
-                if (replica != null) {
-                    draining.add(replica);
+            for (var replica : stopping) {
+                var ready = readyReplicas.remove(replica);
+                if (ready != null) {
+                    draining.add(ready);
                 }
             }
         }
         publish();
+        var stopped = new CompletableFuture<Void>();
         Thread.ofVirtual().name("drain-" + name.name()).start(() -> {
             long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
             try {
@@ -215,22 +228,18 @@ final class LocalFunction implements DeployedFunction {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            stopping.forEach(ServerProcess::stop);
+            stopping.forEach(ReplicaProcess::stop);
+            stopped.complete(null);
         });
+        return stopped;
     }
 
-    private static final java.time.Duration DRAIN_LIMIT = java.time.Duration.ofSeconds(30);
-
-    void removeFiles() {
-        directory.deleteAll();
-    }
-
-    private void readinessChanged(ServerProcess server, HttpReplica replica) {
+    private void readinessChanged(ReplicaProcess process, Replica replica) {
         synchronized (this) {
             if (replica == null) {
-                readyServers.remove(server);
-            } else if (servers.contains(server)) {
-                readyServers.put(server, replica);
+                readyReplicas.remove(process);
+            } else if (replicas.contains(process)) {
+                readyReplicas.put(process, replica);
             }
         }
         publish();
@@ -239,9 +248,7 @@ final class LocalFunction implements DeployedFunction {
     private void publish() {
         CompletableFuture<Void> waiter;
         synchronized (this) {
-            var next = new ArrayList<Replica>(forking);
-            next.addAll(readyServers.values());
-            ready = List.copyOf(next);
+            ready = List.copyOf(readyReplicas.values());
             waiter = ready.isEmpty() ? null : readyWaiter;
         }
         if (waiter != null) {
@@ -251,5 +258,23 @@ final class LocalFunction implements DeployedFunction {
 
     private String newInstance() {
         return name.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** CPU use in millicores, as OpenFaaS reports it: the CPU time added since the last reading, per wall time. */
+    private static final class CpuRate {
+        private long lastNanos;
+        private long lastAt = System.nanoTime();
+        private double millicores;
+
+        synchronized double millicores(long cpuNanos) {
+            long now = System.nanoTime();
+            long elapsed = now - lastAt;
+            if (elapsed >= 1_000_000_000L) {
+                millicores = Math.max(0, cpuNanos - lastNanos) * 1000.0 / elapsed;
+                lastNanos = cpuNanos;
+                lastAt = now;
+            }
+            return millicores;
+        }
     }
 }

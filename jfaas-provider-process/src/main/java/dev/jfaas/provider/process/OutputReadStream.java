@@ -6,20 +6,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A process's stdout as a Vert.x {@link ReadStream}: a {@link PipeThreads} thread reads chunks and hands them
- * to the Vert.x context, waiting while the consumer has paused, so output is streamed with flow
- * control instead of buffered.
+ * A call's stdout as a Vert.x {@link ReadStream}: a virtual thread takes chunks from the spawner
+ * and hands them to the Vert.x context, waiting while the consumer has paused, so output is
+ * streamed with flow control instead of buffered.
  */
 final class OutputReadStream implements ReadStream<Buffer> {
 
-    private static final int CHUNK = 16 * 1024;
+    /** Blocks for the next chunk of output; null at the end. */
+    interface Chunks {
+        byte[] next() throws IOException;
+    }
 
-    private final InputStream source;
+    private final Chunks source;
+    private final Runnable atEnd;
     private final Context context = Vertx.currentContext();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition demandChanged = lock.newCondition();
@@ -28,21 +31,20 @@ final class OutputReadStream implements ReadStream<Buffer> {
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
 
-    OutputReadStream(InputStream source) {
+    OutputReadStream(Chunks source, Runnable atEnd) {
         this.source = source;
-        PipeThreads.run(this::readLoop);
+        this.atEnd = atEnd;
+        Thread.ofVirtual().name("stdout").start(this::readLoop);
     }
 
     private void readLoop() {
-        var bytes = new byte[CHUNK];
-        try (source) {
-            int n;
-            while ((n = source.read(bytes)) >= 0) {
-                if (n == 0) {
+        try {
+            for (var bytes = source.next(); bytes != null; bytes = source.next()) {
+                if (bytes.length == 0) {
                     continue;
                 }
                 awaitDemand();
-                var chunk = Buffer.buffer(n).appendBytes(bytes, 0, n);
+                var chunk = Buffer.buffer(bytes);
                 deliver(() -> {
                     if (handler != null) {
                         handler.handle(chunk);
@@ -63,6 +65,8 @@ final class OutputReadStream implements ReadStream<Buffer> {
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            atEnd.run();
         }
     }
 

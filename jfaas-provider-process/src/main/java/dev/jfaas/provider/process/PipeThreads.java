@@ -4,11 +4,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The threads that read and write process pipes. A read of a pipe blocks in the kernel; on a
+ * The threads that read replicas' stdout and stderr pipes. A read of a pipe blocks in the kernel; on a
  * virtual thread that pins its carrier, and once the scheduler's spare carriers retire after a
  * minute idle, a few http replicas' quiet log pipes held every carrier of a 2-core machine and
- * nothing else virtual ran again. So every blocking pipe call runs here, on platform threads that
- * are reused while busy and retire when idle.
+ * nothing else virtual ran again. So every blocking pipe read runs here, on platform threads that
+ * are reused while busy and retire when idle. (Calls' own input and output cross the spawner's
+ * socket, which parks a virtual thread instead.)
  */
 final class PipeThreads {
 
@@ -21,7 +22,4 @@ final class PipeThreads {
         THREADS.execute(work);
     }
 
-    static ExecutorService executor() {
-        return THREADS;
-    }
 }

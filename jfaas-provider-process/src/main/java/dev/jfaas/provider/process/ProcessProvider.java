@@ -10,10 +10,13 @@ import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.DeployedFunction;
 import dev.jfaas.provider.FunctionLogs;
 import dev.jfaas.provider.Provider;
+import dev.jfaas.sandbox.Limits;
+import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.store.FunctionStore;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
 import dev.jfaas.store.StoredFunction;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
@@ -25,23 +28,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs functions as local OS processes, configured like the OpenFaaS of-watchdog. API calls
- * update the desired state, store it, and queue a reconcile on the function's lifecycle queue.
+ * Runs functions as local processes, each replica in its sandbox, configured like the OpenFaaS
+ * of-watchdog. API calls update the desired state, store it, and queue a reconcile on the
+ * function's lifecycle queue.
  */
 public final class ProcessProvider implements Provider {
 
     private static final Logger log = LoggerFactory.getLogger(ProcessProvider.class);
 
-    private final Path functionsRoot;
+    /** Annotation for a function's own pids limit (processes and threads per replica). */
+    static final String PIDS_ANNOTATION = "com.jfaas.limits.pids";
+
+    private final Path dataDir;
     private final FunctionStore functionStore;
     private final SecretStore secrets;
     private final NamespaceStore namespaces;
     private final Map<FunctionName, LocalFunction> functions = new ConcurrentHashMap<>();
     private final LifecycleQueue lifecycle = new LifecycleQueue();
     private final LogBook logs = new LogBook();
+    private final Sandbox sandbox;
 
-    public ProcessProvider(Path dataDir, FunctionStore functionStore, SecretStore secrets, NamespaceStore namespaces) {
-        this.functionsRoot = dataDir.resolve("functions");
+    public ProcessProvider(Path dataDir, FunctionStore functionStore, SecretStore secrets, NamespaceStore namespaces,
+            Sandbox sandbox) {
+        this.dataDir = dataDir;
+        this.sandbox = sandbox;
         this.functionStore = functionStore;
         this.secrets = secrets;
         this.namespaces = namespaces;
@@ -49,12 +59,13 @@ public final class ProcessProvider implements Provider {
 
     /** Starts the functions kept in the store, as they were when the gateway last stopped. */
     public void restore() {
+        forgetOldFunctionFiles();
         for (var stored : functionStore.loadFunctions()) {
             try {
                 var d = stored.deployment();
                 var name = d.validatedName();
                 var spec = new LocalFunction.Spec(d, WatchdogConfig.of(d), ScalingPolicy.of(d.labels()),
-                        RetryPolicy.of(d.annotations()), stored.replicas(), 0);
+                        RetryPolicy.of(d.annotations()), limits(d), stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
                 reconcileLater(fn, "restore");
@@ -120,8 +131,7 @@ public final class ProcessProvider implements Provider {
         functionStore.delete(name);
         functions.remove(name);
         lifecycle.submit(name, "remove", () -> {
-            fn.stopReplicas();
-            fn.removeFiles();
+            fn.remove();
             logs.forget(name);
         });
     }
@@ -165,6 +175,13 @@ public final class ProcessProvider implements Provider {
         return logs;
     }
 
+    @Override
+    public Map<String, Object> info() {
+        var report = sandbox.report();
+        return Map.of("sandbox", report.sandbox(), "users", report.users(), "limits", report.limits(),
+                "limitsEnforced", report.enforced());
+    }
+
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
         var watchdog = WatchdogConfig.of(deployment);
         var scaling = ScalingPolicy.of(deployment.labels());
@@ -180,7 +197,55 @@ public final class ProcessProvider implements Provider {
                         + "; create it first with POST /system/secrets");
             }
         }
-        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, 0, generation);
+        var appDir = FunctionDirectory.of(deployment.image());
+        if (appDir != null) {
+            try {
+                sandbox.checkReachable(appDir);
+            } catch (IllegalArgumentException e) {
+                throw RequestRejected.invalid(e.getMessage());
+            }
+        }
+        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), 0, generation);
+    }
+
+    private Limits limits(FunctionDeployment deployment) {
+        var limits = deployment.limits();
+        var pidsText = deployment.annotations().get(PIDS_ANNOTATION);
+        int pids = sandbox.defaultPids();
+        if (pidsText != null) {
+            try {
+                pids = Integer.parseInt(pidsText.strip());
+            } catch (NumberFormatException e) {
+                pids = 0;
+            }
+            if (pids < 1) {
+                throw RequestRejected.invalid("invalid " + PIDS_ANNOTATION + " \"" + pidsText + "\": a whole number of processes, at least 1");
+            }
+        }
+        try {
+            return Limits.parse(limits == null ? null : limits.memory(), limits == null ? null : limits.cpu(), pids);
+        } catch (IllegalArgumentException e) {
+            throw RequestRejected.invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * Before sandboxes, each function had a directory under the data directory, secrets in plain
+     * files included. Secrets now live only in the sandbox's runtime directory while a function
+     * runs, so what an older gateway left there is deleted.
+     */
+    private void forgetOldFunctionFiles() {
+        var old = dataDir.resolve("functions");
+        if (Files.isDirectory(old)) {
+            try (var walk = Files.walk(old)) {
+                for (var path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+                log.info("deleted {}, where an older jfaas kept function directories and secret files", old);
+            } catch (java.io.IOException e) {
+                log.warn("cannot delete {}, which holds secrets an older jfaas wrote: {}", old, e.getMessage());
+            }
+        }
     }
 
     private LocalFunction existing(FunctionName name) {
@@ -192,7 +257,7 @@ public final class ProcessProvider implements Provider {
     }
 
     private LocalFunction newFunction(FunctionName name, LocalFunction.Spec spec, Instant createdAt) {
-        return new LocalFunction(name, spec, createdAt, new FunctionDirectory(functionsRoot, name), logs, this::scaleFromZero);
+        return new LocalFunction(name, spec, createdAt, sandbox, logs, this::scaleFromZero);
     }
 
     private void reconcileLater(LocalFunction fn, String why) {

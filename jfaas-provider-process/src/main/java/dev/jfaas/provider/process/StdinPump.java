@@ -11,9 +11,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Feeds a call's body into a process's stdin on a {@link PipeThreads} thread, with flow control: the body
- * stream is paused while more than {@link #HIGH_WATER} bytes wait to be written, so a large body
- * is never held in memory whole.
+ * Feeds a call's body into its stdin on a virtual thread (the spawner's socket parks it, never
+ * pins), with flow control: the body stream is paused while more than {@link #HIGH_WATER} bytes
+ * wait to be written, so a large body is never held in memory whole.
  */
 final class StdinPump {
 
@@ -25,7 +25,7 @@ final class StdinPump {
     static void start(Body body, OutputStream stdin) {
         switch (body) {
             case Body.Empty e -> closeQuietly(stdin);
-            case Body.Bytes b -> PipeThreads.run(() -> {
+            case Body.Bytes b -> Thread.ofVirtual().name("stdin").start(() -> {
                 try (stdin) {
                     stdin.write(b.buffer().getBytes());
                 } catch (IOException ignored) {
@@ -48,7 +48,7 @@ final class StdinPump {
         });
         source.exceptionHandler(e -> queue.add(END));
         source.endHandler(v -> queue.add(END));
-        PipeThreads.run(() -> {
+        Thread.ofVirtual().name("stdin").start(() -> {
             boolean broken = false;
             try {
                 for (var chunk = queue.take(); chunk != END; chunk = queue.take()) {

@@ -29,13 +29,16 @@ final class CgroupV1 implements Cgroups {
         this.cpuacct = cpuacct;
     }
 
-    static CgroupV1 open(Map<String, Path> mounts, Map<String, String> own, String name) throws IOException {
+    static CgroupV1 open(Map<String, Path> mounts, Map<String, String> own, String name, List<String> stale) throws IOException {
         var memory = base(mounts, own, "memory", name);
         var pids = base(mounts, own, "pids", name);
         var cpu = mounts.containsKey("cpu") ? base(mounts, own, "cpu", name) : null;
         var cpuacct = mounts.containsKey("cpuacct") ? base(mounts, own, "cpuacct", name) : null;
         var v1 = new CgroupV1(memory, pids, cpu, cpuacct);
         for (var dir : v1.bases()) {
+            for (var old : stale) {
+                Cgroups.removeTree(dir.resolveSibling(old));
+            }
             Files.createDirectories(dir);
         }
         return v1;
@@ -103,7 +106,7 @@ final class CgroupV1 implements Cgroups {
     @Override
     public void close() {
         for (var dir : bases()) {
-            CgroupFiles.killAndRemove(dir);
+            Cgroups.removeTree(dir);
         }
     }
 

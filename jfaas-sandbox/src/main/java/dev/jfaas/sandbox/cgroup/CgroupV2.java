@@ -23,7 +23,7 @@ final class CgroupV2 implements Cgroups {
         this.cpu = cpu;
     }
 
-    static CgroupV2 open(Path mount, String ownPath, String name) throws IOException {
+    static CgroupV2 open(Path mount, String ownPath, String name, List<String> stale) throws IOException {
         var own = Cgroups.below(mount, ownPath);
         var available = List.of(Files.readString(own.resolve("cgroup.controllers")).strip().split(" "));
         if (!available.contains("memory") || !available.contains("pids")) {
@@ -38,6 +38,9 @@ final class CgroupV2 implements Cgroups {
             Files.createDirectories(leaf);
             CgroupFiles.write(leaf.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
             CgroupFiles.write(own.resolve("cgroup.subtree_control"), wanted);
+        }
+        for (var old : stale) {
+            Cgroups.removeTree(own.resolve(old));
         }
         var base = own.resolve(name);
         Files.createDirectories(base);
@@ -81,7 +84,7 @@ final class CgroupV2 implements Cgroups {
 
     @Override
     public void close() {
-        CgroupFiles.killAndRemove(base);
+        Cgroups.removeTree(base);
     }
 
     private record Replica(Path dir) implements ReplicaCgroup {

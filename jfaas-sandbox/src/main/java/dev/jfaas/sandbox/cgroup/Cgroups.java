@@ -32,14 +32,17 @@ public sealed interface Cgroups extends AutoCloseable permits CgroupV1, CgroupV2
     @Override
     void close();
 
-    /** Finds a writable hierarchy; {@code name} names this gateway's directory in it. */
-    static Cgroups detect(String name) {
+    /**
+     * Finds a writable hierarchy; {@code name} names this gateway's directory in it. Directories
+     * named {@code stale} (of gateways that died) are removed from it first.
+     */
+    static Cgroups detect(String name, java.util.List<String> stale) {
         var mounts = readMounts();
         var own = readOwnCgroups();
         var unified = mounts.get("cgroup2");
         if (unified != null && unified.equals(Path.of("/sys/fs/cgroup")) && !mounts.containsKey("memory")) {
             try {
-                return CgroupV2.open(unified, own.getOrDefault("", "/"), name);
+                return CgroupV2.open(unified, own.getOrDefault("", "/"), name, stale);
             } catch (IOException | RuntimeException e) {
                 return new None("cgroup v2 at " + unified + " is not writable here (" + e.getMessage()
                         + "): give jfaas a delegated subtree (systemd Delegate=yes) to enforce limits");
@@ -47,7 +50,7 @@ public sealed interface Cgroups extends AutoCloseable permits CgroupV1, CgroupV2
         }
         if (mounts.containsKey("memory") && mounts.containsKey("pids")) {
             try {
-                return CgroupV1.open(mounts, own, name);
+                return CgroupV1.open(mounts, own, name, stale);
             } catch (IOException | RuntimeException e) {
                 return new None("cgroup v1 hierarchies are not writable here (" + e.getMessage() + "): run jfaas as root to enforce limits");
             }
@@ -106,6 +109,21 @@ public sealed interface Cgroups extends AutoCloseable permits CgroupV1, CgroupV2
     static Path below(Path root, String cgroupPath) {
         var relative = cgroupPath.startsWith("/") ? cgroupPath.substring(1) : cgroupPath;
         return relative.isEmpty() ? root : root.resolve(relative);
+    }
+
+    /** Removes a gateway's directory: its replicas' directories, then its own. */
+    static void removeTree(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var children = Files.list(dir)) {
+            for (var child : children.filter(Files::isDirectory).toList()) {
+                CgroupFiles.killAndRemove(child);
+            }
+        } catch (IOException e) {
+            log.debug("cannot list {}: {}", dir, e.getMessage());
+        }
+        CgroupFiles.killAndRemove(dir);
     }
 
     /** No cgroup can be written: nothing is limited, and the reason is kept for the operator. */
