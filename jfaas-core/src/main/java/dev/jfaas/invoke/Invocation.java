@@ -31,6 +31,10 @@ public record Invocation(
         return new Invocation(callId, function, method, path, query, headers, body, startNanos, resolved, cancellation);
     }
 
+    public Invocation withBody(Body replaced) {
+        return new Invocation(callId, function, method, path, query, headers, replaced, startNanos, target, cancellation);
+    }
+
     /** The path and query as sent upstream. */
     public String uri() {
         return query.isEmpty() ? path : path + "?" + query;

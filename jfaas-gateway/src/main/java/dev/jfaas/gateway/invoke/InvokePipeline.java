@@ -23,6 +23,7 @@ public final class InvokePipeline {
                 new Resolve(provider),
                 new Authorize(auth),
                 new Measure(metrics, load),
+                new Deadlines(vertx),
                 admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
                 new Forward(vertx, client));
@@ -33,6 +34,7 @@ public final class InvokePipeline {
         return Pipeline.of(
                 new Resolve(provider),
                 new Measure(metrics, load),
+                new Deadlines(vertx),
                 admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
                 new Forward(vertx, client));
