@@ -36,8 +36,7 @@ enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
 #define MAX_STRING (1u << 20)
 #define MAX_REQUEST (8u << 20)
 #define CHUNK 65536
-
-extern char **environ;
+#define SPARES 2
 
 static int read_full(int fd, void *buf, size_t n) {
     char *p = buf;
@@ -107,18 +106,23 @@ static void fail(int sock, const char *what) {
     send_frame(sock, FRAME_FAILURE, text, n < 0 ? 0 : (uint32_t) (n < (int) sizeof text ? n : (int) sizeof text - 1));
 }
 
+/*
+ * Runs in a vfork child, which shares the manager's memory until it execs: it changes only its
+ * own process state (process group, descriptors, directory, signals) and writes no variable.
+ * The program is found on the spawner's PATH, which is the function's.
+ */
 static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
+    struct sigaction fresh = {.sa_handler = SIG_DFL};
+    sigaction(SIGPIPE, &fresh, NULL);
+    sigaction(SIGCHLD, &fresh, NULL);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
     if (cwd[0] != '\0' && chdir(cwd) < 0) {
         dprintf(2, "cannot enter %s: %s\n", cwd, strerror(errno));
         _exit(126);
     }
-    environ = envp;
-    execvp(argv[0], argv);
+    execvpe(argv[0], argv, envp);
     dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
 }
@@ -138,7 +142,7 @@ static void serve_call(int sock) {
         fail(sock, "cannot make pipes");
         return;
     }
-    pid_t pid = fork();
+    pid_t pid = vfork();
     if (pid < 0) {
         fail(sock, "cannot fork");
         return;
@@ -230,6 +234,31 @@ static void serve_call(int sock) {
     send_frame(sock, FRAME_EXIT, code, 4);
 }
 
+/* One manager: takes the next connection, tells the spawner to make a spare, serves the call, ends. */
+static void manage(int server, int notify) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGCHLD, SIG_DFL);
+    for (;;) {
+        int sock = accept4(server, NULL, NULL, SOCK_CLOEXEC);
+        if (sock >= 0) {
+            close(server);
+            char one = 1;
+            while (write(notify, &one, 1) < 0 && errno == EINTR) {}
+            close(notify);
+            serve_call(sock);
+            _exit(0);
+        }
+        if (errno != EINTR && errno != ECONNABORTED) {
+            usleep(10000); /* out of descriptors or memory: try again shortly */
+        }
+    }
+}
+
+static void spare(int server, int notify) {
+    pid_t manager = fork();
+    if (manager == 0) manage(server, notify);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2 || strlen(argv[1]) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
         fprintf(stderr, "usage: jfaas-spawner SOCKET_PATH (shorter than 108 bytes)\n");
@@ -248,24 +277,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "jfaas-spawner: cannot listen on %s: %s\n", argv[1], strerror(errno));
         return 1;
     }
+    /*
+     * Managers are forked ahead of calls (a fork costs most of a millisecond on some machines):
+     * SPARES of them wait in accept(), and each one that takes a call asks for its replacement.
+     */
+    int notify[2];
+    if (pipe2(notify, O_CLOEXEC) < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot make a pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    for (int i = 0; i < SPARES; i++) spare(server, notify[1]);
+    char taken[64];
     for (;;) {
-        int sock = accept4(server, NULL, NULL, SOCK_CLOEXEC);
-        if (sock < 0) {
-            if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
-                if (errno != EINTR && errno != ECONNABORTED) usleep(10000);
-                continue;
-            }
-            fprintf(stderr, "jfaas-spawner: accept: %s\n", strerror(errno));
-            return 1;
-        }
-        pid_t manager = fork();
-        if (manager == 0) {
-            close(server);
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            signal(SIGCHLD, SIG_DFL);
-            serve_call(sock);
-            _exit(0);
-        }
-        close(sock);
+        ssize_t n = read(notify[0], taken, sizeof taken);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return 1;
+        for (ssize_t i = 0; i < n; i++) spare(server, notify[1]);
     }
 }

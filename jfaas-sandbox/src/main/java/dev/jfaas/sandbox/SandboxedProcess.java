@@ -14,6 +14,8 @@ public final class SandboxedProcess {
     private final Process process;
     private final ReplicaCgroup cgroup;
     private final Containment.Contained contained;
+    /** Found once: finding the sandbox's first process means reading all of /proc. */
+    private volatile Path socket;
 
     SandboxedProcess(Process process, ReplicaCgroup cgroup, Containment.Contained contained) {
         this.process = process;
@@ -49,8 +51,14 @@ public final class SandboxedProcess {
         if (!contained.nested()) {
             return Optional.of(contained.hostSocket());
         }
-        return process.toHandle().children().findFirst()
-                .map(init -> Path.of("/proc", Long.toString(init.pid()), "root").resolve(contained.socket().substring(1)));
+        var found = socket;
+        if (found == null) {
+            found = process.toHandle().children().findFirst()
+                    .map(init -> Path.of("/proc", Long.toString(init.pid()), "root").resolve(contained.socket().substring(1)))
+                    .orElse(null);
+            socket = found;
+        }
+        return Optional.ofNullable(found);
     }
 
     /** Asks the program to stop (SIGTERM to the program itself, not to bwrap, which would not pass it on). */

@@ -35,7 +35,7 @@ class SpawnerTest {
         sandbox = SandboxFixture.open(kind);
         space = sandbox.space();
         replica = sandbox.start(space, new Launch("spawner-" + System.nanoTime(), new Program.Spawner(),
-                Map.of("fprocess", "cat"), null, false, new Limits(0, 0, 64)));
+                Map.of("fprocess", "cat"), null, false, new Limits(0, 0, 256)));
         await().atMost(Duration.ofSeconds(10)).until(() -> replica.spawnerSocket().map(SpawnerCall::listening).orElse(false));
         return replica.spawnerSocket().orElseThrow();
     }

@@ -37,6 +37,11 @@ final class ForkingReplica extends ExecReplica {
     private static final int MAX_ERROR_TEXT = 64 << 10;
     /** A log line longer than this is cut into several. */
     private static final int MAX_LINE = 16 << 10;
+    /** A body this small goes with the request in one write (a Unix socket buffers far more). */
+    private static final int SOCKET_BUFFER = 64 << 10;
+    private static final int SIGKILL = 9;
+
+    private final java.util.concurrent.atomic.AtomicLong oomKillsSeen = new java.util.concurrent.atomic.AtomicLong();
 
     private final FunctionName function;
     private final WatchdogConfig watchdog;
@@ -63,7 +68,7 @@ final class ForkingReplica extends ExecReplica {
             return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
                     .recover(failure -> Future.succeededFuture(cannotRun(failure)));
         }
-        return caller.runBlocking(() -> begin(call)).compose(spawned -> {
+        return caller.runBlocking(() -> begin(call, null)).compose(spawned -> {
             var timedOut = killAfterTimeout(spawned);
             StdinPump.start(call.body(), spawned.stdin());
             var lines = new LineLog();
@@ -99,11 +104,11 @@ final class ForkingReplica extends ExecReplica {
     }
 
     /** Asks the spawner to start the call's process, with the request in its environment. */
-    private SpawnerCall begin(Invocation call) throws IOException {
+    private SpawnerCall begin(Invocation call, byte[] wholeStdin) throws IOException {
         var socket = sandbox.spawnerSocket().orElseThrow(() -> new IOException("its sandbox has ended"));
         var env = new HashMap<>(sandbox.environment());
         ProcessEnvironment.addRequest(env, call);
-        var spawned = SpawnerCall.start(socket, watchdog.fprocess(), env, sandbox.workingDirectory());
+        var spawned = SpawnerCall.start(socket, watchdog.fprocess(), env, sandbox.workingDirectory(), wholeStdin);
         call.cancellation().onCancel(spawned::close);
         return spawned;
     }
@@ -120,16 +125,18 @@ final class ForkingReplica extends ExecReplica {
     }
 
     private InvocationResult serialize(Invocation call, Buffer body) throws IOException {
-        long oomBefore = sandbox.cgroup().oomKills();
-        try (var spawned = begin(call)) {
+        boolean small = body.length() <= SOCKET_BUFFER;
+        try (var spawned = begin(call, small ? body.getBytes() : null)) {
             var timedOut = killAfterTimeout(spawned);
-            Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
-                try (var stdin = spawned.stdin()) {
-                    stdin.write(body.getBytes());
-                } catch (IOException ignored) {
-                    // the process closed stdin early; its exit status tells the caller
-                }
-            });
+            if (!small) {
+                Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
+                    try (var stdin = spawned.stdin()) {
+                        stdin.write(body.getBytes());
+                    } catch (IOException ignored) {
+                        // the process closed stdin early; its exit status tells the caller
+                    }
+                });
+            }
             var stdout = new ByteArrayOutputStream();
             var stderr = new LineLog();
             Frame.Exit exit;
@@ -151,7 +158,7 @@ final class ForkingReplica extends ExecReplica {
                         + (MAX_SERIALIZED_OUTPUT >> 20) + " MiB to stdout, the most a serializing function may answer; "
                         + "use mode=streaming for large answers");
             }
-            if (exit.signalled() && sandbox.cgroup().oomKills() > oomBefore) {
+            if (exit.signalled() && exit.signal() == SIGKILL && oomKilled()) {
                 logs.append(function, instance(), "killed: over its memory limit of " + limits.memoryBytes() + " bytes");
                 return text(500, "function " + function + " was killed: it went over its memory limit ("
                         + limits.memoryBytes() + " bytes, limits.memory)");
@@ -162,6 +169,15 @@ final class ForkingReplica extends ExecReplica {
             }
             return InvocationResult.of(200, contentType(), Body.of(Buffer.buffer(stdout.toByteArray())));
         }
+    }
+
+    /**
+     * Whether the kernel killed something here for memory since we last looked. Asked only of a
+     * call that died of SIGKILL, so other calls never pay for reading the cgroup.
+     */
+    private boolean oomKilled() {
+        long now = sandbox.cgroup().oomKills();
+        return oomKillsSeen.getAndAccumulate(now, Math::max) < now;
     }
 
     /** Reads frames to the end of the call; null when stdout went over its bound. */

@@ -40,6 +40,15 @@ public final class SpawnerCall implements AutoCloseable {
 
     /** Connects and sends the request; the process starts as soon as the spawner reads it. */
     public static SpawnerCall start(Path socket, List<String> argv, Map<String, String> env, String cwd) throws IOException {
+        return start(socket, argv, env, cwd, null);
+    }
+
+    /**
+     * The same, with the whole of stdin sent with the request and closed, in one write: for a body
+     * that fits in the socket's buffer there is then no writer to run beside the reader.
+     */
+    public static SpawnerCall start(Path socket, List<String> argv, Map<String, String> env, String cwd, byte[] wholeStdin)
+            throws IOException {
         var channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
@@ -54,9 +63,15 @@ public final class SpawnerCall implements AutoCloseable {
                 writeString(out, entry.getKey() + "=" + entry.getValue());
             }
             writeString(out, cwd);
+            if (wholeStdin != null) {
+                out.write(wholeStdin);
+            }
             var buffer = ByteBuffer.wrap(request.toByteArray());
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
+            }
+            if (wholeStdin != null) {
+                channel.shutdownOutput();
             }
             return new SpawnerCall(channel);
         } catch (IOException | RuntimeException e) {
