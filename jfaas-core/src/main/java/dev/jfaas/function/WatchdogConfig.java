@@ -10,6 +10,7 @@ import java.util.Map;
  * them, so existing functions keep working. Validated at deploy; a bad value is a 400 then, never
  * a surprise at call time. {@code max_queued} and {@code queue_timeout} are jfaas's own: how many
  * calls may wait for a slot when {@code max_inflight} are running, and for how long.
+ * {@code write_debug} puts a forking function's stdout into its log too, as the watchdog does.
  */
 public record WatchdogConfig(
         List<String> fprocess,
@@ -21,7 +22,8 @@ public record WatchdogConfig(
         String contentType,
         String readyPath,
         int maxQueued,
-        Duration queueTimeout) {
+        Duration queueTimeout,
+        boolean writeDebug) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -44,7 +46,20 @@ public record WatchdogConfig(
                 env.getOrDefault("content_type", ""),
                 env.getOrDefault("ready_path", ""),
                 env.containsKey("max_queued") ? parseCount("max_queued", env.get("max_queued")) : 1000,
-                DurationText.parseOr("queue_timeout", env.get("queue_timeout"), DEFAULT_TIMEOUT));
+                DurationText.parseOr("queue_timeout", env.get("queue_timeout"), DEFAULT_TIMEOUT),
+                parseFlag("write_debug", env.get("write_debug")));
+    }
+
+    /** As the watchdog reads booleans: true or false (absent is false). */
+    private static boolean parseFlag(String what, String text) {
+        if (text == null || text.isBlank()) {
+            return false;
+        }
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw RequestRejected.invalid("invalid " + what + " \"" + text + "\": use true or false");
+        };
     }
 
     private static int parseCount(String what, String text) {

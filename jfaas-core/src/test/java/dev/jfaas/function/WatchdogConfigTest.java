@@ -27,10 +27,16 @@ class WatchdogConfigTest {
     void readsEveryVariable() {
         var config = WatchdogConfig.of(deployment(null, Map.of("fprocess", "python3  app.py", "mode", "HTTP",
                 "exec_timeout", "1m", "read_timeout", "5", "write_timeout", "6s", "max_inflight", "4",
-                "content_type", "application/json", "ready_path", "/ready")));
+                "content_type", "application/json", "ready_path", "/ready", "write_debug", "true")));
         assertThat(config).isEqualTo(new WatchdogConfig(List.of("python3", "app.py"), WatchdogMode.HTTP,
                 Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(6), 4, "application/json", "/ready",
-                1000, Duration.ofSeconds(30)));
+                1000, Duration.ofSeconds(30), true));
+    }
+
+    @Test
+    void aWriteDebugThatIsNotABooleanIsRejected() {
+        assertThatThrownBy(() -> WatchdogConfig.of(deployment("cat", Map.of("write_debug", "yes please"))))
+                .hasMessageContaining("write_debug");
     }
 
     @Test

@@ -9,7 +9,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
-/** {@code /system/namespaces} and {@code /system/namespace/{ns}}. */
+/**
+ * {@code /system/namespaces} and {@code /system/namespace/{ns}}. faas-cli creates a namespace with
+ * {@code POST /system/namespace/} and the name in the body, so the name may come from either place
+ * (they must agree when both are given).
+ */
 public final class NamespacesApi {
 
     record NamespaceRequest(String name, Map<String, String> labels, Map<String, String> annotations) {}
@@ -28,6 +32,9 @@ public final class NamespacesApi {
         router.post("/system/namespace/:ns").handler(this::create);
         router.put("/system/namespace/:ns").handler(this::update);
         router.delete("/system/namespace/:ns").handler(this::delete);
+        router.post("/system/namespace/").handler(this::create);
+        router.put("/system/namespace/").handler(this::update);
+        router.delete("/system/namespace/").handler(this::delete);
     }
 
     private void list(RoutingContext ctx) {
@@ -64,7 +71,7 @@ public final class NamespacesApi {
 
     private void delete(RoutingContext ctx) {
         Blocking.run(ctx, () -> {
-            var ns = label(ctx);
+            var ns = fromBody(ctx).name();
             if (ns.equals(FunctionName.DEFAULT_NAMESPACE)) {
                 throw RequestRejected.invalid("the default namespace " + ns + " cannot be deleted");
             }
@@ -84,16 +91,22 @@ public final class NamespacesApi {
         return ns;
     }
 
+    /** The namespace the request names, in the URL, the body, or both. */
     private static Namespace fromBody(RoutingContext ctx) throws java.io.IOException {
-        var ns = label(ctx);
+        var inPath = ctx.pathParam("ns");
         var body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
-            return new Namespace(ns, Map.of(), Map.of());
+        var request = body == null || body.length() == 0 ? new NamespaceRequest(null, Map.of(), Map.of())
+                : RequestBodies.json(ctx, NamespaceRequest.class);
+        var inBody = request.name() == null || request.name().isEmpty() ? null : request.name();
+        if (inPath != null && inBody != null && !inBody.equals(inPath)) {
+            throw RequestRejected.invalid("namespace name in the body (" + inBody + ") differs from the URL (" + inPath + ")");
         }
-        var request = RequestBodies.json(ctx, NamespaceRequest.class);
-        if (request.name() != null && !request.name().isEmpty() && !request.name().equals(ns)) {
-            throw RequestRejected.invalid("namespace name in the body (" + request.name() + ") differs from the URL (" + ns + ")");
+        var ns = inPath != null ? inPath : inBody;
+        if (ns == null) {
+            throw RequestRejected.invalid("name the namespace: in the URL (/system/namespace/NAME) or as \"name\" in the body");
         }
-        return new Namespace(ns, request.labels(), request.annotations());
+        FunctionName.requireLabel("namespace", ns);
+        return new Namespace(ns, request.labels() == null ? Map.of() : request.labels(),
+                request.annotations() == null ? Map.of() : request.annotations());
     }
 }

@@ -11,6 +11,8 @@ public final class SystemApi {
 
     public static final String RELEASE = "0.1.0";
     public static final String PROVIDER = "jfaas-process";
+    /** The commit this build was made from (recorded by the build), or "unknown" outside a git checkout. */
+    public static final String SHA = buildCommit();
 
     private final GatewayMetrics metrics;
     private final Provider provider;
@@ -25,9 +27,9 @@ public final class SystemApi {
             var providerInfo = new LinkedHashMap<String, Object>();
             providerInfo.put("provider", PROVIDER);
             providerInfo.put("orchestration", "process");
-            providerInfo.put("version", Map.of("sha", "", "release", RELEASE));
+            providerInfo.put("version", Map.of("sha", SHA, "release", RELEASE));
             providerInfo.putAll(provider.info());
-            Replies.json(ctx, 200, Map.of("provider", providerInfo, "version", Map.of("sha", "", "release", RELEASE),
+            Replies.json(ctx, 200, Map.of("provider", providerInfo, "version", Map.of("sha", SHA, "release", RELEASE),
                     "arch", System.getProperty("os.arch")));
         });
         router.get("/healthz").handler(ctx -> Replies.text(ctx, 200, "OK"));
@@ -35,5 +37,21 @@ public final class SystemApi {
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));
         router.get("/").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/ui/").end());
+    }
+
+    private static String buildCommit() {
+        try (var in = SystemApi.class.getResourceAsStream("/dev/jfaas/gateway/git.properties")) {
+            if (in != null) {
+                var properties = new java.util.Properties();
+                properties.load(in);
+                var sha = properties.getProperty("git.commit.id", "");
+                if (!sha.isBlank()) {
+                    return "true".equals(properties.getProperty("git.dirty")) ? sha + "-dirty" : sha;
+                }
+            }
+        } catch (java.io.IOException ignored) {
+            // reported as unknown below
+        }
+        return "unknown";
     }
 }

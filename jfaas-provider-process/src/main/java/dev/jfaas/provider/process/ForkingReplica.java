@@ -68,14 +68,21 @@ final class ForkingReplica extends ExecReplica {
             return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
                     .recover(failure -> Future.succeededFuture(cannotRun(failure)));
         }
-        return caller.runBlocking(() -> begin(call, null)).compose(spawned -> {
+        long started = System.nanoTime();
+        return caller.runBlocking(() -> begin(call, null, declaredLength(call))).compose(spawned -> {
             var timedOut = killAfterTimeout(spawned);
             StdinPump.start(call.body(), spawned.stdin());
             var lines = new LineLog();
+            var debug = watchdog.writeDebug() ? new LineLog() : null;
+            var written = new java.util.concurrent.atomic.AtomicLong();
             var stdout = new OutputReadStream(() -> {
                 while (true) {
                     switch (spawned.next()) {
                         case Frame.Stdout out -> {
+                            written.addAndGet(out.bytes().length);
+                            if (debug != null) {
+                                debug.add(out.bytes());
+                            }
                             return out.bytes();
                         }
                         case Frame.Stderr err -> lines.add(err.bytes());
@@ -91,9 +98,13 @@ final class ForkingReplica extends ExecReplica {
                 }
             }, () -> {
                 lines.flush();
+                if (debug != null) {
+                    debug.flush();
+                }
                 if (timedOut.get()) {
                     logs.append(function, instance(), "killed after exec_timeout " + watchdog.execTimeout());
                 }
+                logWrote(written.get(), started);
             });
             return Future.succeededFuture(InvocationResult.of(200, contentType(), new Body.Stream(stdout, spawned::close)));
         }, failure -> Future.succeededFuture(cannotRun(failure)));
@@ -104,10 +115,11 @@ final class ForkingReplica extends ExecReplica {
     }
 
     /** Asks the spawner to start the call's process, with the request in its environment. */
-    private SpawnerCall begin(Invocation call, byte[] wholeStdin) throws IOException {
+    private SpawnerCall begin(Invocation call, byte[] wholeStdin, long contentLength) throws IOException {
         var socket = sandbox.spawnerSocket().orElseThrow(() -> new IOException("its sandbox has ended"));
         var env = new HashMap<>(sandbox.environment());
-        ProcessEnvironment.addRequest(env, call);
+        ProcessEnvironment.addRequest(env, call, contentLength);
+        logs.append(function, instance(), "Forking fprocess.");
         var spawned = SpawnerCall.start(socket, watchdog.fprocess(), env, sandbox.workingDirectory(), wholeStdin);
         call.cancellation().onCancel(spawned::close);
         return spawned;
@@ -125,8 +137,31 @@ final class ForkingReplica extends ExecReplica {
     }
 
     private InvocationResult serialize(Invocation call, Buffer body) throws IOException {
+        long started = System.nanoTime();
+        var result = serializeTimed(call, body);
+        var sent = result.body() instanceof Body.Bytes bytes ? bytes.buffer().length() : 0;
+        logWrote(sent, started);
+        return result;
+    }
+
+    /** The classic watchdog's line at the end of every forked call. */
+    private void logWrote(long bytes, long startedNanos) {
+        logs.append(function, instance(), String.format(java.util.Locale.ROOT, "Wrote %d Bytes - Duration: %f seconds",
+                bytes, (System.nanoTime() - startedNanos) / 1e9));
+    }
+
+    private static long declaredLength(Invocation call) {
+        var length = call.headers().get("Content-Length");
+        try {
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private InvocationResult serializeTimed(Invocation call, Buffer body) throws IOException {
         boolean small = body.length() <= SOCKET_BUFFER;
-        try (var spawned = begin(call, small ? body.getBytes() : null)) {
+        try (var spawned = begin(call, small ? body.getBytes() : null, body.length())) {
             var timedOut = killAfterTimeout(spawned);
             if (!small) {
                 Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
@@ -142,6 +177,11 @@ final class ForkingReplica extends ExecReplica {
             Frame.Exit exit;
             try {
                 exit = finish(spawned, stdout, stderr);
+                if (watchdog.writeDebug()) {
+                    var debug = new LineLog();
+                    debug.add(stdout.toByteArray());
+                    debug.flush();
+                }
             } catch (IOException e) {
                 stderr.flush();
                 if (timedOut.get()) {

@@ -20,13 +20,35 @@ final class ProcessEnvironment {
         return env;
     }
 
-    static void addRequest(Map<String, String> env, Invocation call) {
-        env.put("Http_Method", call.method().name());
-        env.put("Http_Path", call.path());
-        env.put("Http_Query", call.query());
-        for (var header : call.headers()) {
-            env.put("Http_" + canonical(header.getKey()), header.getValue());
+    /**
+     * The request as the classic watchdog's CGI variables: each header (its first value, the name
+     * as Go writes it, dashes as underscores) but Host and Transfer-Encoding, which Go sets apart;
+     * the method; the body's length (-1 when unknown) under both names it uses; the query only
+     * when there is one; the path below the function; and the host.
+     *
+     * @param contentLength the body's length when known, else -1
+     */
+    static void addRequest(Map<String, String> env, Invocation call, long contentLength) {
+        var headers = call.headers();
+        for (var name : headers.names()) {
+            if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Transfer-Encoding")) {
+                env.put("Http_" + canonical(name), headers.get(name));
+            }
         }
+        env.put("Http_Method", call.method().name());
+        env.put("Http_ContentLength", Long.toString(contentLength));
+        env.put("Http_Content_Length", Long.toString(contentLength));
+        if (!call.query().isEmpty()) {
+            env.put("Http_Query", call.query());
+        }
+        env.put("Http_Path", call.path());
+        var encoding = headers.get("Transfer-Encoding");
+        if (encoding != null) {
+            env.put("Http_Transfer_Encoding", encoding);
+        }
+        // The gateway does not pass its own Host on; the caller's is X-Forwarded-Host.
+        var host = headers.get("Host") != null ? headers.get("Host") : headers.get("X-Forwarded-Host");
+        env.put("Http_Host", host == null ? "" : host);
     }
 
     /** {@code content-type} becomes {@code Content_Type}, as Go canonicalises header names. */
