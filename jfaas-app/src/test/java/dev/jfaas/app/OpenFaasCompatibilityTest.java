@@ -86,6 +86,29 @@ class OpenFaasCompatibilityTest {
                 assertThat(gateway.call("POST", "/function/secret-reader", "").body()).isEqualTo("second"));
     }
 
+    @Test
+    void aProgramThatIsNotThereIsRefusedAtDeploy() {
+        var response = gateway.system("POST", "/system/functions", Functions.forking("ghost", "no-such-program --flag"));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("fprocess program \"no-such-program\" not found on its PATH");
+        var inDirectory = Functions.inDirectory("ghost-script", "./missing.sh", Map.of(), Map.of("other.sh", "true\n"));
+        var refused = gateway.system("POST", "/system/functions", inDirectory);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"./missing.sh\" not found in its directory");
+    }
+
+    @Test
+    void aReplicaThatCannotStartIsNotAvailableAndTheStatusSaysWhy() {
+        var broken = Functions.inDirectory("broken", "sh start.sh", Map.of("mode", "http"),
+                Map.of("start.sh", "echo 'config file missing' >&2\nexit 3\n"));
+        assertThat(gateway.system("POST", "/system/functions", broken).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var status = gateway.describe("broken");
+            assertThat(status.path("availableReplicas").asInt()).isZero();
+            assertThat(status.path("message").asText()).contains("exited with status 3 before it was ready", "config file missing");
+        });
+    }
+
     private static Map<String, String> envOf(java.net.http.HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         var env = new java.util.HashMap<String, String>();

@@ -28,6 +28,9 @@ final class DescribeCommand extends ClientCommand {
         rows.add(List.of("Status:", fn.path("availableReplicas").asInt() > 0 ? "Ready" : "Not Ready"));
         rows.add(List.of("Replicas:", Integer.toString(fn.path("replicas").asInt())));
         rows.add(List.of("Available Replicas:", Integer.toString(fn.path("availableReplicas").asInt())));
+        if (fn.hasNonNull("message")) {
+            rows.add(List.of("Message:", fn.path("message").asText()));
+        }
         rows.add(List.of("Invocations:", Long.toString(fn.path("invocationCount").asLong())));
         rows.add(List.of("Image:", fn.path("image").asText()));
         rows.add(List.of("Process:", fn.path("envProcess").asText("")));

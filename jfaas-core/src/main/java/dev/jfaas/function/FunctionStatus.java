@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The OpenFaaS {@code FunctionStatus}: a deployment as the API reports it. Zero-valued fields are
- * omitted, except labels and annotations which OpenFaaS tooling expects as objects.
+ * omitted, except labels and annotations which OpenFaaS tooling expects as objects. {@code message}
+ * is jfaas's own: why no replica is available, when none is.
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public record FunctionStatus(
@@ -26,7 +27,8 @@ public record FunctionStatus(
         int replicas,
         int availableReplicas,
         String createdAt,
-        Usage usage) {
+        Usage usage,
+        String message) {
 
     /** Resource use of the function's replicas, as OpenFaaS reports it. */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)

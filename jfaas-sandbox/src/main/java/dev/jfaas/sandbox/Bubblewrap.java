@@ -80,6 +80,19 @@ final class Bubblewrap implements Containment {
     }
 
     @Override
+    public Path onHost(String inside, Path appDir) {
+        if (inside.equals(APP) || inside.startsWith(APP + "/")) {
+            return appDir == null ? null : appDir.resolve(inside.substring(APP.length()).replaceFirst("^/", ""));
+        }
+        for (var top : List.of("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")) {
+            if (inside.equals("/" + top) || inside.startsWith("/" + top + "/")) {
+                return Path.of(inside);
+            }
+        }
+        return null; // /tmp, /run and the rest are the sandbox's own, empty until it runs
+    }
+
+    @Override
     public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
         var argv = new ArrayList<>(prefix(space.uid()));
         boolean spawns = launch.program() instanceof Program.Spawner;

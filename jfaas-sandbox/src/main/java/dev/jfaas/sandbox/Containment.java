@@ -10,6 +10,14 @@ sealed interface Containment permits Bubblewrap, Unsandboxed {
     /** "bwrap" or "none". */
     String name();
 
+    /**
+     * Where a path of the function's root is on the host before it starts (its directory, or what
+     * it sees of the host), or null when nothing there exists until it runs.
+     *
+     * @param appDir the function's directory, or null for an empty one of its own
+     */
+    Path onHost(String inside, Path appDir);
+
     /** @param env the launch's environment with PATH; the containment adds HOME and secret_mount_path */
     Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings);
 

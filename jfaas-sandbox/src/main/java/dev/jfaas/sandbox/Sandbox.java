@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +132,54 @@ public final class Sandbox implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the permissions of " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks that the function's program exists where its sandbox will look for it: a name on the
+     * PATH, a path relative to /home/app (its working directory), or an absolute path in its view.
+     *
+     * @param appDir the function's directory, or null for an empty one of its own
+     * @param path   the PATH the function will have (its own, or the standard one)
+     * @throws IllegalArgumentException naming the program and where it was looked for
+     */
+    public void checkProgram(String program, Path appDir, String path) {
+        var searchPath = path == null || path.isBlank() ? PATH : path;
+        var home = containment instanceof Bubblewrap ? Bubblewrap.APP : appDir == null ? null : appDir.toString();
+        List<String> candidates;
+        String where;
+        if (program.startsWith("/")) {
+            candidates = List.of(program);
+            where = "in the function's root";
+        } else if (program.contains("/")) {
+            candidates = home == null ? List.of() : List.of(home + "/" + program);
+            where = "in its directory " + (home == null ? "(it has none)" : home);
+        } else {
+            candidates = java.util.Arrays.stream(searchPath.split(":")).filter(d -> !d.isEmpty()).map(d -> d + "/" + program).toList();
+            where = "on its PATH " + searchPath;
+        }
+        for (var candidate : candidates) {
+            var onHost = containment.onHost(candidate, appDir);
+            if (onHost != null && runnable(onHost)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("fprocess program \"" + program + "\" not found " + where
+                + (containment instanceof Bubblewrap ? " (the function sees the host's /usr and its own /home/app)" : ""));
+    }
+
+    /** A regular file the function's user may execute. */
+    private boolean runnable(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return false;
+            }
+            var mode = Files.getPosixFilePermissions(file);
+            boolean others = mode.contains(PosixFilePermission.OTHERS_EXECUTE);
+            return containment instanceof Bubblewrap && users.perFunction() ? others
+                    : others || mode.contains(PosixFilePermission.OWNER_EXECUTE) || mode.contains(PosixFilePermission.GROUP_EXECUTE);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -29,6 +29,11 @@ final class Unsandboxed implements Containment {
     }
 
     @Override
+    public Path onHost(String inside, Path appDir) {
+        return Path.of(inside);
+    }
+
+    @Override
     public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
         var name = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path scratch = null;

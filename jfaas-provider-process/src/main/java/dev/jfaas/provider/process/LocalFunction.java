@@ -149,10 +149,14 @@ final class LocalFunction implements DeployedFunction {
             memory += usage.memoryBytes();
         }
         var usage = replicas.isEmpty() ? null : new FunctionStatus.Usage(cpuRate.millicores(cpuNanos), memory);
+        String message = null;
+        if (ready.isEmpty()) {
+            message = replicas.stream().map(ReplicaProcess::problem).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        }
         return new FunctionStatus(name.name(), d.image(), name.namespace(), d.envProcess(), d.envVars(),
                 d.constraints(), d.secrets(), labels, d.annotations(), d.limits(), d.requests(),
                 d.readOnlyRootFilesystem(), invocations.sum(), s.replicas(), ready.size(),
-                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage);
+                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage, message);
     }
 
     /** Brings the running replicas in line with the desired state. Lifecycle queue only. */

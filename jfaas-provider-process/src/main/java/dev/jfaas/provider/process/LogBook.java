@@ -59,6 +59,23 @@ final class LogBook implements FunctionLogs {
         });
     }
 
+    /** The newest line of one replica, or null. */
+    String lastLine(FunctionName function, String instance) {
+        var ring = lines.get(function);
+        if (ring == null) {
+            return null;
+        }
+        synchronized (ring) {
+            for (var it = ring.descendingIterator(); it.hasNext(); ) {
+                var line = it.next();
+                if (line.instance().equals(instance)) {
+                    return line.text();
+                }
+            }
+        }
+        return null;
+    }
+
     void forget(FunctionName function) {
         lines.remove(function);
     }

@@ -198,12 +198,13 @@ public final class ProcessProvider implements Provider {
             }
         }
         var appDir = FunctionDirectory.of(deployment.image());
-        if (appDir != null) {
-            try {
+        try {
+            if (appDir != null) {
                 sandbox.checkReachable(appDir);
-            } catch (IllegalArgumentException e) {
-                throw RequestRejected.invalid(e.getMessage());
             }
+            sandbox.checkProgram(watchdog.fprocess().getFirst(), appDir, deployment.envVars().get("PATH"));
+        } catch (IllegalArgumentException e) {
+            throw RequestRejected.invalid(e.getMessage());
         }
         return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), 0, generation);
     }

@@ -58,6 +58,7 @@ final class ReplicaProcess {
     private final Listener listener;
     private final Object lock = new Object();
     private volatile boolean stopping;
+    private volatile String problem;
     private SandboxedProcess running;
     private Duration backoff = FIRST_BACKOFF;
 
@@ -84,6 +85,11 @@ final class ReplicaProcess {
         Thread.ofPlatform().daemon().name("replica-" + instance).start(this::superviseLoop);
     }
 
+    /** Why the replica is not ready, when its last start failed; null once it is ready. */
+    String problem() {
+        return problem;
+    }
+
     /** CPU time and memory of the running sandbox, or nothing between runs. */
     ReplicaCgroup.Usage usage() {
         synchronized (lock) {
@@ -98,6 +104,7 @@ final class ReplicaProcess {
             try {
                 runOnce();
             } catch (IOException | RuntimeException e) {
+                problem = "replica " + instance + " cannot start: " + e.getMessage();
                 logs.append(function, instance, "cannot start: " + e.getMessage());
                 log.warn("replica {} of {} cannot start: {}", instance, function, e.getMessage());
             } catch (InterruptedException e) {
@@ -139,9 +146,15 @@ final class ReplicaProcess {
             logs.pump(function, instance, process.getErrorStream());
             var ready = forking ? awaitSpawner(started) : awaitPort(process, port);
             if (ready != null) {
+                problem = null;
                 listener.readinessChanged(this, ready);
             }
             int exit = process.waitFor();
+            if (ready == null && !stopping) {
+                var last = logs.lastLine(function, instance);
+                problem = "replica " + instance + " exited with status " + exit + " before it was ready"
+                        + (last == null ? "" : ": " + last);
+            }
             listener.readinessChanged(this, null);
             if (started.cgroup().oomKills() > 0) {
                 logs.append(function, instance, "killed: over its memory limit of " + limits.memoryBytes() + " bytes");
