@@ -47,6 +47,35 @@ class ScalingTest {
         }
     }
 
+    /** As OpenFaaS CE: labels giving only min and max scale a function called 10 times a second (over 5/s). */
+    @Test
+    void tenCallsASecondWithOnlyMinAndMaxLabelsScaleToTwoThenBackToOneThenToZero() throws Exception {
+        try (var gateway = TestGateway.start(Map.of("JFAAS_AUTOSCALE_INTERVAL", "500ms", "JFAAS_SCALE_DOWN_WINDOW", "3s"))) {
+            var deployment = Functions.forking("steady", "cat");
+            deployment.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "2"));
+            gateway.deploy(deployment);
+            var ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            var calls = ticker.scheduleAtFixedRate(() -> Thread.ofVirtual().start(() ->
+                    gateway.call("POST", "/function/steady", "x")), 0, 100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> gateway.describe("steady").path("replicas").asInt() == 2);
+            } finally {
+                calls.cancel(false);
+                ticker.shutdown();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.describe("steady").path("replicas").asInt() == 1);
+
+            var parked = Functions.forking("parked", "cat");
+            parked.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "2",
+                    "com.openfaas.scale.zero", "true", "com.openfaas.scale.zero-duration", "2s"));
+            gateway.deploy(parked);
+            assertThat(gateway.call("POST", "/function/parked", "before").body()).isEqualTo("before");
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.describe("parked").path("replicas").asInt() == 0);
+            assertThat(gateway.call("POST", "/function/parked", "again").body()).isEqualTo("again");
+            assertThat(gateway.describe("parked").path("replicas").asInt()).isEqualTo(1);
+        }
+    }
+
     @Test
     void idleFunctionScalesToZeroAndTheNextCallBringsItBack() {
         try (var gateway = TestGateway.start(FAST_AUTOSCALER)) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * How a function scales, from its OpenFaaS {@code com.openfaas.scale.*} labels. Invalid values
- * are rejected at deploy.
+ * are rejected at deploy. {@code targetGiven}: whether the labels set a target; without one the
+ * autoscaler also checks that replicas it adds to a saturated function pay off.
  */
 public record ScalingPolicy(
         int min,
@@ -15,9 +16,16 @@ public record ScalingPolicy(
         double targetProportion,
         Type type,
         boolean zero,
-        Duration zeroDuration) {
+        Duration zeroDuration,
+        boolean targetGiven) {
 
     public static final String PREFIX = "com.openfaas.scale.";
+    /**
+     * Without a target label, rps scaling asks for another replica past 5 calls/s each, as
+     * OpenFaaS CE's default alert fires past 5 calls/s; capacity and queue keep 50 (OpenFaaS Pro's).
+     */
+    public static final int DEFAULT_RPS_TARGET = 5;
+    public static final int DEFAULT_TARGET = 50;
 
     /** What the autoscaler counts as load. */
     public enum Type {
@@ -33,13 +41,14 @@ public record ScalingPolicy(
             throw RequestRejected.invalid("invalid label " + PREFIX + "min=" + min + ": it is above "
                     + PREFIX + "max=" + max);
         }
-        int target = count(labels, "target", 50, 1);
-        double proportion = proportion(labels.get(PREFIX + "target-proportion"));
         var type = type(labels.get(PREFIX + "type"));
+        int target = count(labels, "target", type == Type.RPS ? DEFAULT_RPS_TARGET : DEFAULT_TARGET, 1);
+        double proportion = proportion(labels.get(PREFIX + "target-proportion"));
         boolean zero = flag(labels.get(PREFIX + "zero"));
         var zeroDuration = DurationText.parseOr("label " + PREFIX + "zero-duration",
                 labels.get(PREFIX + "zero-duration"), Duration.ofMinutes(15));
-        return new ScalingPolicy(min, max, target, proportion, type, zero, zeroDuration);
+        var targetText = labels.get(PREFIX + "target");
+        return new ScalingPolicy(min, max, target, proportion, type, zero, zeroDuration, targetText != null && !targetText.isBlank());
     }
 
     /** Desired replicas clamped to what the policy allows; 0 always allowed (an explicit scale-down). */

@@ -13,8 +13,11 @@ class ScalingPolicyTest {
 
     @Test
     void defaultsAreOpenFaasDefaults() {
-        assertThat(ScalingPolicy.of(Map.of())).isEqualTo(new ScalingPolicy(1, 20, 50, 0.9,
-                ScalingPolicy.Type.RPS, false, Duration.ofMinutes(15)));
+        // CE's default rule scales past 5 calls/s; capacity and queue keep Pro's 50
+        assertThat(ScalingPolicy.of(Map.of())).isEqualTo(new ScalingPolicy(1, 20, 5, 0.9,
+                ScalingPolicy.Type.RPS, false, Duration.ofMinutes(15), false));
+        assertThat(ScalingPolicy.of(Map.of("com.openfaas.scale.type", "capacity")).target()).isEqualTo(50);
+        assertThat(ScalingPolicy.of(Map.of("com.openfaas.scale.target", "50")).targetGiven()).isTrue();
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.jfaas.gateway.scaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jfaas.function.ScalingPolicy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The autoscaler's rules, one function at a time, on a clock the test moves. */
+class FunctionScalerTest {
+
+    static final long SECOND = 1_000_000_000L;
+    static final Duration WINDOW = Duration.ofSeconds(30);
+
+    long now = 1_000 * SECOND;
+    final FunctionScaler scaler = new FunctionScaler(WINDOW, now);
+
+    FunctionScaler.Decision tick(ScalingPolicy policy, int replicas, int available, double rps, int inFlight) {
+        now += 2 * SECOND;
+        return scaler.decide(policy, replicas, available, rps, rps, inFlight, rps > 0 || inFlight > 0, now);
+    }
+
+    static ScalingPolicy labels(String... pairs) {
+        var map = new java.util.HashMap<String, String>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put("com.openfaas.scale." + pairs[i], pairs[i + 1]);
+        }
+        return ScalingPolicy.of(Map.copyOf(map));
+    }
+
+    @Test
+    void tenCallsASecondWithOnlyMinAndMaxTakeItToTwoAndBackToOneAfterTheWindow() {
+        var policy = labels("min", "1", "max", "2");
+        assertThat(tick(policy, 1, 1, 10, 0)).extracting(FunctionScaler.Decision::replicas).isEqualTo(2);
+        for (int i = 0; i < 10; i++) {
+            assertThat(tick(policy, 2, 2, 10, 0)).isNull();
+        }
+        FunctionScaler.Decision down = null;
+        for (int i = 0; i < 20 && down == null; i++) {
+            down = tick(policy, 2, 2, 0, 0);
+        }
+        assertThat(down).isNotNull();
+        assertThat(down.replicas()).isEqualTo(1);
+    }
+
+    @Test
+    void aSaturatedFunctionGrowsByDoublingAndKeepsAStepThatPaysOff() {
+        var policy = labels("max", "20");
+        var first = tick(policy, 1, 1, 1000, 64);
+        assertThat(first.replicas()).isEqualTo(2);
+        assertThat(tick(policy, 2, 1, 1000, 64)).isNull(); // the new replica is still starting
+        assertThat(tick(policy, 2, 2, 1900, 64)).isNull();
+        assertThat(tick(policy, 2, 2, 1900, 64).replicas()).isEqualTo(4); // it paid off: the next step
+    }
+
+    @Test
+    void aStepThatServesNoMoreIsTakenBackAndNotTriedAgainForAWhile() {
+        var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(2);
+        assertThat(tick(policy, 2, 2, 1020, 64)).isNull();
+        var back = tick(policy, 2, 2, 1020, 64);
+        assertThat(back.replicas()).isEqualTo(1);
+        assertThat(back.why()).contains("back to 1");
+        for (int i = 0; i < 100; i++) {
+            assertThat(tick(policy, 1, 1, 1000, 64)).isNull();
+        }
+        now += FunctionScaler.HOLD.toNanos();
+        assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(2);
+    }
+
+    @Test
+    void labelsThatSetATargetAreFollowedAsOpenFaasDocumentsThem() {
+        var policy = labels("max", "20", "target", "50");
+        assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(20);
+    }
+
+    @Test
+    void minEqualToMaxFixesTheReplicas() {
+        var policy = labels("min", "3", "max", "3");
+        assertThat(tick(policy, 1, 1, 0, 0).replicas()).isEqualTo(3);
+        assertThat(tick(policy, 3, 3, 500, 64)).isNull();
+    }
+
+    @Test
+    void anIdleFunctionGoesToZeroAfterItsZeroDuration() {
+        var policy = labels("zero", "true", "zero-duration", "10s");
+        assertThat(tick(policy, 1, 1, 3, 0)).isNull();
+        FunctionScaler.Decision zero = null;
+        for (int i = 0; i < 10 && zero == null; i++) {
+            zero = tick(policy, 1, 1, 0, 0);
+        }
+        assertThat(zero.replicas()).isZero();
+        assertThat(tick(policy, 0, 0, 0, 0)).isNull();
+    }
+}
