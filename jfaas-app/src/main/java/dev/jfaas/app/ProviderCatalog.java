@@ -36,7 +36,7 @@ final class ProviderCatalog implements FunctionCatalog {
         var names = new HashSet<String>();
         names.add(QueuedCall.DEFAULT_QUEUE);
         for (var status : provider.list(null)) {
-            var queue = status.annotations().get("com.openfaas.queue");
+            var queue = status.annotations().get(QueuedCall.QUEUE_ANNOTATION);
             if (queue != null && !queue.isBlank()) {
                 names.add(queue);
             }

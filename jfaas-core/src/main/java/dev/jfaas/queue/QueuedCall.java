@@ -28,6 +28,8 @@ public record QueuedCall(
         int maxAttempts) {
 
     public static final String DEFAULT_QUEUE = "faas-request";
+    /** The annotation that names a function's queue. */
+    public static final String QUEUE_ANNOTATION = "com.openfaas.queue";
 
     public QueuedCall {
         headers = List.copyOf(headers);

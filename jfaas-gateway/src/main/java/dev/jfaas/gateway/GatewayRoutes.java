@@ -11,6 +11,7 @@ import dev.jfaas.gateway.api.SecretsApi;
 import dev.jfaas.gateway.api.SystemApi;
 import dev.jfaas.gateway.auth.AuthGuard;
 import dev.jfaas.gateway.auth.BasicAuth;
+import dev.jfaas.gateway.auth.SameOriginGuard;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
@@ -45,6 +46,9 @@ final class GatewayRoutes {
 
     Router router(Vertx vertx) {
         var router = Router.router(vertx);
+        var sameOrigin = new SameOriginGuard();
+        router.route("/system/*").handler(sameOrigin);
+        router.route("/ui/*").handler(sameOrigin);
         if (config.basicAuth()) {
             var guard = new AuthGuard(auth);
             router.route("/system/*").handler(guard);
@@ -57,7 +61,7 @@ final class GatewayRoutes {
         new LogsApi(provider).mount(router);
         new SystemApi(metrics, provider).mount(router);
         new CallsApi(async).mount(router);
-        new QueuesApi(async).mount(router);
+        new QueuesApi(async, provider).mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));
         router.route().failureHandler(ctx -> {
             if (ctx.failure() != null) {

@@ -2,6 +2,7 @@ package dev.jfaas.gateway;
 
 import dev.jfaas.gateway.api.InvokeApi;
 import dev.jfaas.gateway.api.AsyncInvokeApi;
+import dev.jfaas.gateway.api.Framing;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -45,6 +46,9 @@ final class GatewayVerticle extends VerticleBase {
                 // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
                 .setHandle100ContinueAutomatically(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
+            if (Framing.refuse(request)) {
+                return;
+            }
             if (request.path().startsWith(InvokeApi.PREFIX)) {
                 invoke.handle(request);
             } else if (request.path().startsWith(AsyncInvokeApi.PREFIX)) {

@@ -129,7 +129,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                 }
             });
             var annotations = fn.deployment().annotations();
-            var queueName = annotations.getOrDefault("com.openfaas.queue", QueuedCall.DEFAULT_QUEUE);
+            var queueName = annotations.getOrDefault(QueuedCall.QUEUE_ANNOTATION, QueuedCall.DEFAULT_QUEUE);
             var call = new QueuedCall(callId, fn.name(), queueName, priority, request.method().name(), path,
                     request.query() == null ? "" : request.query(), headers, body.result().getBytes(), callbackUrl,
                     request.getHeader("X-Idempotency-Key"), Instant.now(), fn.retryPolicy().maxAttempts());

@@ -2,7 +2,9 @@ package dev.jfaas.gateway.api;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueuedCall;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,9 +21,11 @@ public final class QueuesApi {
             List<QueueStats> functions) {}
 
     private final AsyncCalls async;
+    private final Provider provider;
 
-    public QueuesApi(AsyncCalls async) {
+    public QueuesApi(AsyncCalls async, Provider provider) {
         this.async = async;
+        this.provider = provider;
     }
 
     public void mount(Router router) {
@@ -39,8 +43,20 @@ public final class QueuesApi {
         var name = ctx.pathParam("queue");
         stats(ctx).onSuccess(views -> {
             var view = views.get(name);
-            Replies.json(ctx, 200, view != null ? view : new QueueView(name, 0, 0, 0, 0, 0, List.of()));
+            if (view != null) {
+                Replies.json(ctx, 200, view);
+            } else if (named(name)) {
+                Replies.json(ctx, 200, new QueueView(name, 0, 0, 0, 0, 0, List.of()));
+            } else {
+                Replies.error(ctx.request(), 404, "queue " + name + " not found: no function sends calls to it");
+            }
         });
+    }
+
+    /** A queue exists while it is the default one or a function names it, empty or not. */
+    private boolean named(String queue) {
+        return queue.equals(QueuedCall.DEFAULT_QUEUE) || provider.list(null).stream()
+                .anyMatch(f -> queue.equals(f.annotations().get(QueuedCall.QUEUE_ANNOTATION)));
     }
 
     private Future<Map<String, QueueView>> stats(RoutingContext ctx) {
