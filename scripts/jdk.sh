@@ -31,7 +31,8 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # JVM settings for the gateway: a small heap that starts smaller still keeps RSS down (SPEC §11:
 # 100 MB idle, 150 MB under load); JFAAS_JAVA_OPTS comes after these, so it can override any.
 # Two malloc arenas instead of one per thread: the many short-lived threads of process I/O
-# otherwise leave tens of MB of glibc arenas behind.
+# otherwise leave tens of MB of glibc arenas behind. Out of memory, the gateway exits (for its
+# supervisor to start it again) rather than live on with dead threads that answer nothing.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m \
--XX:MaxDirectMemorySize=32m --enable-native-access=ALL-UNNAMED"
+-XX:MaxDirectMemorySize=32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"

@@ -43,7 +43,10 @@ public record GatewayConfig(
         Duration gatewayQueueTimeout,
         boolean autoscale,
         Duration autoscaleInterval,
-        Duration scaleDownWindow) {
+        Duration scaleDownWindow,
+        ConnectionLimits.Settings connections,
+        Duration idleTimeout,
+        long maxAsyncBodySize) {
 
     public static GatewayConfig fromEnvironment(Map<String, String> env) {
         var secrets = env.getOrDefault("JFAAS_SECRET_MOUNT_PATH", env.get("secret_mount_path"));
@@ -70,7 +73,21 @@ public record GatewayConfig(
                 duration(env, "JFAAS_GATEWAY_QUEUE_TIMEOUT", Duration.ofSeconds(30)),
                 !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_AUTOSCALE", "true")),
                 duration(env, "JFAAS_AUTOSCALE_INTERVAL", Duration.ofSeconds(2)),
-                duration(env, "JFAAS_SCALE_DOWN_WINDOW", Duration.ofSeconds(30)));
+                duration(env, "JFAAS_SCALE_DOWN_WINDOW", Duration.ofSeconds(30)),
+                new ConnectionLimits.Settings(intValue(env, "JFAAS_MAX_CONNECTIONS", defaultMaxConnections()),
+                        duration(env, "JFAAS_HEADER_TIMEOUT", Duration.ofSeconds(10)),
+                        duration(env, "JFAAS_BODY_TIMEOUT", Duration.ofSeconds(30))),
+                duration(env, "JFAAS_IDLE_TIMEOUT", Duration.ofSeconds(60)),
+                longValue(env, "JFAAS_MAX_ASYNC_BODY_SIZE", Math.min(longValue(env, "JFAAS_MAX_BODY_SIZE", 32L << 20),
+                        Runtime.getRuntime().maxMemory() / 16)));
+    }
+
+    /**
+     * An open connection costs about 8.5 KB of heap before it sends anything: a fifth of the heap
+     * for connections, so the rest stays for calls (about 2,200 with the launcher's 96 MB).
+     */
+    static int defaultMaxConnections() {
+        return (int) Math.max(256, Math.min(20_000, Runtime.getRuntime().maxMemory() / 5 / 8_704));
     }
 
     private static Duration duration(Map<String, String> env, String key, Duration fallback) {

@@ -36,16 +36,19 @@ final class GatewayVerticle extends VerticleBase {
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());
-        var async = new AsyncInvokeApi(parts.provider(), parts.auth(), parts.async(), config.maxBodySize());
+        var async = new AsyncInvokeApi(parts.provider(), parts.auth(), parts.async(), config.maxAsyncBodySize());
         var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
         Router router = parts.routes().router(vertx);
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024).setIdleTimeout(300).setCompressionSupported(false)
+                .setMaxHeaderSize(64 * 1024).setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
+                .setCompressionSupported(false)
                 // HTTP/1.1 only for now: with h2c a body's presence is not in the headers we read.
                 .setHttp2ClearTextEnabled(false)
                 // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
                 .setHandle100ContinueAutomatically(true);
-        HttpServer server = vertx.createHttpServer(options).requestHandler(request -> {
+        var limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
+        HttpServer server = vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
+            limits.requestStarted(request);
             if (Framing.refuse(request)) {
                 return;
             }

@@ -109,7 +109,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         var length = request.getHeader("Content-Length");
         if (length != null && InvokeApi.parseLength(length) > maxBodySize) {
             request.response().putHeader(InvocationResult.INTERNAL_HEADER, "limits");
-            reject(request, 413, "request body is larger than max_body_size " + maxBodySize + " bytes");
+            reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
             return;
         }
         var context = Vertx.currentContext();
@@ -117,7 +117,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         readBody(request).onComplete(body -> {
             if (body.failed()) {
                 request.response().putHeader(InvocationResult.INTERNAL_HEADER, "limits");
-                reject(request, 413, "request body is larger than max_body_size " + maxBodySize + " bytes");
+                reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
                 return;
             }
             var callerId = request.getHeader("X-Call-Id");

@@ -6,14 +6,16 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.streams.ReadStream;
 
 /**
- * A chunked request body that may not grow past {@code max_body_size}: past the limit the
- * connection is reset, since a streamed request has no other way to be stopped.
+ * A chunked request body that may not grow past {@code max_body_size}: past the limit the caller
+ * gets 413 if no answer has begun, and the connection is closed (the rest of the body is not
+ * read); once an answer has begun, all that is left is to reset the connection.
  */
 final class LimitedReadStream implements ReadStream<Buffer> {
 
     private final HttpServerRequest request;
     private final long limit;
     private long seen;
+    private Handler<Throwable> failure;
 
     LimitedReadStream(HttpServerRequest request, long limit) {
         this.request = request;
@@ -29,7 +31,17 @@ final class LimitedReadStream implements ReadStream<Buffer> {
         request.handler(chunk -> {
             seen += chunk.length();
             if (seen > limit) {
-                request.response().reset();
+                var response = request.response();
+                if (!response.headWritten() && !response.ended()) {
+                    // Connection: close makes the server close it once the 413 is out.
+                    response.putHeader("Connection", "close").putHeader("X-Jfaas-Internal", "limits");
+                    Replies.error(request, 413, "request body is larger than max_body_size " + limit + " bytes");
+                } else if (!response.ended()) {
+                    response.reset();
+                }
+                if (failure != null && seen - chunk.length() <= limit) {
+                    failure.handle(new IllegalStateException("request body over max_body_size")); // the consumer stops now
+                }
                 return;
             }
             handler.handle(chunk);
@@ -39,6 +51,7 @@ final class LimitedReadStream implements ReadStream<Buffer> {
 
     @Override
     public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        failure = handler;
         request.exceptionHandler(handler);
         return this;
     }

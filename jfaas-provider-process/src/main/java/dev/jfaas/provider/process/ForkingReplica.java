@@ -31,8 +31,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ForkingReplica extends ExecReplica {
 
-    /** A serializing answer is held whole; bigger ones belong in streaming mode. */
-    static final int MAX_SERIALIZED_OUTPUT = 16 << 20;
+    /**
+     * A serializing answer is held whole, so it may use an eighth of the heap at most (12 MiB with
+     * the launcher's 96 MB, never more than 16 MiB); bigger ones belong in streaming mode.
+     */
+    static final int MAX_SERIALIZED_OUTPUT = (int) Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 8);
     /** How much of stderr a failed call's 500 carries (all of it goes to the log). */
     private static final int MAX_ERROR_TEXT = 64 << 10;
     /** A log line longer than this is cut into several. */
@@ -63,10 +66,7 @@ final class ForkingReplica extends ExecReplica {
     public Future<InvocationResult> run(Invocation call) {
         var caller = new CallerContext();
         if (watchdog.mode() == WatchdogMode.SERIALIZING) {
-            // The whole body goes to stdin anyway: take it first, then do the call on one virtual
-            // thread and come back once.
-            return collect(call.body()).compose(body -> caller.runBlocking(() -> serialize(call, body)))
-                    .recover(failure -> Future.succeededFuture(cannotRun(failure)));
+            return serialize(call, caller).recover(failure -> Future.succeededFuture(cannotRun(failure)));
         }
         long started = System.nanoTime();
         return caller.runBlocking(() -> begin(call, null, declaredLength(call))).compose(spawned -> {
@@ -136,12 +136,35 @@ final class ForkingReplica extends ExecReplica {
         return timedOut;
     }
 
-    private InvocationResult serialize(Invocation call, Buffer body) throws IOException {
+    /**
+     * Serializing mode: the body goes to the process's stdin as it arrives (never held whole), the
+     * whole stdout is the answer. A body already in memory and small goes with the request in one
+     * write; the frames are read on one virtual thread, which comes back once.
+     */
+    private Future<InvocationResult> serialize(Invocation call, CallerContext caller) {
         long started = System.nanoTime();
-        var result = serializeTimed(call, body);
-        var sent = result.body() instanceof Body.Bytes bytes ? bytes.buffer().length() : 0;
-        logWrote(sent, started);
-        return result;
+        return switch (call.body()) {
+            case Body.Stream stream -> caller.runBlocking(() -> begin(call, null, declaredLength(call))).compose(spawned -> {
+                StdinPump.start(stream, spawned.stdin());
+                return caller.runBlocking(() -> answer(spawned, started));
+            });
+            case Body.Bytes bytes -> caller.runBlocking(() -> {
+                var body = bytes.buffer().getBytes();
+                boolean small = body.length <= SOCKET_BUFFER;
+                var spawned = begin(call, small ? body : null, body.length);
+                if (!small) {
+                    Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
+                        try (var stdin = spawned.stdin()) {
+                            stdin.write(body);
+                        } catch (IOException ignored) {
+                            // the process closed stdin early; its exit status tells the caller
+                        }
+                    });
+                }
+                return answer(spawned, started);
+            });
+            case Body.Empty empty -> caller.runBlocking(() -> answer(begin(call, new byte[0], 0), started));
+        };
     }
 
     /** The classic watchdog's line at the end of every forked call. */
@@ -159,27 +182,25 @@ final class ForkingReplica extends ExecReplica {
         }
     }
 
-    private InvocationResult serializeTimed(Invocation call, Buffer body) throws IOException {
-        boolean small = body.length() <= SOCKET_BUFFER;
-        try (var spawned = begin(call, small ? body.getBytes() : null, body.length())) {
+    /** Reads a serializing call to its end and makes its answer; logs the watchdog's closing line. */
+    private InvocationResult answer(SpawnerCall call, long started) throws IOException {
+        var result = answerTimed(call);
+        var sent = result.body() instanceof Body.Bytes bytes ? bytes.buffer().length() : 0;
+        logWrote(sent, started);
+        return result;
+    }
+
+    private InvocationResult answerTimed(SpawnerCall call) throws IOException {
+        try (var spawned = call) {
             var timedOut = killAfterTimeout(spawned);
-            if (!small) {
-                Thread.ofVirtual().name("stdin-" + instance()).start(() -> {
-                    try (var stdin = spawned.stdin()) {
-                        stdin.write(body.getBytes());
-                    } catch (IOException ignored) {
-                        // the process closed stdin early; its exit status tells the caller
-                    }
-                });
-            }
-            var stdout = new ByteArrayOutputStream();
+            var stdout = Buffer.buffer();
             var stderr = new LineLog();
             Frame.Exit exit;
             try {
                 exit = finish(spawned, stdout, stderr);
                 if (watchdog.writeDebug()) {
                     var debug = new LineLog();
-                    debug.add(stdout.toByteArray());
+                    debug.add(stdout.getBytes());
                     debug.flush();
                 }
             } catch (IOException e) {
@@ -195,7 +216,7 @@ final class ForkingReplica extends ExecReplica {
             if (exit == null) {
                 logs.append(function, instance(), "wrote more than " + MAX_SERIALIZED_OUTPUT + " bytes to stdout; killed");
                 return InvocationResult.internal(502, "forward", "function " + function + " wrote more than "
-                        + (MAX_SERIALIZED_OUTPUT >> 20) + " MiB to stdout, the most a serializing function may answer; "
+                        + MAX_SERIALIZED_OUTPUT + " bytes to stdout, the most a serializing function may answer; "
                         + "use mode=streaming for large answers");
             }
             if (exit.signalled() && exit.signal() == SIGKILL && oomKilled()) {
@@ -207,7 +228,7 @@ final class ForkingReplica extends ExecReplica {
                 var message = stderr.text().isEmpty() ? "exit status " + exit.code() : stderr.text();
                 return text(500, message);
             }
-            return InvocationResult.of(200, contentType(), Body.of(Buffer.buffer(stdout.toByteArray())));
+            return InvocationResult.of(200, contentType(), Body.of(stdout));
         }
     }
 
@@ -221,14 +242,14 @@ final class ForkingReplica extends ExecReplica {
     }
 
     /** Reads frames to the end of the call; null when stdout went over its bound. */
-    private static Frame.Exit finish(SpawnerCall spawned, ByteArrayOutputStream stdout, LineLog stderr) throws IOException {
+    private static Frame.Exit finish(SpawnerCall spawned, Buffer stdout, LineLog stderr) throws IOException {
         while (true) {
             switch (spawned.next()) {
                 case Frame.Stdout out -> {
-                    if (stdout.size() + out.bytes().length > MAX_SERIALIZED_OUTPUT) {
+                    if (stdout.length() + out.bytes().length > MAX_SERIALIZED_OUTPUT) {
                         return null;
                     }
-                    stdout.write(out.bytes());
+                    stdout.appendBytes(out.bytes());
                 }
                 case Frame.Stderr err -> stderr.add(err.bytes());
                 case Frame.Exit exit -> {
@@ -242,22 +263,6 @@ final class ForkingReplica extends ExecReplica {
     private static InvocationResult text(int status, String message) {
         var headers = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain; charset=utf-8");
         return InvocationResult.of(status, headers, Body.of(Buffer.buffer(message)));
-    }
-
-    private static Future<Buffer> collect(Body body) {
-        return switch (body) {
-            case Body.Empty e -> Future.succeededFuture(Buffer.buffer());
-            case Body.Bytes b -> Future.succeededFuture(b.buffer());
-            case Body.Stream s -> {
-                var promise = io.vertx.core.Promise.<Buffer>promise();
-                var all = Buffer.buffer();
-                s.stream().handler(all::appendBuffer);
-                s.stream().exceptionHandler(promise::tryFail);
-                s.stream().endHandler(v -> promise.tryComplete(all));
-                s.stream().resume();
-                yield promise.future();
-            }
-        };
     }
 
     private MultiMap contentType() {

@@ -1,0 +1,178 @@
+package dev.jfaas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What idle, slow and large clients can hold: a gateway with the launcher's heap (96 MB) in a JVM
+ * of its own, connections and timeouts made small so the test is quick.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class BoundsTest {
+
+    static JfaasProcess gateway;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        var data = Files.createTempDirectory("jfaas-bounds");
+        gateway = JfaasProcess.gateway(Map.of("JFAAS_PORT", "0", "JFAAS_DATA", data.toString(),
+                "JFAAS_BASIC_AUTH_PASSWORD", TestGateway.PASSWORD, "JFAAS_EVENT_LOOPS", "2",
+                "JFAAS_MAX_CONNECTIONS", "64", "JFAAS_HEADER_TIMEOUT", "1s", "JFAAS_BODY_TIMEOUT", "2s"),
+                List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"));
+        deploy(Functions.forking("sha", "sha256sum", Map.of("exec_timeout", "60s")));
+        deploy(Functions.forking("cat", "cat", Map.of("exec_timeout", "60s")));
+        deploy(Functions.forking("flood", "head -c 104857600 /dev/zero", Map.of("exec_timeout", "20s")));
+        for (var name : List.of("sha", "cat", "flood")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
+                    "/system/function/" + name, null, true).body()).path("availableReplicas").asInt() == 1);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    static void deploy(Map<String, Object> deployment) throws IOException {
+        var response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(deployment), true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    static Socket connect() throws IOException {
+        var socket = new Socket("127.0.0.1", gateway.port());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static String statusLine(InputStream in) throws IOException {
+        var line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            line.append((char) c);
+        }
+        return line.toString().strip();
+    }
+
+    @Test
+    void idleConnectionsCannotLockOutAClientThatTalks() throws Exception {
+        var idle = new ArrayList<Socket>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                idle.add(connect());
+            }
+            var response = GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false);
+            assertThat(response.statusCode()).isEqualTo(200);
+            // Silent ones are closed: by the header timeout, or to make room.
+            for (var socket : idle) {
+                assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            }
+        } finally {
+            for (var socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void headersSentByteByByteAreCutOffAtTheHeaderTimeout() throws Exception {
+        try (var socket = connect()) {
+            long start = System.nanoTime();
+            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow".getBytes(StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void aBodyThatTricklesIsCutOffWith408() throws Exception {
+        for (var path : List.of("/function/cat", "/async-function/cat")) {
+            try (var socket = connect()) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                long start = System.nanoTime();
+                assertThat(statusLine(socket.getInputStream())).as(path).startsWith("HTTP/1.1 408");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    @Test
+    void aThirtyMegabyteBodyReachesASerializingFunctionWhole() throws Exception {
+        var body = new byte[30 << 20];
+        new Random(5).nextBytes(body);
+        var expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/function/sha"))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith(expected);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws Exception {
+        try (var socket = connect()) {
+            var out = socket.getOutputStream();
+            out.write("POST /function/sha HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            var chunk = new byte[1 << 20];
+            var head = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 40; i++) {
+                    out.write(head);
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (IOException closed) {
+                // the gateway stopped reading once it had answered 413
+            }
+            assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void anAsyncBodyTooLargeForTheHeapIsAClear413() throws Exception {
+        var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/async-function/cat"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[30 << 20])).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("JFAAS_MAX_ASYNC_BODY_SIZE");
+    }
+
+    @Test
+    void aFloodOfStdoutIsCutWithAClearErrorSyncAndAsync() throws Exception {
+        long start = System.nanoTime();
+        var sync = GatewayHttp.send(http, gateway.port(), "POST", "/function/flood", "", false);
+        assertThat(sync.statusCode()).isEqualTo(502);
+        assertThat(sync.body()).contains("the most a serializing function may answer");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        var accepted = GatewayHttp.send(http, gateway.port(), "POST", "/async-function/flood", "", false);
+        var id = accepted.headers().firstValue("X-Call-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            var record = TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET", "/system/calls/" + id, null, true).body());
+            assertThat(record.path("status").asText()).isIn("retrying", "dead", "failed");
+        });
+        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
+    }
+}
