@@ -16,6 +16,7 @@ import dev.jfaas.queue.QueueStats;
 import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.SandboxSettings;
 import dev.jfaas.store.sqlite.Durability;
+import dev.jfaas.store.sqlite.SecretCipher;
 import dev.jfaas.store.sqlite.SqliteStore;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.Workers;
@@ -60,7 +61,10 @@ public final class JfaasServer implements AutoCloseable {
         // Closed in reverse order of opening, also when start-up fails half way.
         var parts = new ArrayDeque<AutoCloseable>();
         try {
-            var store = SqliteStore.open(config.dataDir(), durability);
+            DataDirectory.ownerOnly(config.dataDir());
+            var keyFile = env.containsKey("JFAAS_SECRETS_KEY_FILE") ? java.nio.file.Path.of(env.get("JFAAS_SECRETS_KEY_FILE"))
+                    : config.dataDir().resolve("secrets.key");
+            var store = SqliteStore.open(config.dataDir(), durability, SecretCipher.from(env.get("JFAAS_SECRETS_KEY"), keyFile));
             parts.push(store);
             var queue = QueueBackends.open(config.queue(), env, config.dataDir(), durability);
             parts.push(queue);

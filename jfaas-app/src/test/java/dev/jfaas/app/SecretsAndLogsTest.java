@@ -58,6 +58,27 @@ class SecretsAndLogsTest {
     }
 
     @Test
+    void theDataDirectoryIsPrivateAndHoldsNoSecretInPlainText() throws Exception {
+        gateway.system("POST", "/system/secrets", Map.of("name", "at-rest", "value", "never-in-plain-text"));
+        var dir = gateway.dataDir;
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
+        for (var name : List.of("jfaas.db", "queue.db", "secrets.key", "basic-auth-password")) {
+            var file = dir.resolve(name);
+            if (java.nio.file.Files.exists(file)) {
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                        .as(name).isEqualTo("rw-------");
+            }
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (var file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                assertThat(new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString())
+                        .doesNotContain("never-in-plain-text");
+            }
+        }
+    }
+
+    @Test
     void logsAreReturnedAndFollowed() throws Exception {
         gateway.deploy(Functions.httpEcho("chatty", Map.of()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

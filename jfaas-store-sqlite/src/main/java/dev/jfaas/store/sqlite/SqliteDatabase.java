@@ -44,6 +44,7 @@ public final class SqliteDatabase implements AutoCloseable {
         this.durability = durability;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            ownerOnly(file);
             writer = open();
             migrate(schema);
             writer.setAutoCommit(false);
@@ -54,6 +55,23 @@ public final class SqliteDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot open the store at " + file + ": " + e.getMessage(), e);
         }
         writerThread = Thread.ofPlatform().name("sqlite-writer").daemon().start(this::writeLoop);
+    }
+
+    /**
+     * The database, and the -wal and -shm files SQLite makes beside it with its mode, readable by
+     * the gateway's user only: they hold every call's payload and the sealed secrets.
+     */
+    private static void ownerOnly(Path file) throws java.io.IOException {
+        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        if (!Files.exists(file)) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(mode));
+        }
+        for (var suffix : List.of("", "-wal", "-shm")) {
+            var each = file.resolveSibling(file.getFileName() + suffix);
+            if (Files.exists(each)) {
+                Files.setPosixFilePermissions(each, mode);
+            }
+        }
     }
 
     private Connection open() throws SQLException {

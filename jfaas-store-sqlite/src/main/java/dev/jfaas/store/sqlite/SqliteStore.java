@@ -22,6 +22,8 @@ import java.util.Optional;
 /** Deployments, secrets and namespaces in the embedded SQLite database. */
 public final class SqliteStore implements FunctionStore, SecretStore, NamespaceStore, AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteStore.class);
+
     private static final List<String> SCHEMA = List.of(
             """
             CREATE TABLE functions (
@@ -41,20 +43,66 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
             CREATE TABLE namespaces (
               name TEXT PRIMARY KEY,
               labels TEXT NOT NULL,
-              annotations TEXT NOT NULL)""");
+              annotations TEXT NOT NULL)""",
+            // Values written before secrets were sealed have sealed = 0 and are sealed at open.
+            "ALTER TABLE secrets ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0");
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final SqliteDatabase db;
+    private final SecretCipher cipher;
     private final ObjectMapper json = new ObjectMapper();
 
-    public SqliteStore(SqliteDatabase db) {
+    public SqliteStore(SqliteDatabase db, SecretCipher cipher) {
         this.db = db;
+        this.cipher = cipher;
+        sealOldValues();
     }
 
     /** Opens (creating if needed) the store file {@code jfaas.db} in a data directory. */
-    public static SqliteStore open(Path dataDir, Durability durability) {
-        return new SqliteStore(new SqliteDatabase(dataDir.resolve("jfaas.db"), durability, SCHEMA));
+    public static SqliteStore open(Path dataDir, Durability durability, SecretCipher cipher) {
+        var file = dataDir.resolve("jfaas.db");
+        warnIfLost(dataDir, file);
+        return new SqliteStore(new SqliteDatabase(file, durability, SCHEMA), cipher);
+    }
+
+    /**
+     * A data directory that was used before (it has the queue or the generated password) but has
+     * no store, or an empty one, lost its functions, secrets and namespaces: say so, loudly,
+     * rather than start empty as if new.
+     */
+    private static void warnIfLost(Path dataDir, Path file) {
+        boolean used = java.nio.file.Files.exists(dataDir.resolve("queue.db"))
+                || java.nio.file.Files.exists(dataDir.resolve("basic-auth-password"));
+        try {
+            boolean missing = !java.nio.file.Files.exists(file) || java.nio.file.Files.size(file) == 0;
+            if (used && missing) {
+                log.error("{} is {}: this data directory was used before, and its functions, secrets and namespaces are "
+                        + "GONE; jfaas starts with none (restore the file from a backup to get them back)", file,
+                        java.nio.file.Files.exists(file) ? "empty" : "missing");
+            }
+        } catch (java.io.IOException e) {
+            log.warn("cannot look at {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Seals the values an older jfaas stored in plain text. */
+    private void sealOldValues() {
+        record Plain(String namespace, String name, byte[] value) {}
+        var plain = db.read(c -> {
+            var out = new ArrayList<Plain>();
+            try (var st = c.prepareStatement("SELECT namespace, name, value FROM secrets WHERE sealed = 0");
+                    var rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Plain(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                }
+            }
+            return out;
+        });
+        for (var secret : plain) {
+            db.writeAndWait(c -> db.update("UPDATE secrets SET value=?, sealed=1 WHERE namespace=? AND name=?",
+                    cipher.seal(secret.namespace(), secret.name(), secret.value()), secret.namespace(), secret.name()));
+        }
     }
 
     public SqliteDatabase database() {
@@ -107,14 +155,16 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
 
     @Override
     public boolean createSecret(Secret secret) {
-        return db.writeAndWait(c -> db.update("INSERT OR IGNORE INTO secrets(namespace, name, value) VALUES (?,?,?)",
-                secret.namespace(), secret.name(), secret.value())) == 1;
+        var sealed = cipher.seal(secret.namespace(), secret.name(), secret.value());
+        return db.writeAndWait(c -> db.update("INSERT OR IGNORE INTO secrets(namespace, name, value, sealed) VALUES (?,?,?,1)",
+                secret.namespace(), secret.name(), sealed)) == 1;
     }
 
     @Override
     public boolean updateSecret(Secret secret) {
-        return db.writeAndWait(c -> db.update("UPDATE secrets SET value=? WHERE namespace=? AND name=?",
-                secret.value(), secret.namespace(), secret.name())) == 1;
+        var sealed = cipher.seal(secret.namespace(), secret.name(), secret.value());
+        return db.writeAndWait(c -> db.update("UPDATE secrets SET value=?, sealed=1 WHERE namespace=? AND name=?",
+                sealed, secret.namespace(), secret.name())) == 1;
     }
 
     @Override
@@ -145,7 +195,7 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
                 st.setString(1, namespace);
                 st.setString(2, name);
                 try (var rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                    return rs.next() ? Optional.of(cipher.open(namespace, name, rs.getBytes(1))) : Optional.empty();
                 }
             }
         });

@@ -27,11 +27,11 @@ class SqliteStoreTest {
         var deployment = new FunctionDeployment("fn", "img", "openfaas-fn", "cat", Map.of("mode", "http"), List.of(),
                 List.of("s"), Map.of("l", "1"), Map.of("a", "2"), null, null, null);
         var created = Instant.parse("2026-01-02T03:04:05Z");
-        try (var store = SqliteStore.open(dir, Durability.FULL)) {
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
             store.save(new StoredFunction(deployment, 3, created));
             store.save(new StoredFunction(deployment, 4, created));
         }
-        try (var store = SqliteStore.open(dir, Durability.FULL)) {
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
             assertThat(store.loadFunctions()).containsExactly(new StoredFunction(deployment, 4, created));
             store.delete(FunctionName.of("fn", null));
             assertThat(store.loadFunctions()).isEmpty();
@@ -40,7 +40,7 @@ class SqliteStoreTest {
 
     @Test
     void secretsKeepBytesAndReportConflicts() {
-        try (var store = SqliteStore.open(dir, Durability.FULL)) {
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
             assertThat(store.createSecret(new Secret("k", "openfaas-fn", new byte[] {0, 7}))).isTrue();
             assertThat(store.createSecret(new Secret("k", "openfaas-fn", new byte[] {1}))).isFalse();
             assertThat(store.secretValue("openfaas-fn", "k")).hasValueSatisfying(v -> assertThat(v).containsExactly(0, 7));
@@ -54,8 +54,40 @@ class SqliteStoreTest {
     }
 
     @Test
+    void secretValuesAreSealedOnDiskAndTheFilesAreOwnerOnly() throws Exception {
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
+            store.createSecret(new Secret("api", "openfaas-fn", "plain-text-password".getBytes()));
+            assertThat(store.secretValue("openfaas-fn", "api")).hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("plain-text-password"));
+        }
+        for (var file : java.nio.file.Files.list(dir).filter(f -> f.getFileName().toString().startsWith("jfaas.db")).toList()) {
+            assertThat(new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain("plain-text-password");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void valuesAnOlderVersionStoredInPlainTextAreSealedAtOpen() throws Exception {
+        var key = SecretCipher.from(null, dir.resolve("secrets.key"));
+        try (var store = SqliteStore.open(dir, Durability.FULL, key)) {
+            store.database().writeAndWait(c -> store.database().update(
+                    "INSERT INTO secrets(namespace, name, value, sealed) VALUES ('openfaas-fn', 'old', ?, 0)", "from-before".getBytes()));
+        }
+        try (var store = SqliteStore.open(dir, Durability.FULL, key)) {
+            assertThat(store.secretValue("openfaas-fn", "old")).hasValueSatisfying(v -> assertThat(new String(v)).isEqualTo("from-before"));
+            var sealed = store.database().read(c -> {
+                try (var st = c.prepareStatement("SELECT sealed FROM secrets WHERE name = 'old'"); var rs = st.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : -1;
+                }
+            });
+            assertThat(sealed).isEqualTo(1);
+        }
+    }
+
+    @Test
     void defaultNamespaceAlwaysExists() {
-        try (var store = SqliteStore.open(dir, Durability.FULL)) {
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
             assertThat(store.namespaces()).extracting(Namespace::name).containsExactly("openfaas-fn");
             assertThat(store.createNamespace(new Namespace("dev", Map.of("a", "b"), null))).isTrue();
             assertThat(store.createNamespace(new Namespace("dev", null, null))).isFalse();
