@@ -14,9 +14,7 @@ import dev.jfaas.sandbox.spawner.SpawnerCall;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,10 +34,6 @@ final class ForkingReplica extends ExecReplica {
      * the launcher's 96 MB, never more than 16 MiB); bigger ones belong in streaming mode.
      */
     static final int MAX_SERIALIZED_OUTPUT = (int) Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 8);
-    /** How much of stderr a failed call's 500 carries (all of it goes to the log). */
-    private static final int MAX_ERROR_TEXT = 64 << 10;
-    /** A log line longer than this is cut into several. */
-    private static final int MAX_LINE = 16 << 10;
     /** A body this small goes with the request in one write (a Unix socket buffers far more). */
     private static final int SOCKET_BUFFER = 64 << 10;
     private static final int SIGKILL = 9;
@@ -72,8 +66,8 @@ final class ForkingReplica extends ExecReplica {
         return caller.runBlocking(() -> begin(call, null, declaredLength(call))).compose(spawned -> {
             var timedOut = killAfterTimeout(spawned);
             StdinPump.start(call.body(), spawned.stdin());
-            var lines = new LineLog();
-            var debug = watchdog.writeDebug() ? new LineLog() : null;
+            var lines = new CallLog(logs, function, instance());
+            var debug = watchdog.writeDebug() ? new CallLog(logs, function, instance()) : null;
             var written = new java.util.concurrent.atomic.AtomicLong();
             var stdout = new OutputReadStream(() -> {
                 while (true) {
@@ -194,12 +188,12 @@ final class ForkingReplica extends ExecReplica {
         try (var spawned = call) {
             var timedOut = killAfterTimeout(spawned);
             var stdout = Buffer.buffer();
-            var stderr = new LineLog();
+            var stderr = new CallLog(logs, function, instance());
             Frame.Exit exit;
             try {
                 exit = finish(spawned, stdout, stderr);
                 if (watchdog.writeDebug()) {
-                    var debug = new LineLog();
+                    var debug = new CallLog(logs, function, instance());
                     debug.add(stdout.getBytes());
                     debug.flush();
                 }
@@ -242,7 +236,7 @@ final class ForkingReplica extends ExecReplica {
     }
 
     /** Reads frames to the end of the call; null when stdout went over its bound. */
-    private static Frame.Exit finish(SpawnerCall spawned, Buffer stdout, LineLog stderr) throws IOException {
+    private static Frame.Exit finish(SpawnerCall spawned, Buffer stdout, CallLog stderr) throws IOException {
         while (true) {
             switch (spawned.next()) {
                 case Frame.Stdout out -> {
@@ -268,42 +262,5 @@ final class ForkingReplica extends ExecReplica {
     private MultiMap contentType() {
         var type = watchdog.contentType().isEmpty() ? "text/plain; charset=utf-8" : watchdog.contentType();
         return MultiMap.caseInsensitiveMultiMap().add("Content-Type", type);
-    }
-
-    /** A call's stderr: each line into the function's log, the first part kept for a failed call's answer. */
-    private final class LineLog {
-
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        private final StringBuilder kept = new StringBuilder();
-
-        void add(byte[] bytes) {
-            for (byte b : bytes) {
-                if (b == '\n' || partial.size() >= MAX_LINE) {
-                    line();
-                }
-                if (b != '\n') {
-                    partial.write(b);
-                }
-            }
-        }
-
-        void flush() {
-            if (partial.size() > 0) {
-                line();
-            }
-        }
-
-        private void line() {
-            var text = partial.toString(StandardCharsets.UTF_8);
-            partial.reset();
-            logs.append(function, instance(), text);
-            if (kept.length() < MAX_ERROR_TEXT) {
-                kept.append(text).append('\n');
-            }
-        }
-
-        String text() {
-            return kept.toString();
-        }
     }
 }
