@@ -9,6 +9,7 @@ import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.scaling.Autoscaler;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.health.Health;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
@@ -98,7 +99,8 @@ public final class JfaasServer implements AutoCloseable {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
                         config.autoscaleInterval(), config.scaleDownWindow()));
             }
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load);
+            var health = Health.all(List.of(store::problem, queue::problem));
+            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load, health);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);

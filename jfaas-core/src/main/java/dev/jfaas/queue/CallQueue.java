@@ -85,6 +85,11 @@ public interface CallQueue extends AutoCloseable {
     /** Forgets finished calls that finished before {@code cutoff} (result retention). */
     CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff);
 
+    /** Why the queue cannot take or run calls now (e.g. its writer died), or empty. */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -13,6 +13,7 @@ import dev.jfaas.gateway.auth.AuthGuard;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.SameOriginGuard;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.health.Health;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
@@ -32,10 +33,12 @@ final class GatewayRoutes {
     private final NamespaceStore namespaces;
     private final GatewayMetrics metrics;
     private final AsyncCalls async;
+    private final Health health;
 
     GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
-            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async) {
+            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, Health health) {
         this.async = async;
+        this.health = health;
         this.config = config;
         this.auth = auth;
         this.provider = provider;
@@ -59,7 +62,7 @@ final class GatewayRoutes {
         new SecretsApi(secrets, namespaces, provider).mount(router);
         new NamespacesApi(namespaces, provider).mount(router);
         new LogsApi(provider).mount(router);
-        new SystemApi(metrics, provider).mount(router);
+        new SystemApi(metrics, provider, health).mount(router);
         new CallsApi(async).mount(router);
         new QueuesApi(async, provider).mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));

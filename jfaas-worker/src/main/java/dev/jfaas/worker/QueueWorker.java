@@ -210,7 +210,13 @@ final class QueueWorker {
         long started = System.nanoTime();
         var cancellation = new Cancellation();
         running.put(call.callId(), cancellation);
-        pipeline.run(invocation(lease, cancellation))
+        // Its attempts are used up but their ends could not be recorded (a full disk, say): it ends
+        // as dead without running again, so a call never runs more than max_attempts times.
+        var outcome = lease.attempt() > call.maxAttempts()
+                ? Future.succeededFuture(InvocationResult.internal(503, "worker", "out of attempts: the last "
+                        + (lease.attempt() - call.maxAttempts()) + " ran but could not be recorded"))
+                : pipeline.run(invocation(lease, cancellation));
+        outcome
                 .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
                         .map(response -> new Attempt(result, response)))
@@ -221,9 +227,10 @@ final class QueueWorker {
                     if (renewTimer != null) {
                         vertx.cancelTimer(renewTimer);
                     }
-                    if (done.failed() && unwrap(done.cause()) instanceof QueueUnavailable gone) {
+                    if (done.failed() && (unwrap(done.cause()) instanceof QueueUnavailable
+                            || unwrap(done.cause()) instanceof dev.jfaas.health.StorageFull)) {
                         log.warn("call {} could not be concluded ({}); its lease will expire and it runs again",
-                                call.callId(), gone.getMessage());
+                                call.callId(), unwrap(done.cause()).getMessage());
                     } else if (done.failed()) {
                         log.error("call {} could not be concluded; its lease will expire and it runs again", call.callId(), done.cause());
                     }

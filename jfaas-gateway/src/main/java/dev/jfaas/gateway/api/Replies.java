@@ -82,6 +82,7 @@ public final class Replies {
             case MismatchedInputException m -> error(ctx.request(), 400, "invalid JSON for field " + fieldPath(m)
                     + ": " + m.getOriginalMessage());
             case JsonProcessingException j -> error(ctx.request(), 400, "invalid JSON: " + j.getOriginalMessage());
+            case dev.jfaas.health.StorageFull full -> error(ctx.request(), 507, full.getMessage());
             case QueueUnavailable q -> {
                 ctx.response().putHeader("Retry-After", "5");
                 error(ctx.request(), 503, q.getMessage());

@@ -1,6 +1,7 @@
 package dev.jfaas.gateway.api;
 
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.health.Health;
 import dev.jfaas.provider.Provider;
 import io.vertx.ext.web.Router;
 import java.util.LinkedHashMap;
@@ -16,10 +17,12 @@ public final class SystemApi {
 
     private final GatewayMetrics metrics;
     private final Provider provider;
+    private final Health health;
 
-    public SystemApi(GatewayMetrics metrics, Provider provider) {
+    public SystemApi(GatewayMetrics metrics, Provider provider, Health health) {
         this.metrics = metrics;
         this.provider = provider;
+        this.health = health;
     }
 
     public void mount(Router router) {
@@ -32,7 +35,8 @@ public final class SystemApi {
             Replies.json(ctx, 200, Map.of("provider", providerInfo, "version", Map.of("sha", SHA, "release", RELEASE),
                     "arch", System.getProperty("os.arch")));
         });
-        router.get("/healthz").handler(ctx -> Replies.text(ctx, 200, "OK"));
+        router.get("/healthz").handler(ctx -> health.problem().ifPresentOrElse(
+                problem -> Replies.error(ctx.request(), 503, problem), () -> Replies.text(ctx, 200, "OK")));
         router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));

@@ -397,6 +397,11 @@ public final class SqliteCallQueue implements CallQueue {
     }
 
     @Override
+    public java.util.Optional<String> problem() {
+        return db.problem();
+    }
+
+    @Override
     public void close() {
         db.close();
     }

@@ -38,6 +38,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
     private final Thread writerThread;
     private volatile boolean closed;
+    /** Set when the writer thread died: every write fails at once from then on. */
+    private volatile Throwable broken;
 
     public SqliteDatabase(Path file, Durability durability, List<String> schema) {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -106,8 +108,20 @@ public final class SqliteDatabase implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException("store is closed"));
             return done;
         }
+        if (broken != null) {
+            done.completeExceptionally(new IllegalStateException(problem().orElseThrow()));
+            return done;
+        }
         writes.add(new Write<>(work, done));
         return done;
+    }
+
+    /** Why writes cannot happen (the writer thread died), or empty. */
+    public java.util.Optional<String> problem() {
+        var cause = broken;
+        return cause == null ? java.util.Optional.empty()
+                : java.util.Optional.of("the writer of " + url.substring("jdbc:sqlite:".length()) + " died (" + cause
+                        + "); restart the gateway");
     }
 
     /**
@@ -187,10 +201,37 @@ public final class SqliteDatabase implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (Throwable e) {
+                // Out of memory, say: no write could complete any more. Fail them all, now and
+                // later, rather than leave callers waiting on a thread that is gone.
+                broken = e;
+                log.error("the store's writer died; every write fails from now on: {}", problem().orElse(""), e);
+                batch.forEach(w -> failQuietly(w, e));
+                for (Write<?> left; (left = writes.poll()) != null; ) {
+                    failQuietly(left, e);
+                }
+                return;
             } finally {
                 batch.clear();
             }
         }
+    }
+
+    private void failQuietly(Write<?> write, Throwable cause) {
+        if (write.done() != null) {
+            write.done().completeExceptionally(new IllegalStateException(problem().orElse("the store's writer died"), cause));
+        }
+    }
+
+    /** SQLite's "database or disk is full", as the exception it deserves. */
+    static RuntimeException translated(Throwable failure) {
+        for (var cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && (sql.getErrorCode() == 13
+                    || String.valueOf(sql.getMessage()).contains("SQLITE_FULL"))) {
+                return new dev.jfaas.health.StorageFull("cannot write to the store", failure);
+            }
+        }
+        return failure instanceof RuntimeException r ? r : new IllegalStateException("store write failed: " + failure.getMessage(), failure);
     }
 
     /**
@@ -249,7 +290,11 @@ public final class SqliteDatabase implements AutoCloseable {
             } catch (SQLException ignored) {
                 // the commit failure above is the one worth reporting
             }
-            batch.forEach(w -> w.done().completeExceptionally(e));
+            batch.forEach(w -> {
+                if (w.done() != null) {
+                    w.done().completeExceptionally(translated(e));
+                }
+            });
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -263,8 +308,7 @@ public final class SqliteDatabase implements AutoCloseable {
             return;
         }
         if (failure != null) {
-            write.done().completeExceptionally(failure instanceof RuntimeException ? failure
-                    : new IllegalStateException("store write failed: " + failure.getMessage(), failure));
+            write.done().completeExceptionally(translated(failure));
         } else {
             write.done().complete((T) result);
         }

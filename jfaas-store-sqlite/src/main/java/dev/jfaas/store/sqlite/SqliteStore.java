@@ -109,6 +109,11 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
         return db;
     }
 
+    /** Why the store cannot be written, or empty. */
+    public Optional<String> problem() {
+        return db.problem();
+    }
+
     // ---- functions
 
     @Override
