@@ -81,7 +81,7 @@ class DiskFullTest {
             // Its end could not be written: it stays running, past its lease, while the disk is full.
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> status(gateway, id).equals("running"));
             Files.delete(filler);
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(gateway, id).equals("dead"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> status(gateway, id).equals("dead"));
             assertThat(Files.readAllLines(runs)).hasSize(1);
         }
     }

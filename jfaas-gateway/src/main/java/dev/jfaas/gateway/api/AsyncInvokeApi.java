@@ -115,10 +115,13 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         var context = Vertx.currentContext();
         var fn = function;
         readBody(request).onComplete(body -> {
-            if (body.failed()) {
+            if (body.failed() && body.cause() instanceof TooLarge) {
                 request.response().putHeader(InvocationResult.INTERNAL_HEADER, "limits");
                 reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
                 return;
+            }
+            if (body.failed()) {
+                return; // the caller went away (or was cut off) before its body arrived: nobody to answer
             }
             var callerId = request.getHeader("X-Call-Id");
             var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
@@ -218,12 +221,19 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                 });
     }
 
+    /** A body over the async limit (unlike a caller that went away, it gets an answer). */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("too large", null, false, false);
+        }
+    }
+
     private Future<Buffer> readBody(HttpServerRequest request) {
         Promise<Buffer> done = Promise.promise();
         var body = Buffer.buffer();
         request.handler(chunk -> {
             if (body.length() + chunk.length() > maxBodySize) {
-                done.tryFail("too large");
+                done.tryFail(new TooLarge());
                 return;
             }
             body.appendBuffer(chunk);

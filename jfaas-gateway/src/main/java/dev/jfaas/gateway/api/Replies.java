@@ -36,6 +36,9 @@ public final class Replies {
     private Replies() {}
 
     public static void json(RoutingContext ctx, int status, Object value) {
+        if (gone(ctx.response())) {
+            return;
+        }
         String text;
         try {
             text = JSON.writeValueAsString(value);
@@ -48,12 +51,15 @@ public final class Replies {
     }
 
     public static void text(RoutingContext ctx, int status, String message) {
+        if (gone(ctx.response())) {
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
     }
 
     public static void error(HttpServerRequest request, int status, String message) {
         HttpServerResponse response = request.response();
-        if (response.ended()) {
+        if (gone(response)) {
             return;
         }
         var accept = request.getHeader("Accept");
@@ -68,6 +74,11 @@ public final class Replies {
         } else {
             response.putHeader("Content-Type", "text/plain; charset=utf-8").end(message);
         }
+    }
+
+    /** Answered already, or the caller went away: writing would only throw. */
+    private static boolean gone(HttpServerResponse response) {
+        return response.ended() || response.closed();
     }
 
     /** Turns a failure into the right status: the caller's mistakes are 4xx, only ours are 500. */
