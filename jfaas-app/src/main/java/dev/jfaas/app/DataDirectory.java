@@ -8,8 +8,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The data directory holds the store, the queue (every async payload), the sealed secrets and
- * their key: only the gateway's user may enter it. Functions never need to (their sandboxes'
- * sources live in the runtime directory).
+ * their key, each 0600: only the gateway's user can read or list anything in it. Others may pass
+ * through it (0711, as containerd's root is), because functions' users must reach the unpacked
+ * image roots in images/roots.
  */
 final class DataDirectory {
 
@@ -18,7 +19,7 @@ final class DataDirectory {
     static void ownerOnly(Path dir) {
         try {
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the data directory " + dir + " private", e);
         }

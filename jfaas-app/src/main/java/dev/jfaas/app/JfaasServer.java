@@ -2,6 +2,8 @@ package dev.jfaas.app;
 
 import dev.jfaas.gateway.Gateway;
 import dev.jfaas.gateway.GatewayConfig;
+import dev.jfaas.gateway.api.ImagesApi;
+import dev.jfaas.images.ImageStore;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.invoke.Admit;
@@ -73,7 +75,9 @@ public final class JfaasServer implements AutoCloseable {
                     config.basicAuthPassword(), config.dataDir());
             var sandbox = Sandbox.open(SandboxSettings.fromEnvironment(env));
             parts.push(sandbox);
-            var provider = new ProcessProvider(config.dataDir(), store, store, store, sandbox);
+            var images = new ImageStore(config.dataDir().resolve("images"), registryAuth(env));
+            var provider = new ProcessProvider(config.dataDir(), store, store, store, sandbox, images,
+                    "strict".equalsIgnoreCase(env.getOrDefault("JFAAS_IMAGES", "")));
             parts.push(provider);
             provider.restore();
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
@@ -100,7 +104,10 @@ public final class JfaasServer implements AutoCloseable {
                         config.autoscaleInterval(), config.scaleDownWindow()));
             }
             var health = Health.all(List.of(store::problem, queue::problem));
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load, health);
+            var imagesApi = new ImagesApi(images, provider::imagesInUse,
+                    Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
+            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load, health,
+                    imagesApi);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);
@@ -133,6 +140,16 @@ public final class JfaasServer implements AutoCloseable {
     private static void forgetOldResults(Vertx vertx, CallQueue queue, Duration ttl) {
         long every = Math.max(1000, Math.min(60_000, ttl.toMillis() / 10));
         vertx.setPeriodic(every, id -> queue.forgetFinishedBefore(Instant.now().minus(ttl)));
+    }
+
+    /** Registry credentials as Docker keeps them: JFAAS_REGISTRY_AUTH, $DOCKER_CONFIG/config.json, ~/.docker/config.json. */
+    private static java.nio.file.Path registryAuth(Map<String, String> env) {
+        if (env.containsKey("JFAAS_REGISTRY_AUTH")) {
+            return java.nio.file.Path.of(env.get("JFAAS_REGISTRY_AUTH"));
+        }
+        var dockerConfig = env.get("DOCKER_CONFIG");
+        return dockerConfig != null ? java.nio.file.Path.of(dockerConfig, "config.json")
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "config.json");
     }
 
     public int port() {

@@ -62,7 +62,7 @@ class SecretsAndLogsTest {
         gateway.system("POST", "/system/secrets", Map.of("name", "at-rest", "value", "never-in-plain-text"));
         var dir = gateway.dataDir;
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(dir)))
-                .isEqualTo("rwx------");
+                .isEqualTo("rwx--x--x");
         for (var name : List.of("jfaas.db", "queue.db", "secrets.key", "basic-auth-password")) {
             var file = dir.resolve(name);
             if (java.nio.file.Files.exists(file)) {

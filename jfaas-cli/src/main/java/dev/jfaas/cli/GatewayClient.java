@@ -34,6 +34,25 @@ final class GatewayClient {
         return send(request("GET", path, null, List.of()), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /** Uploads a file as the request body (an image archive), with no time limit but the server's. */
+    String upload(String path, java.nio.file.Path file) {
+        var builder = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofMinutes(30))
+                .header("Content-Type", "application/x-tar");
+        try {
+            builder.POST(HttpRequest.BodyPublishers.ofFile(file));
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliError("cannot read " + file);
+        }
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        var response = send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 400) {
+            throw CliError.fromResponse(response.statusCode(), response.body());
+        }
+        return response.body();
+    }
+
     /** A system call that must succeed: its body, or a CliError with what the gateway said. */
     String expect(String method, String path, String body) {
         var response = send(method, path, body, List.of());

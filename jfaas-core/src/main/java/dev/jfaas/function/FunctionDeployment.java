@@ -45,6 +45,12 @@ public record FunctionDeployment(
         return FunctionName.of(service, namespace);
     }
 
+    /** The same deployment with other environment variables (an image's, under the deployment's own). */
+    public FunctionDeployment withEnvVars(java.util.Map<String, String> env) {
+        return new FunctionDeployment(service, image, namespace, envProcess, env, constraints, secrets,
+                labels, annotations, limits, requests, readOnlyRootFilesystem);
+    }
+
     /** The same deployment with its namespace filled in. */
     public FunctionDeployment inNamespace(String ns) {
         return new FunctionDeployment(service, image, ns, envProcess, envVars, constraints, secrets,

@@ -6,6 +6,7 @@ import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.gateway.api.ImagesApi;
 import dev.jfaas.health.Health;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
@@ -39,9 +40,9 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
             SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics, Admit admit,
-            LoadTracker load, Health health) {
+            LoadTracker load, Health health, ImagesApi images) {
         var auth = new BasicAuth(credentials);
-        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health);
+        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images);
         var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, load,
                 new java.util.concurrent.atomic.AtomicInteger());
         // Vert.x shares one listening socket among servers asking for the same port number, but

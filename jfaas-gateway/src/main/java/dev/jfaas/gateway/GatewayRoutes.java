@@ -3,6 +3,7 @@ package dev.jfaas.gateway;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.api.CallsApi;
 import dev.jfaas.gateway.api.FunctionsApi;
+import dev.jfaas.gateway.api.ImagesApi;
 import dev.jfaas.gateway.api.QueuesApi;
 import dev.jfaas.gateway.api.LogsApi;
 import dev.jfaas.gateway.api.NamespacesApi;
@@ -34,11 +35,13 @@ final class GatewayRoutes {
     private final GatewayMetrics metrics;
     private final AsyncCalls async;
     private final Health health;
+    private final ImagesApi images;
 
     GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
-            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, Health health) {
+            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, Health health, ImagesApi images) {
         this.async = async;
         this.health = health;
+        this.images = images;
         this.config = config;
         this.auth = auth;
         this.provider = provider;
@@ -57,7 +60,9 @@ final class GatewayRoutes {
             router.route("/system/*").handler(guard);
             router.route("/ui/*").handler(guard);
         }
+        images.mountUpload(router); // streams its body to disk: before the body handler, which holds bodies whole
         router.route("/system/*").handler(BodyHandler.create(false).setBodyLimit(MAX_API_BODY));
+        images.mount(router);
         new FunctionsApi(provider, namespaces).mount(router);
         new SecretsApi(secrets, namespaces, provider).mount(router);
         new NamespacesApi(namespaces, provider).mount(router);

@@ -80,7 +80,11 @@ final class Bubblewrap implements Containment {
     }
 
     @Override
-    public Path onHost(String inside, Path appDir) {
+    public Path onHost(String inside, View view) {
+        if (view instanceof View.Image image) {
+            return ImageRoots.resolve(image.rootfs(), inside);
+        }
+        var appDir = ((View.Host) view).appDir();
         if (inside.equals(APP) || inside.startsWith(APP + "/")) {
             return appDir == null ? null : appDir.resolve(inside.substring(APP.length()).replaceFirst("^/", ""));
         }
@@ -96,23 +100,32 @@ final class Bubblewrap implements Containment {
     public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
         var argv = new ArrayList<>(prefix(space.uid()));
         boolean spawns = launch.program() instanceof Program.Spawner;
-        argv.addAll(view(space, launch, spawns, settings, true));
+        var home = APP;
+        switch (launch.view()) {
+            case View.Host host -> argv.addAll(view(space, host, spawns, settings, true));
+            case View.Image image -> {
+                argv.addAll(imageView(space, image, spawns, settings));
+                home = image.workingDir().isEmpty() ? "/" : image.workingDir();
+            }
+        }
         if (spawns) {
             argv.add("--ro-bind");
             argv.add(spawner.toString());
             argv.add(SPAWNER);
         }
-        argv.add("--remount-ro");
-        argv.add("/");
+        if (launch.view() instanceof View.Host) {
+            argv.add("--remount-ro");
+            argv.add("/");
+        }
         argv.add("--");
         switch (launch.program()) {
             case Program.Command command -> argv.addAll(command.argv());
             case Program.Spawner s -> argv.addAll(List.of(SPAWNER, SOCKET));
         }
         var full = new HashMap<>(env);
-        full.put("HOME", APP);
+        full.putIfAbsent("HOME", home);
         full.put("secret_mount_path", SECRETS);
-        return new Contained(argv, full, Path.of("/"), true, SOCKET, null, null);
+        return new Contained(argv, full, Path.of("/"), true, SOCKET, null, null, home);
     }
 
     /** setpriv to the function's uid with no capabilities (as root), then bwrap's namespaces. */
@@ -127,8 +140,26 @@ final class Bubblewrap implements Containment {
         return argv;
     }
 
+    /**
+     * An image's root, read-only as it is (its unpacking made the mount points), with fresh /proc,
+     * /dev and /tmp, the host's name resolution, the function's secrets and, for forking modes,
+     * the spawner; as the image's user inside.
+     */
+    private List<String> imageView(FunctionSpace space, View.Image image, boolean spawns, SandboxSettings settings) {
+        var argv = new ArrayList<>(List.of("--uid", Integer.toString(image.uid()), "--gid", Integer.toString(image.gid()),
+                "--ro-bind", image.rootfs().toString(), "/", "--proc", "/proc", "--dev", "/dev",
+                "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp",
+                "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf", "--ro-bind-try", "/etc/hosts", "/etc/hosts",
+                "--ro-bind", space.secretsDir().toString(), SECRETS));
+        if (spawns) {
+            argv.addAll(List.of("--size", "65536", "--tmpfs", SPAWNER_DIR));
+        }
+        argv.addAll(List.of("--chdir", image.workingDir().isEmpty() ? "/" : image.workingDir()));
+        return argv;
+    }
+
     /** The mounts: a root made of the host's /usr and the function's own parts. */
-    private List<String> view(FunctionSpace space, Launch launch, boolean spawns, SandboxSettings settings, boolean etcFiles) {
+    private List<String> view(FunctionSpace space, View.Host launch, boolean spawns, SandboxSettings settings, boolean etcFiles) {
         var argv = new ArrayList<String>(List.of("--ro-bind", "/usr", "/usr"));
         for (var top : USR_LINKS) {
             var host = Path.of("/", top);

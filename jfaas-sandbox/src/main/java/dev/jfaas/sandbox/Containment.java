@@ -14,9 +14,8 @@ sealed interface Containment permits Bubblewrap, Unsandboxed {
      * Where a path of the function's root is on the host before it starts (its directory, or what
      * it sees of the host), or null when nothing there exists until it runs.
      *
-     * @param appDir the function's directory, or null for an empty one of its own
      */
-    Path onHost(String inside, Path appDir);
+    Path onHost(String inside, View view);
 
     /** @param env the launch's environment with PATH; the containment adds HOME and secret_mount_path */
     Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings);
@@ -29,7 +28,8 @@ sealed interface Containment permits Bubblewrap, Unsandboxed {
      * @param socket      where the spawner listens, as the spawner sees it
      * @param hostSocket  the same socket from outside, or null when only the sandbox's root knows it
      * @param scratch     a directory to delete when the replica ends, or null
+     * @param workingDir  where the program and each call start, as they see it
      */
     record Contained(List<String> argv, Map<String, String> env, Path cwd, boolean nested, String socket, Path hostSocket,
-            Path scratch) {}
+            Path scratch, String workingDir) {}
 }

@@ -139,13 +139,16 @@ public final class Sandbox implements AutoCloseable {
      * Checks that the function's program exists where its sandbox will look for it: a name on the
      * PATH, a path relative to /home/app (its working directory), or an absolute path in its view.
      *
-     * @param appDir the function's directory, or null for an empty one of its own
      * @param path   the PATH the function will have (its own, or the standard one)
      * @throws IllegalArgumentException naming the program and where it was looked for
      */
-    public void checkProgram(String program, Path appDir, String path) {
+    public void checkProgram(String program, View view, String path) {
         var searchPath = path == null || path.isBlank() ? PATH : path;
-        var home = containment instanceof Bubblewrap ? Bubblewrap.APP : appDir == null ? null : appDir.toString();
+        String home = switch (view) {
+            case View.Image image -> image.workingDir().isEmpty() ? "/" : image.workingDir();
+            case View.Host host -> containment instanceof Bubblewrap ? Bubblewrap.APP
+                    : host.appDir() == null ? null : host.appDir().toString();
+        };
         List<String> candidates;
         String where;
         if (program.startsWith("/")) {
@@ -159,13 +162,14 @@ public final class Sandbox implements AutoCloseable {
             where = "on its PATH " + searchPath;
         }
         for (var candidate : candidates) {
-            var onHost = containment.onHost(candidate, appDir);
+            var onHost = containment.onHost(candidate, view);
             if (onHost != null && runnable(onHost)) {
                 return;
             }
         }
         throw new IllegalArgumentException("fprocess program \"" + program + "\" not found " + where
-                + (containment instanceof Bubblewrap ? " (the function sees the host's /usr and its own /home/app)" : ""));
+                + (view instanceof View.Image ? " in its image" : containment instanceof Bubblewrap
+                        ? " (the function sees the host's /usr and its own /home/app)" : ""));
     }
 
     /** A regular file the function's user may execute. */

@@ -39,7 +39,7 @@ public final class SandboxedProcess {
 
     /** The working directory calls run in, as the program sees it. */
     public String workingDirectory() {
-        return contained.nested() ? Bubblewrap.APP : contained.cwd().toString();
+        return contained.workingDir();
     }
 
     /**

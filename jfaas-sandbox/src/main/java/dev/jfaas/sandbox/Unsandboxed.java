@@ -29,15 +29,18 @@ final class Unsandboxed implements Containment {
     }
 
     @Override
-    public Path onHost(String inside, Path appDir) {
-        return Path.of(inside);
+    public Path onHost(String inside, View view) {
+        return view instanceof View.Image image ? ImageRoots.resolve(image.rootfs(), inside) : Path.of(inside);
     }
 
     @Override
     public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
         var name = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path scratch = null;
-        var cwd = launch.appDir();
+        if (launch.view() instanceof View.Image) {
+            throw new IllegalStateException("JFAAS_SANDBOX=none cannot run a function from an image: it needs the sandbox");
+        }
+        var cwd = ((View.Host) launch.view()).appDir();
         if (cwd == null) {
             scratch = runtime.resolve("h").resolve(name);
             try {
@@ -56,6 +59,6 @@ final class Unsandboxed implements Containment {
             case Program.Command command -> command.argv();
             case Program.Spawner s -> List.of(spawner.toString(), socket.toString());
         };
-        return new Contained(argv, full, cwd, false, socket.toString(), socket, scratch);
+        return new Contained(argv, full, cwd, false, socket.toString(), socket, scratch, cwd.toString());
     }
 }

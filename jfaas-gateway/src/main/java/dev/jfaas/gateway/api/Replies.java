@@ -85,6 +85,7 @@ public final class Replies {
     public static void fail(RoutingContext ctx, Throwable failure) {
         switch (failure) {
             case RequestRejected r -> error(ctx.request(), r.status(), r.getMessage());
+            case dev.jfaas.images.ImageException i -> error(ctx.request(), i.status(), i.getMessage());
             case UnrecognizedPropertyException u -> error(ctx.request(), 400, "unknown field \"" + u.getPropertyName()
                     + "\"; known fields: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", ")));

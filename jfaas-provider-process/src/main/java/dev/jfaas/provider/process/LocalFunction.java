@@ -35,10 +35,10 @@ final class LocalFunction implements DeployedFunction {
 
     /** The desired state; replaced whole, so readers see a consistent set. */
     record Spec(FunctionDeployment deployment, WatchdogConfig watchdog, ScalingPolicy scaling, RetryPolicy retry,
-            Limits limits, int replicas, long generation) {
+            Limits limits, FunctionRoots.Root root, int replicas, long generation) {
 
         Spec withReplicas(int count) {
-            return new Spec(deployment, watchdog, scaling, retry, limits, count, generation);
+            return new Spec(deployment, watchdog, scaling, retry, limits, root, count, generation);
         }
     }
 
@@ -149,9 +149,12 @@ final class LocalFunction implements DeployedFunction {
             memory += usage.memoryBytes();
         }
         var usage = replicas.isEmpty() ? null : new FunctionStatus.Usage(cpuRate.millicores(cpuNanos), memory);
-        String message = null;
+        String message = s.root().note();
         if (ready.isEmpty()) {
-            message = replicas.stream().map(ReplicaProcess::problem).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            var problem = replicas.stream().map(ReplicaProcess::problem).filter(java.util.Objects::nonNull).findFirst();
+            if (problem.isPresent()) {
+                message = problem.get() + (message == null ? "" : "; " + message);
+            }
         }
         return new FunctionStatus(name.name(), d.image(), name.namespace(), d.envProcess(), d.envVars(),
                 d.constraints(), d.secrets(), labels, d.annotations(), d.limits(), d.requests(),
@@ -175,11 +178,11 @@ final class LocalFunction implements DeployedFunction {
         while (replicas.size() > s.replicas()) {
             drainThenStop(List.of(replicas.removeLast()));
         }
-        var appDir = FunctionDirectory.of(s.deployment().image());
-        boolean readOnly = Boolean.TRUE.equals(s.deployment().readOnlyRootFilesystem());
-        var env = ProcessEnvironment.base(s.deployment().envVars(), String.join(" ", s.watchdog().fprocess()));
+        var envVars = new HashMap<>(s.root().imageEnv());
+        envVars.putAll(s.deployment().envVars());
+        var env = ProcessEnvironment.base(envVars, String.join(" ", s.watchdog().fprocess()));
         while (replicas.size() < s.replicas()) {
-            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), appDir, readOnly, s.limits(), env,
+            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.limits(), env,
                     sandbox, space, logs, this::readinessChanged);
             replicas.add(replica);
             replica.start();

@@ -12,6 +12,8 @@ import dev.jfaas.provider.FunctionLogs;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.sandbox.Limits;
 import dev.jfaas.sandbox.Sandbox;
+import dev.jfaas.sandbox.View;
+import dev.jfaas.images.ImageStore;
 import dev.jfaas.store.FunctionStore;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
@@ -47,11 +49,16 @@ public final class ProcessProvider implements Provider {
     private final LifecycleQueue lifecycle = new LifecycleQueue();
     private final LogBook logs = new LogBook();
     private final Sandbox sandbox;
+    private final ImageStore images;
+    private final FunctionRoots roots;
 
+    /** @param strictImages JFAAS_IMAGES=strict: an image that is not found is a 400, never a run on the host's root */
     public ProcessProvider(Path dataDir, FunctionStore functionStore, SecretStore secrets, NamespaceStore namespaces,
-            Sandbox sandbox) {
+            Sandbox sandbox, ImageStore images, boolean strictImages) {
         this.dataDir = dataDir;
         this.sandbox = sandbox;
+        this.images = images;
+        this.roots = new FunctionRoots(images, strictImages);
         this.functionStore = functionStore;
         this.secrets = secrets;
         this.namespaces = namespaces;
@@ -64,8 +71,9 @@ public final class ProcessProvider implements Provider {
             try {
                 var d = stored.deployment();
                 var name = d.validatedName();
-                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(d), ScalingPolicy.of(d.labels()),
-                        RetryPolicy.of(d.annotations()), limits(d), stored.replicas(), 0);
+                var root = roots.resolve(d, false);
+                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(effective(d, root)), ScalingPolicy.of(d.labels()),
+                        RetryPolicy.of(d.annotations()), limits(d), root, stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
                 reconcileLater(fn, "restore");
@@ -123,6 +131,7 @@ public final class ProcessProvider implements Provider {
         functionStore.save(new StoredFunction(deployment, next.replicas(), fn.createdAt()));
         fn.setSpec(next);
         reconcileLater(fn, "update");
+        collectImages();
     }
 
     @Override
@@ -133,6 +142,7 @@ public final class ProcessProvider implements Provider {
         lifecycle.submit(name, "remove", () -> {
             fn.remove();
             logs.forget(name);
+            collectImages();
         });
     }
 
@@ -183,7 +193,8 @@ public final class ProcessProvider implements Provider {
     }
 
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
-        var watchdog = WatchdogConfig.of(deployment);
+        var root = roots.resolve(deployment, true);
+        var watchdog = WatchdogConfig.of(effective(deployment, root));
         var scaling = ScalingPolicy.of(deployment.labels());
         var retry = RetryPolicy.of(deployment.annotations());
         var ns = deployment.namespace();
@@ -197,16 +208,52 @@ public final class ProcessProvider implements Provider {
                         + "; create it first with POST /system/secrets");
             }
         }
-        var appDir = FunctionDirectory.of(deployment.image());
         try {
-            if (appDir != null) {
-                sandbox.checkReachable(appDir);
+            if (root.view() instanceof View.Host host && host.appDir() != null) {
+                sandbox.checkReachable(host.appDir());
             }
-            sandbox.checkProgram(watchdog.fprocess().getFirst(), appDir, deployment.envVars().get("PATH"));
+            sandbox.checkProgram(watchdog.fprocess().getFirst(), root.view(), effective(deployment, root).envVars().get("PATH"));
         } catch (IllegalArgumentException e) {
             throw RequestRejected.invalid(e.getMessage());
         }
-        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), 0, generation);
+        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), root, 0, generation);
+    }
+
+    /** The deployment as it runs: its image's environment under its own envVars (fprocess overrides the image's). */
+    private static FunctionDeployment effective(FunctionDeployment deployment, FunctionRoots.Root root) {
+        if (root.imageEnv().isEmpty()) {
+            return deployment;
+        }
+        var env = new java.util.HashMap<>(root.imageEnv());
+        env.putAll(deployment.envVars());
+        return deployment.withEnvVars(env);
+    }
+
+    /** Unpacked image roots no function runs from any more are removed. */
+    private void collectImages() {
+        var inUse = new java.util.HashSet<String>();
+        for (var fn : functions.values()) {
+            var image = fn.spec().root().image();
+            if (image != null) {
+                inUse.add(image.digest());
+            }
+        }
+        int removed = images.collect(inUse);
+        if (removed > 0) {
+            log.info("removed {} unpacked image roots no function uses", removed);
+        }
+    }
+
+    /** The images functions run from, by name, so an image in use is not removed from under them. */
+    public java.util.Set<String> imagesInUse() {
+        var names = new java.util.HashSet<String>();
+        for (var fn : functions.values()) {
+            var image = fn.spec().root().image();
+            if (image != null) {
+                names.add(image.name());
+            }
+        }
+        return names;
     }
 
     private Limits limits(FunctionDeployment deployment) {

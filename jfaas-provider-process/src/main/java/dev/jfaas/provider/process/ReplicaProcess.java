@@ -10,6 +10,7 @@ import dev.jfaas.sandbox.Limits;
 import dev.jfaas.sandbox.Program;
 import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.SandboxedProcess;
+import dev.jfaas.sandbox.View;
 import dev.jfaas.sandbox.cgroup.ReplicaCgroup;
 import dev.jfaas.sandbox.spawner.SpawnerCall;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,8 +48,7 @@ final class ReplicaProcess {
     private final String instance;
     private final FunctionName function;
     private final WatchdogConfig watchdog;
-    private final Path appDir;
-    private final boolean readOnly;
+    private final View view;
     private final Limits limits;
     private final Map<String, String> baseEnv;
     private final Sandbox sandbox;
@@ -62,13 +61,12 @@ final class ReplicaProcess {
     private SandboxedProcess running;
     private Duration backoff = FIRST_BACKOFF;
 
-    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, Path appDir, boolean readOnly,
+    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view,
             Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs, Listener listener) {
         this.instance = instance;
         this.function = function;
         this.watchdog = watchdog;
-        this.appDir = appDir;
-        this.readOnly = readOnly;
+        this.view = view;
         this.limits = limits;
         this.baseEnv = baseEnv;
         this.sandbox = sandbox;
@@ -136,7 +134,7 @@ final class ReplicaProcess {
             if (stopping) {
                 return;
             }
-            started = sandbox.start(space, new Launch(instance, program, env, appDir, readOnly, limits));
+            started = sandbox.start(space, new Launch(instance, program, env, view, limits));
             running = started;
         }
         var process = started.process();

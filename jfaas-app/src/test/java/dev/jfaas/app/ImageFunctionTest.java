@@ -1,0 +1,109 @@
+package dev.jfaas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jfaas.images.TestImages;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Functions that run from OCI images: imported through the API, unpacked once, run in their own root. */
+class ImageFunctionTest {
+
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass();
+
+    static Path work;
+
+    @BeforeAll
+    static void importImage() throws Exception {
+        work = Files.createTempDirectory("jfaas-images-test");
+        var spec = new TestImages.Spec("example.com/team/hello:1.0", Map.of(
+                "/home/app/handler.sh", "echo \"handler says: $(cat) as $(id -u) in $(pwd)\"\n",
+                "/home/app/secret.sh", "cat /var/openfaas/secrets/token\n"),
+                List.of(), List.of(), Map.of("fprocess", "sh handler.sh", "from_image", "yes"), "/home/app", "100:101");
+        var archive = TestImages.archive(work, spec, "oci-archive");
+        var response = upload(archive, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(TestGateway.parse(response.body()).path("name").asText()).isEqualTo("example.com/team/hello:1.0");
+    }
+
+    static HttpResponse<String> upload(Path archive, String name) throws Exception {
+        var request = HttpRequest.newBuilder(gateway.uri("/system/images" + (name == null ? "" : "?name=" + name)))
+                .header("Authorization", TestGateway.basic(TestGateway.USER, TestGateway.PASSWORD))
+                .POST(HttpRequest.BodyPublishers.ofFile(archive)).build();
+        return gateway.http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aFunctionRunsInItsImagesRootAsTheImagesUser() {
+        var deployment = new java.util.HashMap<String, Object>(Map.of("service", "hello", "image", "example.com/team/hello:1.0"));
+        gateway.deploy(deployment);
+        var answer = gateway.call("POST", "/function/hello", "ping");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("handler says: ping as 100 in /home/app\n");
+        var status = gateway.describe("hello");
+        assertThat(status.path("image").asText()).isEqualTo("example.com/team/hello:1.0");
+        var env = gateway.call("POST", "/function/hello-env", null);
+        assertThat(env.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theImagesEnvironmentIsUnderTheDeploymentsAndFprocessOverridesIt() {
+        var deployment = new java.util.HashMap<String, Object>(Map.of("service", "image-env", "image", "example.com/team/hello:1.0",
+                "envProcess", "env", "envVars", Map.of("mine", "1")));
+        gateway.deploy(deployment);
+        var env = gateway.call("POST", "/function/image-env", "").body();
+        assertThat(env).contains("from_image=yes", "mine=1", "fprocess=env", "secret_mount_path=/var/openfaas/secrets");
+    }
+
+    @Test
+    void asyncCallsSecretsLogsAndScalingWorkForAnImage() {
+        gateway.system("POST", "/system/secrets", Map.of("name", "token", "value", "image-secret"));
+        var deployment = new java.util.HashMap<String, Object>(Map.of("service", "image-secret", "image",
+                "example.com/team/hello:1.0", "envProcess", "sh secret.sh", "secrets", List.of("token")));
+        gateway.deploy(deployment);
+        assertThat(gateway.call("POST", "/function/image-secret", "").body()).isEqualTo("image-secret");
+        var id = gateway.call("POST", "/async-function/image-secret", "").headers().firstValue("X-Call-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(gateway.system("GET", "/system/calls/" + id + "/result", null).body()).isEqualTo("image-secret"));
+        assertThat(gateway.system("GET", "/system/logs?name=image-secret", null).body()).contains("Forking fprocess.");
+        gateway.system("POST", "/system/scale-function/image-secret", Map.of("serviceName", "image-secret", "replicas", 2));
+        gateway.awaitReady("image-secret", 2);
+        gateway.system("POST", "/system/scale-function/image-secret", Map.of("serviceName", "image-secret", "replicas", 0));
+        gateway.awaitReady("image-secret", 0);
+        assertThat(gateway.call("POST", "/function/image-secret", "").body()).isEqualTo("image-secret");
+    }
+
+    @Test
+    void anImageThatIsNowhereIsA400WithoutFprocessAndTheHostsRootWithOne() {
+        var missing = gateway.system("POST", "/system/functions", Map.of("service", "nowhere", "image", "example.com/absent:1"));
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("image not found: example.com/absent:1");
+        gateway.deploy(Functions.forking("fallback", "cat"));
+        assertThat(gateway.describe("fallback").path("message").asText()).contains("not found", "host's root");
+        assertThat(gateway.call("POST", "/function/fallback", "still runs").body()).isEqualTo("still runs");
+    }
+
+    @Test
+    void aBadArchiveIsAClear400AndImagesAreListedAndRemoved() throws Exception {
+        var junk = Files.writeString(work.resolve("junk.tar"), "certainly not a tar");
+        var refused = upload(junk, "example.com/junk:1");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        var list = TestGateway.parse(gateway.system("GET", "/system/images", null).body());
+        assertThat(list.toString()).contains("example.com/team/hello:1.0");
+        var spare = TestImages.archive(work, new TestImages.Spec("example.com/spare:1", Map.of(), List.of(), List.of("true"),
+                Map.of(), "", ""), "docker-archive");
+        assertThat(upload(spare, null).statusCode()).isEqualTo(201);
+        assertThat(gateway.system("DELETE", "/system/images?name=example.com/spare:1", null).statusCode()).isEqualTo(200);
+        assertThat(gateway.system("DELETE", "/system/images?name=example.com/spare:1", null).statusCode()).isEqualTo(404);
+    }
+}
