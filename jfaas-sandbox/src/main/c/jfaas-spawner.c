@@ -3,6 +3,7 @@
  * call pays for a fork and an exec, not for a new sandbox (bubblewrap takes 15-25 ms to build one).
  *
  *   jfaas-spawner SOCKET_PATH
+ *   jfaas-spawner --relay SOCKET_PATH PORT -- PROGRAM [ARGS...]
  *
  * Listens on a Unix socket; each connection is one call, served by a forked manager:
  *   request (gateway -> spawner): u32 argc, argc strings; u32 envc, envc "K=V" strings; one string,
@@ -12,6 +13,10 @@
  *     3 exit (4 bytes: the wait status), 4 failure (text; the call could not start).
  * The gateway closing the connection kills the call's process group (timeouts, cancellation,
  * a caller that went away). Static, with no dependencies, so it runs in any root filesystem.
+ *
+ * With --relay it runs PROGRAM (a server, e.g. an image's watchdog on port 8080, in a network
+ * namespace of its own) and carries each connection to SOCKET_PATH over to 127.0.0.1:PORT, so the
+ * gateway reaches a server it shares no network with; it ends, with PROGRAM's status, when PROGRAM does.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +33,8 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
@@ -259,13 +266,96 @@ static void spare(int server, int notify) {
     if (manager == 0) manage(server, notify);
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2 || strlen(argv[1]) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
-        fprintf(stderr, "usage: jfaas-spawner SOCKET_PATH (shorter than 108 bytes)\n");
-        return 2;
+/* Copies one relayed connection both ways until both directions have ended. */
+static void splice_both(int a, int b) {
+    char buffer[CHUNK];
+    int open_a = 1, open_b = 1;
+    while (open_a || open_b) {
+        struct pollfd fds[2] = {{a, open_a ? POLLIN : 0, 0}, {b, open_b ? POLLIN : 0, 0}};
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        for (int i = 0; i < 2; i++) {
+            int from = i == 0 ? a : b, to = i == 0 ? b : a;
+            int *open = i == 0 ? &open_a : &open_b;
+            if (!*open || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            ssize_t n = read(from, buffer, sizeof buffer);
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+            if (n <= 0) {
+                *open = 0;
+                shutdown(to, SHUT_WR);
+                continue;
+            }
+            if (write_full(to, buffer, (size_t) n) < 0) return;
+        }
     }
+}
+
+static int relay_main(const char *path, int port, char **program) {
+    int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    strcpy(address.sun_path, path);
+    unlink(path);
+    if (server < 0 || bind(server, (struct sockaddr *) &address, sizeof address) < 0 || listen(server, 512) < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot listen on %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    pid_t child = fork();
+    if (child == 0) {
+        close(server);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
+        execvp(program[0], program);
+        fprintf(stderr, "cannot run %s: %s\n", program[0], strerror(errno));
+        _exit(127);
+    }
+    int pidfd = (int) syscall(SYS_pidfd_open, child, 0);
+    for (;;) {
+        struct pollfd fds[2] = {{server, POLLIN, 0}, {pidfd, POLLIN, 0}};
+        if (poll(fds, pidfd >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            return 1;
+        }
+        if (pidfd >= 0 && (fds[1].revents & POLLIN)) {
+            int status = 0;
+            while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        }
+        if (!(fds[0].revents & POLLIN)) continue;
+        int outside = accept4(server, NULL, NULL, SOCK_CLOEXEC);
+        if (outside < 0) continue;
+        pid_t carrier = fork();
+        if (carrier == 0) {
+            /* Forked twice, so the relay never waits for it: the sandbox's init reaps it. */
+            if (fork() != 0) _exit(0);
+            close(server);
+            int inside = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            struct sockaddr_in upstream = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
+            upstream.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (inside < 0 || connect(inside, (struct sockaddr *) &upstream, sizeof upstream) < 0) _exit(1);
+            splice_both(outside, inside);
+            _exit(0);
+        }
+        close(outside);
+        if (carrier > 0) while (waitpid(carrier, NULL, 0) < 0 && errno == EINTR) {}
+    }
+}
+
+int main(int argc, char **argv) {
     /* No descriptor of whoever started the sandbox may reach the calls. */
     for (int fd = 3; fd < 1024; fd++) close(fd);
+    if (argc >= 6 && strcmp(argv[1], "--relay") == 0 && strcmp(argv[4], "--") == 0
+            && strlen(argv[2]) < sizeof ((struct sockaddr_un *) 0)->sun_path) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        signal(SIGPIPE, SIG_IGN);
+        return relay_main(argv[2], atoi(argv[3]), argv + 5);
+    }
+    if (argc != 2 || strlen(argv[1]) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
+        fprintf(stderr, "usage: jfaas-spawner SOCKET_PATH | --relay SOCKET_PATH PORT -- PROGRAM [ARGS...]\n");
+        return 2;
+    }
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_IGN); /* managers are reaped by the kernel */

@@ -83,6 +83,40 @@ class ImageFunctionTest {
         assertThat(gateway.call("POST", "/function/image-secret", "").body()).isEqualTo("image-secret");
     }
 
+    /** A minimal watchdog, as the of-watchdog's http mode behaves: port 8080, /_/health, fprocess per request. */
+    static final String WATCHDOG = "#!/bin/sh\nexec nc -ll -p 8080 -e /usr/bin/fwatchdog-request\n";
+    static final String WATCHDOG_REQUEST = """
+            #!/bin/sh
+            read -r method path version
+            length=0
+            while read -r line; do
+              line=$(printf '%s' "$line" | tr -d '\\r')
+              [ -z "$line" ] && break
+              case "$line" in Content-Length:*|content-length:*) length=${line#*: };; esac
+            done
+            if [ "$path" = "/_/health" ]; then body=OK; else body=$(head -c "$length" | $fprocess 2>&1); fi
+            printf 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %s\r\nConnection: close\r\nX-Watchdog: test\r\n\r\n%s' "${#body}" "$body"
+            """;
+
+    @Test
+    void anImageWithItsOwnWatchdogIsReachedOnItsPortInANetworkOfItsOwn() throws Exception {
+        var spec = new TestImages.Spec("example.com/team/watched:1", Map.of("/usr/bin/fwatchdog", WATCHDOG,
+                "/usr/bin/fwatchdog-request", WATCHDOG_REQUEST,
+                "/home/app/probe.sh", "echo got $(cat); nc -w 1 127.0.0.1 " + gateway.port() + " </dev/null && echo reached-host || echo no-host\n"),
+                List.of("fwatchdog"), List.of(), Map.of("fprocess", "sh /home/app/probe.sh"), "/home/app", "100:101");
+        assertThat(upload(TestImages.archive(work, spec, "docker-archive"), null).statusCode()).isEqualTo(201);
+        gateway.deploy(new java.util.HashMap<>(Map.of("service", "watched", "image", "example.com/team/watched:1")));
+        var answer = gateway.call("POST", "/function/watched", "hello");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Watchdog")).hasValue("test");
+        assertThat(answer.body()).contains("got hello").contains("no-host").doesNotContain("reached-host");
+        gateway.system("POST", "/system/scale-function/watched", Map.of("serviceName", "watched", "replicas", 2));
+        gateway.awaitReady("watched", 2); // two watchdogs on port 8080, each in its own network
+        for (int i = 0; i < 4; i++) {
+            assertThat(gateway.call("POST", "/function/watched", "again").body()).contains("got again");
+        }
+    }
+
     @Test
     void anImageThatIsNowhereIsA400WithoutFprocessAndTheHostsRootWithOne() {
         var missing = gateway.system("POST", "/system/functions", Map.of("service", "nowhere", "image", "example.com/absent:1"));

@@ -51,6 +51,12 @@ public record FunctionDeployment(
                 labels, annotations, limits, requests, readOnlyRootFilesystem);
     }
 
+    /** The same deployment without envProcess (so envVars.fprocess is the command). */
+    public FunctionDeployment withoutProcess() {
+        return new FunctionDeployment(service, image, namespace, null, envVars, constraints, secrets,
+                labels, annotations, limits, requests, readOnlyRootFilesystem);
+    }
+
     /** The same deployment with its namespace filled in. */
     public FunctionDeployment inNamespace(String ns) {
         return new FunctionDeployment(service, image, ns, envProcess, envVars, constraints, secrets,

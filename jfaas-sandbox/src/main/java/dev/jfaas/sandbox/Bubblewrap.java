@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Contains a replica with bubblewrap: new user, pid, ipc and uts namespaces (the network is still
- * the host's), a root of its own that holds the host's /usr read-only, a few files of /etc, fresh
+ * Contains a replica with bubblewrap: new user, pid, ipc and uts namespaces (and a network of its
+ * own for an isolated server; else the host's), a root of its own that holds the host's /usr read-only, a few files of /etc, fresh
  * /proc and /dev, a size-capped /tmp, the function's directory at /home/app and its secrets at
  * /var/openfaas/secrets; nothing else of the host. As root, bwrap is started through setpriv as the
  * function's own uid with every capability gone, so the sandbox is made by an unprivileged user
@@ -25,6 +25,7 @@ final class Bubblewrap implements Containment {
     static final String SPAWNER_DIR = "/run/jfaas";
     static final String SPAWNER = SPAWNER_DIR + "/jfaas-spawner";
     static final String SOCKET = SPAWNER_DIR + "/spawner.sock";
+    static final String RELAY_SOCKET = SPAWNER_DIR + "/http.sock";
 
     /** What programs commonly need of /etc: the loader cache, TLS roots, name resolution, time zone. */
     private static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
@@ -54,7 +55,7 @@ final class Bubblewrap implements Containment {
                     + "unprivileged users: install util-linux");
         }
         var sandbox = new Bubblewrap(bwrap, switchUser);
-        var probe = new ArrayList<>(sandbox.prefix(settings.uidBase() + SandboxSettings.USERS - 1));
+        var probe = new ArrayList<>(sandbox.prefix(settings.uidBase() + SandboxSettings.USERS - 1, false));
         probe.addAll(sandbox.view(null, null, false, settings, false));
         probe.add("/bin/true");
         try {
@@ -98,8 +99,9 @@ final class Bubblewrap implements Containment {
 
     @Override
     public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
-        var argv = new ArrayList<>(prefix(space.uid()));
-        boolean spawns = launch.program() instanceof Program.Spawner;
+        boolean isolated = launch.program() instanceof Program.Isolated;
+        var argv = new ArrayList<>(prefix(space.uid(), isolated));
+        boolean spawns = !(launch.program() instanceof Program.Command);
         var home = APP;
         switch (launch.view()) {
             case View.Host host -> argv.addAll(view(space, host, spawns, settings, true));
@@ -121,22 +123,27 @@ final class Bubblewrap implements Containment {
         switch (launch.program()) {
             case Program.Command command -> argv.addAll(command.argv());
             case Program.Spawner s -> argv.addAll(List.of(SPAWNER, SOCKET));
+            case Program.Isolated server -> {
+                argv.addAll(List.of(SPAWNER, "--relay", RELAY_SOCKET, Integer.toString(server.port()), "--"));
+                argv.addAll(server.argv());
+            }
         }
         var full = new HashMap<>(env);
         full.putIfAbsent("HOME", home);
         full.put("secret_mount_path", SECRETS);
-        return new Contained(argv, full, Path.of("/"), true, SOCKET, null, null, home);
+        return new Contained(argv, full, Path.of("/"), true, isolated ? RELAY_SOCKET : SOCKET, null, null, home);
     }
 
     /** setpriv to the function's uid with no capabilities (as root), then bwrap's namespaces. */
-    private List<String> prefix(int uid) {
+    private List<String> prefix(int uid, boolean ownNetwork) {
         var argv = new ArrayList<String>();
         if (switchUser) {
             argv.addAll(List.of(findExecutable("setpriv"), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
         }
         argv.addAll(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", "--share-net", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
+                "--unshare-cgroup-try", ownNetwork ? "--unshare-net" : "--share-net", "--die-with-parent", "--new-session",
+                "--cap-drop", "ALL"));
         return argv;
     }
 

@@ -43,9 +43,10 @@ public final class SandboxedProcess {
     }
 
     /**
-     * Where the gateway connects to the spawner: inside a sandbox, through the root of its first
-     * process ({@code /proc/<pid>/root}), a path short enough for a Unix socket whatever the data
-     * directory is called. Empty until that process exists.
+     * Where the gateway connects to the spawner (or to an isolated server's relay): inside a
+     * sandbox, through the root of its first process ({@code /proc/<pid>/root}), a path short
+     * enough for a Unix socket whatever the data directory is called. Empty until that process
+     * exists.
      */
     public Optional<Path> spawnerSocket() {
         if (!contained.nested()) {

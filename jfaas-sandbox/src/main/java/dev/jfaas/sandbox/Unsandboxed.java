@@ -58,6 +58,8 @@ final class Unsandboxed implements Containment {
         var argv = switch (launch.program()) {
             case Program.Command command -> command.argv();
             case Program.Spawner s -> List.of(spawner.toString(), socket.toString());
+            case Program.Isolated server -> throw new IllegalStateException(
+                    "JFAAS_SANDBOX=none cannot give a server a network of its own: it needs the sandbox");
         };
         return new Contained(argv, full, cwd, false, socket.toString(), socket, scratch, cwd.toString());
     }

@@ -72,6 +72,9 @@ public final class Forward implements Stage {
                 .setURI(call.uri())
                 .setHeaders(call.headers())
                 .setFollowRedirects(false);
+        if (replica.socket() != null) {
+            options.setServer(io.vertx.core.net.SocketAddress.domainSocketAddress(replica.socket().toString()));
+        }
         var timedOut = new AtomicBoolean();
         long timeoutMs = call.target().watchdog().execTimeout().toMillis();
         return client.request(options).compose(request -> {

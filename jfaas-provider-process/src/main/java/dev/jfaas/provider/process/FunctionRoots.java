@@ -23,11 +23,18 @@ final class FunctionRoots {
 
     private static final Logger log = LoggerFactory.getLogger(FunctionRoots.class);
 
+    /** Annotation: {@code image} runs the image's own command as its watchdog, {@code jfaas} makes jfaas the watchdog. */
+    static final String WATCHDOG_ANNOTATION = "com.jfaas.watchdog";
+    /** Where an OpenFaaS watchdog listens. */
+    static final int WATCHDOG_PORT = 8080;
+
     /**
-     * @param image the image run, or null
-     * @param note  what the status should say about the root (e.g. that the image was not found), or null
+     * @param image        the image run, or null
+     * @param note         what the status should say about the root (e.g. that the image was not found), or null
+     * @param watchdogPort the port the image's own watchdog serves on, in a network of its own, or 0
+     *                     when jfaas is the watchdog
      */
-    record Root(View view, Map<String, String> imageEnv, StoredImage image, String note) {}
+    record Root(View view, Map<String, String> imageEnv, StoredImage image, String note, int watchdogPort) {}
 
     private final ImageStore images;
     private final boolean strict;
@@ -41,7 +48,7 @@ final class FunctionRoots {
         boolean readOnly = Boolean.TRUE.equals(deployment.readOnlyRootFilesystem());
         var dir = FunctionDirectory.of(deployment.image());
         if (dir != null) {
-            return new Root(new View.Host(dir, readOnly), Map.of(), null, null);
+            return new Root(new View.Host(dir, readOnly), Map.of(), null, null, 0);
         }
         var found = images.find(deployment.image());
         String why = "not in the image store";
@@ -56,7 +63,16 @@ final class FunctionRoots {
             var image = found.get();
             var rootfs = images.root(image);
             var user = user(rootfs, image.config().user());
-            return new Root(new View.Image(rootfs, image.config().workingDir(), user[0], user[1]), image.config().env(), image, null);
+            var choice = deployment.annotations().getOrDefault(WATCHDOG_ANNOTATION, "");
+            if (!choice.isEmpty() && !choice.equals("image") && !choice.equals("jfaas")) {
+                throw RequestRejected.invalid("invalid " + WATCHDOG_ANNOTATION + " \"" + choice + "\": use image or jfaas");
+            }
+            boolean ownWatchdog = choice.equals("image") || (choice.isEmpty() && image.config().runsWatchdog());
+            if (ownWatchdog && image.config().command().isEmpty()) {
+                throw RequestRejected.invalid("image " + image.name() + " has no entrypoint or command to run as its watchdog");
+            }
+            return new Root(new View.Image(rootfs, image.config().workingDir(), user[0], user[1]), image.config().env(), image,
+                    null, ownWatchdog ? WATCHDOG_PORT : 0);
         }
         boolean hasProcess = deployment.envProcess() != null && !deployment.envProcess().isBlank()
                 || deployment.envVars().containsKey("fprocess");
@@ -66,7 +82,7 @@ final class FunctionRoots {
         }
         var note = "image " + deployment.image() + " not found (" + why + "): fprocess runs on the host's root";
         log.info("function {}: {}", deployment.service(), note);
-        return new Root(new View.Host(null, readOnly), Map.of(), null, note);
+        return new Root(new View.Host(null, readOnly), Map.of(), null, note, 0);
     }
 
     /** The image's USER as uid and gid: numbers, or names looked up in its own /etc/passwd and /etc/group. */

@@ -180,9 +180,13 @@ final class LocalFunction implements DeployedFunction {
         }
         var envVars = new HashMap<>(s.root().imageEnv());
         envVars.putAll(s.deployment().envVars());
-        var env = ProcessEnvironment.base(envVars, String.join(" ", s.watchdog().fprocess()));
+        // An image's own watchdog runs fprocess itself: it gets the deployment's, not its own command.
+        var process = s.root().watchdogPort() == 0 ? String.join(" ", s.watchdog().fprocess())
+                : s.deployment().envProcess() != null && !s.deployment().envProcess().isBlank() ? s.deployment().envProcess()
+                : envVars.getOrDefault("fprocess", "");
+        var env = ProcessEnvironment.base(envVars, process);
         while (replicas.size() < s.replicas()) {
-            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.limits(), env,
+            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort(), s.limits(), env,
                     sandbox, space, logs, this::readinessChanged);
             replicas.add(replica);
             replica.start();

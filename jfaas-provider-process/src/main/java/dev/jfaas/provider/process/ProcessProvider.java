@@ -72,7 +72,7 @@ public final class ProcessProvider implements Provider {
                 var d = stored.deployment();
                 var name = d.validatedName();
                 var root = roots.resolve(d, false);
-                var spec = new LocalFunction.Spec(d, WatchdogConfig.of(effective(d, root)), ScalingPolicy.of(d.labels()),
+                var spec = new LocalFunction.Spec(d, watchdog(d, root), ScalingPolicy.of(d.labels()),
                         RetryPolicy.of(d.annotations()), limits(d), root, stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
@@ -194,7 +194,7 @@ public final class ProcessProvider implements Provider {
 
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
         var root = roots.resolve(deployment, true);
-        var watchdog = WatchdogConfig.of(effective(deployment, root));
+        var watchdog = watchdog(deployment, root);
         var scaling = ScalingPolicy.of(deployment.labels());
         var retry = RetryPolicy.of(deployment.annotations());
         var ns = deployment.namespace();
@@ -217,6 +217,28 @@ public final class ProcessProvider implements Provider {
             throw RequestRejected.invalid(e.getMessage());
         }
         return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), root, 0, generation);
+    }
+
+    /**
+     * How jfaas runs it: as the of-watchdog would (its env), or, for an image that brings its own
+     * watchdog, as an http server: the image's command, health at /_/health. That watchdog reads
+     * fprocess, mode and the rest itself, from the environment, which is left as deployed.
+     */
+    private static WatchdogConfig watchdog(FunctionDeployment deployment, FunctionRoots.Root root) {
+        if (root.watchdogPort() == 0) {
+            return WatchdogConfig.of(effective(deployment, root));
+        }
+        var own = new java.util.HashMap<String, String>();
+        for (var key : java.util.List.of("exec_timeout", "read_timeout", "write_timeout", "max_inflight")) {
+            var value = effective(deployment, root).envVars().get(key);
+            if (value != null) {
+                own.put(key, value);
+            }
+        }
+        own.put("mode", "http");
+        own.put("ready_path", "/_/health");
+        own.put("fprocess", String.join(" ", root.image().config().command()));
+        return WatchdogConfig.of(deployment.withEnvVars(own).withoutProcess());
     }
 
     /** The deployment as it runs: its image's environment under its own envVars (fprocess overrides the image's). */

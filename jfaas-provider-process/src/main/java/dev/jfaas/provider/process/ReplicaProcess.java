@@ -49,6 +49,8 @@ final class ReplicaProcess {
     private final FunctionName function;
     private final WatchdogConfig watchdog;
     private final View view;
+    /** The port an isolated server listens on in its own network (an image's watchdog: 8080), or 0. */
+    private final int isolatedPort;
     private final Limits limits;
     private final Map<String, String> baseEnv;
     private final Sandbox sandbox;
@@ -61,12 +63,13 @@ final class ReplicaProcess {
     private SandboxedProcess running;
     private Duration backoff = FIRST_BACKOFF;
 
-    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view,
+    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, int isolatedPort,
             Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs, Listener listener) {
         this.instance = instance;
         this.function = function;
         this.watchdog = watchdog;
         this.view = view;
+        this.isolatedPort = isolatedPort;
         this.limits = limits;
         this.baseEnv = baseEnv;
         this.sandbox = sandbox;
@@ -124,11 +127,13 @@ final class ReplicaProcess {
     private void runOnce() throws IOException, InterruptedException {
         boolean forking = watchdog.mode().forksPerCall();
         var env = new HashMap<>(baseEnv);
-        int port = forking ? 0 : freePort();
-        if (!forking) {
+        boolean isolated = !forking && isolatedPort > 0;
+        int port = forking ? 0 : isolated ? isolatedPort : freePort();
+        if (!forking && !isolated) {
             env.put("PORT", Integer.toString(port));
         }
-        Program program = forking ? new Program.Spawner() : new Program.Command(watchdog.fprocess());
+        Program program = forking ? new Program.Spawner()
+                : isolated ? new Program.Isolated(watchdog.fprocess(), port) : new Program.Command(watchdog.fprocess());
         SandboxedProcess started;
         synchronized (lock) {
             if (stopping) {
@@ -142,7 +147,7 @@ final class ReplicaProcess {
             process.getOutputStream().close();
             logs.pump(function, instance, process.getInputStream());
             logs.pump(function, instance, process.getErrorStream());
-            var ready = forking ? awaitSpawner(started) : awaitPort(process, port);
+            var ready = forking ? awaitSpawner(started) : isolated ? awaitRelay(started, port) : awaitPort(process, port);
             if (ready != null) {
                 problem = null;
                 listener.readinessChanged(this, ready);
@@ -178,6 +183,43 @@ final class ReplicaProcess {
             pause(begin);
         }
         return null;
+    }
+
+    /**
+     * An isolated server is ready when its ready path (its watchdog's /_/health) answers 200
+     * through the relay, unless it dies or we stop first.
+     */
+    private Replica awaitRelay(SandboxedProcess started, int port) throws InterruptedException {
+        long begin = System.nanoTime();
+        var path = watchdog.readyPath().isEmpty() ? "/_/health" : watchdog.readyPath();
+        while (started.process().isAlive() && !stopping) {
+            var socket = started.spawnerSocket();
+            if (socket.isPresent() && answers200(socket.get(), path)) {
+                return new HttpReplica(instance, "127.0.0.1", port, socket.get());
+            }
+            pause(begin);
+        }
+        return null;
+    }
+
+    private static boolean answers200(java.nio.file.Path socket, String path) {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.connect(java.net.UnixDomainSocketAddress.of(socket));
+            var request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            channel.write(java.nio.ByteBuffer.wrap(request));
+            var answer = java.nio.ByteBuffer.allocate(64);
+            while (answer.hasRemaining() && channel.read(answer) > 0) {
+                if (new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).contains("\r\n")) {
+                    break;
+                }
+            }
+            var line = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
+            var parts = line.split(" ");
+            return parts.length > 1 && parts[1].equals("200");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Ready when the port accepts (or ready_path says 200), unless the process dies or we stop first. */
