@@ -52,6 +52,7 @@ class ImageFunctionTest {
         assertThat(answer.body()).isEqualTo("handler says: ping as 100 in /home/app\n");
         var status = gateway.describe("hello");
         assertThat(status.path("image").asText()).isEqualTo("example.com/team/hello:1.0");
+        assertThat(status.path("imageDigest").asText()).matches("sha256:[0-9a-f]{64}");
         var env = gateway.call("POST", "/function/hello-env", null);
         assertThat(env.statusCode()).isEqualTo(404);
     }
@@ -114,6 +115,19 @@ class ImageFunctionTest {
         gateway.awaitReady("watched", 2); // two watchdogs on port 8080, each in its own network
         for (int i = 0; i < 4; i++) {
             assertThat(gateway.call("POST", "/function/watched", "again").body()).contains("got again");
+        }
+    }
+
+    @Test
+    void anImageNotInTheStoreIsPulledAtDeployFromARegistryThatHasIt() throws Exception {
+        var spec = new TestImages.Spec("example.com/pulled:1", Map.of("/home/app/handler.sh", "echo pulled $(cat)\n"),
+                List.of(), List.of(), Map.of("fprocess", "sh handler.sh"), "/home/app", "");
+        var archive = TestImages.archive(work, spec, "oci-archive");
+        try (var registry = dev.jfaas.images.TestRegistry.start(work, null, null)) {
+            registry.push(work, archive, "oci-archive", "team/pulled:1");
+            gateway.deploy(new java.util.HashMap<>(Map.of("service", "pulled", "image", registry.host() + "/team/pulled:1")));
+            assertThat(gateway.call("POST", "/function/pulled", "me").body()).isEqualTo("pulled me\n");
+            assertThat(gateway.describe("pulled").path("imageDigest").asText()).startsWith("sha256:");
         }
     }
 

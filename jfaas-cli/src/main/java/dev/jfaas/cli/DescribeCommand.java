@@ -33,6 +33,9 @@ final class DescribeCommand extends ClientCommand {
         }
         rows.add(List.of("Invocations:", Long.toString(fn.path("invocationCount").asLong())));
         rows.add(List.of("Image:", fn.path("image").asText()));
+        if (fn.hasNonNull("imageDigest")) {
+            rows.add(List.of("Image digest:", fn.path("imageDigest").asText()));
+        }
         rows.add(List.of("Process:", fn.path("envProcess").asText("")));
         rows.add(List.of("URL:", client.gateway() + "/function/" + fn.path("name").asText() + "." + fn.path("namespace").asText()));
         rows.add(List.of("Async URL:", client.gateway() + "/async-function/" + fn.path("name").asText() + "." + fn.path("namespace").asText()));

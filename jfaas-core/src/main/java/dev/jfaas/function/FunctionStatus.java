@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The OpenFaaS {@code FunctionStatus}: a deployment as the API reports it. Zero-valued fields are
  * omitted, except labels and annotations which OpenFaaS tooling expects as objects. {@code message}
- * is jfaas's own: why no replica is available, when none is.
+ * is jfaas's own: why no replica is available, when none is, or what root it runs on when that is
+ * not what was asked; and so is {@code imageDigest}, the manifest digest of the image that runs.
  */
 @JsonInclude(JsonInclude.Include.NON_DEFAULT)
 public record FunctionStatus(
@@ -28,7 +29,8 @@ public record FunctionStatus(
         int availableReplicas,
         String createdAt,
         Usage usage,
-        String message) {
+        String message,
+        String imageDigest) {
 
     /** Resource use of the function's replicas, as OpenFaaS reports it. */
     @JsonInclude(JsonInclude.Include.NON_DEFAULT)

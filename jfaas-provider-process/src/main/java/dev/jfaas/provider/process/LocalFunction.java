@@ -159,7 +159,8 @@ final class LocalFunction implements DeployedFunction {
         return new FunctionStatus(name.name(), d.image(), name.namespace(), d.envProcess(), d.envVars(),
                 d.constraints(), d.secrets(), labels, d.annotations(), d.limits(), d.requests(),
                 d.readOnlyRootFilesystem(), invocations.sum(), s.replicas(), ready.size(),
-                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage, message);
+                createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage, message,
+                s.root().image() == null ? null : s.root().image().digest());
     }
 
     /** Brings the running replicas in line with the desired state. Lifecycle queue only. */
