@@ -6,7 +6,7 @@
 set -euo pipefail
 secs=${1:-60}; idle=${2:-20000}; loris=${3:-2000}; bodies=${4:-500}
 . "$(dirname "$0")/lib.sh" nginx python3
-ulimit -n 200000 2>/dev/null || ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 port=$(free_port)
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} -jar "$root/jfaas-app/target/jfaas.jar" up \
@@ -18,6 +18,7 @@ rss() { echo $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )); 
 fds() { ls /proc/$jfaas_pid/fd | wc -l; }
 url="http://127.0.0.1:$port/function/noop"
 
+"$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "$url" 500 10 > /dev/null   # warm up (JIT, connections)
 echo "quiet:   $("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "$url" 500 20)  (p50 p99 max ms, errors)   RSS $(rss) MB, $(fds) fds"
 python3 "$here/Attackers.py" "$port" "$idle" "$loris" "$bodies" "$secs" > "$BENCH_TMP/attack.log" 2>&1 & attack=$!
 sleep 10

@@ -6,7 +6,7 @@
 set -euo pipefail
 secs=${1:-600}; conns=${2:-2000}
 . "$(dirname "$0")/lib.sh" wrk nginx
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 port=$(free_port)
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} -jar "$root/jfaas-app/target/jfaas.jar" up \
