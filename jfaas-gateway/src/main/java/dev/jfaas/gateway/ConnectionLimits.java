@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,18 +14,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code headerTimeout}, and a request's body must arrive within {@code bodyTimeout} (else 408).
  * When the gateway is full, the oldest connection that never sent a request makes room, so idle
  * connections cannot lock out a client that talks. One instance per event loop (its connections
- * only), sharing the count.
+ * only), sharing the count. Deadlines are checked by one sweep a second over the connections, not
+ * by a timer per request: those cost the hot path more than all the rest of this class.
  */
 final class ConnectionLimits {
 
     /** @param max connections open at once, over all event loops */
     record Settings(int max, Duration headerTimeout, Duration bodyTimeout) {}
 
+    /** One connection: when it opened, whether it has talked, and the request whose body it is sending. */
+    private static final class Connection {
+        final long openedAt = System.nanoTime();
+        boolean talked;
+        HttpServerRequest receiving;
+        long bodyDeadline;
+    }
+
     private final Vertx vertx;
     private final Settings settings;
     private final AtomicInteger open;
-    /** Connections that have not sent a request yet, oldest first; this event loop's only. */
-    private final LinkedHashSet<HttpConnection> silent = new LinkedHashSet<>();
+    /** This event loop's connections, oldest first. */
+    private final LinkedHashMap<HttpConnection, Connection> connections = new LinkedHashMap<>();
+    private long sweeper = -1;
 
     ConnectionLimits(Vertx vertx, Settings settings, AtomicInteger open) {
         this.vertx = vertx;
@@ -34,51 +44,79 @@ final class ConnectionLimits {
     }
 
     void connected(HttpConnection connection) {
-        if (open.incrementAndGet() > settings.max()) {
-            var oldest = silent.isEmpty() ? null : silent.iterator().next();
-            if (oldest == null) {
-                open.decrementAndGet();
-                connection.close();
-                return;
-            }
-            silent.remove(oldest);
-            oldest.close();
+        if (open.incrementAndGet() > settings.max() && !evictSilent()) {
+            open.decrementAndGet();
+            connection.close();
+            return;
         }
-        silent.add(connection);
-        long timer = vertx.setTimer(settings.headerTimeout().toMillis(), id -> {
-            if (silent.remove(connection)) {
-                connection.close(); // no request within the header timeout
-            }
-        });
+        connections.put(connection, new Connection());
         connection.closeHandler(v -> {
             open.decrementAndGet();
-            silent.remove(connection);
-            vertx.cancelTimer(timer);
+            connections.remove(connection);
         });
+        if (sweeper < 0) {
+            sweeper = vertx.setPeriodic(1000, id -> sweep());
+        }
+    }
+
+    /** Closes the oldest connection that never sent a request, if there is one. */
+    private boolean evictSilent() {
+        for (var entry : connections.entrySet()) {
+            if (!entry.getValue().talked) {
+                var oldest = entry.getKey();
+                connections.remove(oldest);
+                oldest.close();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A request's headers have arrived: its connection talks, and its body gets a deadline. */
     void requestStarted(HttpServerRequest request) {
-        if (!silent.isEmpty()) {
-            silent.remove(request.connection());
-        }
-        var length = request.getHeader("Content-Length");
-        boolean body = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
-        if (!body || request.isEnded()) {
+        var state = connections.get(request.connection());
+        if (state == null) {
             return;
         }
-        long timer = vertx.setTimer(settings.bodyTimeout().toMillis(), id -> {
-            if (request.isEnded()) {
-                return;
+        state.talked = true;
+        var length = request.getHeader("Content-Length");
+        boolean body = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        if (body && !request.isEnded()) {
+            state.receiving = request;
+            state.bodyDeadline = System.nanoTime() + settings.bodyTimeout().toNanos();
+        }
+    }
+
+    /** Closes silent connections past the header timeout and cuts off bodies past theirs (408). */
+    private void sweep() {
+        long now = System.nanoTime();
+        long headerTimeout = settings.headerTimeout().toNanos();
+        for (var it = connections.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            var state = entry.getValue();
+            if (!state.talked) {
+                if (now - state.openedAt >= headerTimeout) {
+                    it.remove();
+                    entry.getKey().close();
+                }
+                continue;
             }
-            var response = request.response();
-            if (!response.headWritten() && !response.ended()) {
-                response.putHeader("Connection", "close");
-                Replies.error(request, 408, "request body not received within " + settings.bodyTimeout().toSeconds()
-                        + " s (JFAAS_BODY_TIMEOUT)");
+            var request = state.receiving;
+            if (request == null) {
+                continue;
             }
-            request.connection().close();
-        });
-        request.end().onComplete(done -> vertx.cancelTimer(timer));
+            if (request.isEnded() || request.response().closed()) {
+                state.receiving = null;
+            } else if (now - state.bodyDeadline >= 0) {
+                state.receiving = null;
+                var response = request.response();
+                if (!response.headWritten() && !response.ended()) {
+                    response.putHeader("Connection", "close");
+                    Replies.error(request, 408, "request body not received within " + settings.bodyTimeout().toSeconds()
+                            + " s (JFAAS_BODY_TIMEOUT)");
+                }
+                entry.getKey().close();
+            }
+        }
     }
 }
