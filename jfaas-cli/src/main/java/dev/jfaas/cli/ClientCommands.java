@@ -11,6 +11,6 @@ public final class ClientCommands {
         return List.of(new DeployCommand(), new ListCommand(), new DescribeCommand(), new InvokeCommand(),
                 new RemoveCommand(), new ScaleCommand(), new LogsCommand(), new SecretCommand(), new ImageCommand(), new CallsCommand(),
                 new ResultCommand(), new QueuesCommand(), new DeadLettersCommand(), new LoginCommand(),
-                new LogoutCommand(), new VersionCommand());
+                new LogoutCommand(), new VersionCommand(), new NewCommand(), new BuildCommand());
     }
 }

@@ -33,6 +33,9 @@ final class DeployCommand extends ClientCommand {
     @Option(names = "--no-wait", description = "return once accepted, without waiting for a ready replica")
     boolean noWait;
 
+    @Option(names = "--build", description = "with -f: build each function's handler first (as jfaas build)")
+    boolean build;
+
     @Override
     int run() throws IOException {
         var deployments = new ArrayList<ObjectNode>();
@@ -43,6 +46,13 @@ final class DeployCommand extends ClientCommand {
             }
             stack.deployments().stream().filter(d -> filter == null || filter.equals(d.path("service").asText()))
                     .forEach(deployments::add);
+            if (build) {
+                for (var fn : stack.functions()) {
+                    if (filter == null || filter.equals(fn.name())) {
+                        BuildCommand.build(fn, out());
+                    }
+                }
+            }
             if (deployments.isEmpty()) {
                 throw new CliError("no function named " + filter + " in " + stackFile);
             }
