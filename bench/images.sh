@@ -22,4 +22,9 @@ JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench J
   > "$BENCH_TMP/jfaas.log" 2>&1 & pids+=($!)
 wait_port "$port"
 curl -sf -u admin:bench --data-binary @"$BENCH_TMP/img.tar" "http://127.0.0.1:$port/system/images" > /dev/null
-"$JAVA_HOME/bin/java" "$here/ImageColdStart.java" "http://127.0.0.1:$port" bench "$host_dir" bench.local/httpd:1 "$rounds"
+for fn in "on-host $host_dir" "from-image bench.local/httpd:1"; do
+  set -- $fn
+  curl -sf -u admin:bench "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"$1\",\"image\":\"$2\",
+    \"envProcess\":\"sh start.sh\",\"envVars\":{\"mode\":\"http\"}}" > /dev/null
+done
+"$JAVA_HOME/bin/java" "$here/ColdStarts.java" "http://127.0.0.1:$port" bench "$rounds" /index.html on-host from-image

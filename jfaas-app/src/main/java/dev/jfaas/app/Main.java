@@ -26,8 +26,9 @@ public final class Main {
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Run a gateway with the embedded store and the local process provider.",
-                "Settings come from JFAAS_* environment variables; the options below override them."},
-            footer = {"", "Example:", "  JFAAS_PORT=0 jfaas up --data /tmp/jfaas"})
+                "Settings come from JFAAS_* environment variables; the options below override them.",
+                "With -f, as faas-cli up: build the stack file's functions and deploy them to a running gateway."},
+            footer = {"", "Examples:", "  JFAAS_PORT=0 jfaas up --data /tmp/jfaas", "  jfaas up -f stack.yml -g http://127.0.0.1:8080"})
     static final class Up implements Callable<Integer> {
 
         @Option(names = {"-p", "--port"}, description = "HTTP port (0 = any free port); default $JFAAS_PORT or 8080")
@@ -36,8 +37,21 @@ public final class Main {
         @Option(names = {"-d", "--data"}, description = "data directory; default $JFAAS_DATA or ./.jfaas")
         String data;
 
+        @Option(names = {"-f", "--yaml"}, description = "a stack file: build and deploy its functions instead of running a gateway")
+        String stackFile;
+
+        @Option(names = {"-g", "--gateway"}, description = "with -f: the gateway to deploy to")
+        String gateway;
+
         @Override
         public Integer call() throws InterruptedException {
+            if (stackFile != null) {
+                var args = new java.util.ArrayList<>(java.util.List.of("deploy", "-f", stackFile, "--build"));
+                if (gateway != null) {
+                    args.addAll(java.util.List.of("-g", gateway));
+                }
+                return commandLine().execute(args.toArray(String[]::new));
+            }
             var env = new HashMap<>(System.getenv());
             if (port != null) {
                 env.put("JFAAS_PORT", port.toString());

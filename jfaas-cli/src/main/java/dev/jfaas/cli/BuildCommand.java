@@ -74,7 +74,31 @@ final class BuildCommand extends ClientCommand {
             // The function's user builds nothing itself, but must read what was built.
             openForFunctions(dir);
         }
+        if (Files.exists(dir.resolve("target/function.jar"))) {
+            archiveClasses(fn, dir, out);
+        }
         out.println(fn.name() + ": built");
+    }
+
+    /**
+     * A class data sharing archive for a Java function (about a fifth off its start-up): one
+     * training run of the function, which only starts and answers its own health check.
+     */
+    private static void archiveClasses(StackFile.Function fn, Path dir, java.io.PrintWriter out) throws IOException {
+        out.println(fn.name() + ": class data sharing archive (target/app.jsa)");
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var builder = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=target/app.jsa", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-jar", "target/function.jar").directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("JFAAS_TRAIN", "1");
+        var process = builder.start();
+        var output = new String(process.getInputStream().readAllBytes());
+        try {
+            if (process.waitFor() != 0) {
+                out.println(fn.name() + ": no archive (" + output.strip().lines().reduce((a, b) -> b).orElse("") + "); it starts without one");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String maven() {

@@ -50,9 +50,18 @@ public final class Jfaas {
         });
     }
 
-    /** Serves until SIGTERM, then drains and returns; the JVM exits when main returns. */
+    /**
+     * Serves until SIGTERM, then drains and returns; the JVM exits when main returns. With
+     * {@code JFAAS_TRAIN=1} (what {@code jfaas build} sets) it starts, answers its own health
+     * check once and returns: a run that loads the classes a replica needs, for the class data
+     * sharing archive the build makes from it.
+     */
     public static void serve(Handler handler) {
         var env = System.getenv();
+        if ("1".equals(env.get("JFAAS_TRAIN"))) {
+            train(handler);
+            return;
+        }
         int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
         var host = env.getOrDefault("JFAAS_BIND", "127.0.0.1");
         var running = start(handler, host, port, count(env.get("max_inflight")), Context.fromEnvironment());
@@ -66,6 +75,21 @@ public final class Jfaas {
             done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void train(Handler handler) {
+        var running = start(handler, "127.0.0.1", 0, 0, Context.fromEnvironment());
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + running.port() + HEALTH)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            // training is best effort: a missing archive only costs start-up time
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            running.drain(Duration.ZERO);
         }
     }
 

@@ -56,7 +56,7 @@ final class FunctionRoots {
             try {
                 found = java.util.Optional.of(images.pull(deployment.image()));
             } catch (ImageException | IllegalArgumentException e) {
-                why = "not in the image store, and not pulled: " + e.getMessage();
+                why = "not in the image store, and not pulled: " + shortly(e.getMessage());
             }
         }
         if (found.isPresent()) {
@@ -83,6 +83,13 @@ final class FunctionRoots {
         var note = "image " + deployment.image() + " not found (" + why + "): fprocess runs on the host's root";
         log.info("function {}: {}", deployment.service(), note);
         return new Root(new View.Host(null, readOnly), Map.of(), null, note, 0);
+    }
+
+    /** skopeo's message without its log decoration: the part after msg=, unquoted. */
+    private static String shortly(String message) {
+        int at = message.indexOf("msg=\"");
+        var text = at < 0 ? message : message.substring(at + 5).replaceFirst("\"$", "");
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     /** The image's USER as uid and gid: numbers, or names looked up in its own /etc/passwd and /etc/group. */

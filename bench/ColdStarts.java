@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * Cold start of an http replica from an OCI image (unpacked once, before the rounds) against the
- * same command on the host's root, interleaved in one run: each round scales both to 0 and times
- * the first call. Usage: java ImageColdStart.java GATEWAY_URL PASSWORD HOST_DIR IMAGE_NAME ROUNDS
+ * Cold starts of deployed http functions, interleaved in one run: each round scales each to 0 and
+ * times its first call (to a 200 through the gateway). Prints the median per function, and each
+ * against the first. Usage: java ColdStarts.java GATEWAY_URL PASSWORD ROUNDS PATH NAME...
  */
-public class ImageColdStart {
+public class ColdStarts {
     static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     static String gateway;
     static String auth;
@@ -19,27 +19,28 @@ public class ImageColdStart {
     public static void main(String[] args) throws Exception {
         gateway = args[0];
         auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[1]).getBytes(StandardCharsets.UTF_8));
-        int rounds = Integer.parseInt(args[4]);
-        system("POST", "/system/functions", "{\"service\":\"on-host\",\"image\":\"" + args[2] + "\",\"envProcess\":\"sh start.sh\","
-                + "\"envVars\":{\"mode\":\"http\"}}");
-        system("POST", "/system/functions", "{\"service\":\"from-image\",\"image\":\"" + args[3] + "\",\"envProcess\":\"sh start.sh\","
-                + "\"envVars\":{\"mode\":\"http\"}}");
-        var host = new double[rounds];
-        var image = new double[rounds];
-        for (int i = 0; i < rounds; i++) {
-            host[i] = coldCall("on-host");
-            image[i] = coldCall("from-image");
+        int rounds = Integer.parseInt(args[2]);
+        var path = args[3];
+        var names = Arrays.copyOfRange(args, 4, args.length);
+        var times = new double[names.length][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int n = 0; n < names.length; n++) {
+                times[n][r] = coldCall(names[n], path);
+            }
         }
-        System.out.printf("cold start, first call after scale to 0 (medians of %d): host root %.1f ms, image root %.1f ms, "
-                + "image / host %.2f%n", rounds, median(host), median(image), median(image) / median(host));
+        double first = median(times[0]);
+        for (int n = 0; n < names.length; n++) {
+            System.out.printf("cold start %-12s %8.1f ms (median of %d)  %.2f x %s%n", names[n], median(times[n]), rounds,
+                    median(times[n]) / first, names[0]);
+        }
     }
 
-    static double coldCall(String name) throws Exception {
+    static double coldCall(String name, String path) throws Exception {
         waitReplicas(name, 1);
         system("POST", "/system/scale-function/" + name, "{\"replicas\":0}");
         waitReplicas(name, 0);
         long t0 = System.nanoTime();
-        var response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/function/" + name + "/index.html")).GET().build(),
+        var response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/function/" + name + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         double ms = (System.nanoTime() - t0) / 1e6;
         if (response.statusCode() != 200) {
@@ -65,7 +66,7 @@ public class ImageColdStart {
     }
 
     static void waitReplicas(String name, int available) throws Exception {
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 60_000; i++) {
             var m = java.util.regex.Pattern.compile("\"availableReplicas\":(\\d+)").matcher(system("GET", "/system/function/" + name, null));
             if ((m.find() ? Integer.parseInt(m.group(1)) : 0) == available) {
                 return;
