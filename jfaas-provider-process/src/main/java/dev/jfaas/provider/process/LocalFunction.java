@@ -186,6 +186,7 @@ final class LocalFunction implements DeployedFunction {
                 : s.deployment().envProcess() != null && !s.deployment().envProcess().isBlank() ? s.deployment().envProcess()
                 : envVars.getOrDefault("fprocess", "");
         var env = ProcessEnvironment.base(envVars, process);
+        env.putIfAbsent("function_name", name.name());
         while (replicas.size() < s.replicas()) {
             var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort(), s.limits(), env,
                     sandbox, space, logs, this::readinessChanged);

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The environment a function process starts with: the deployment's {@code envVars} and
- * {@code fprocess}, nothing of the gateway's own (the sandbox adds PATH, HOME and
+ * {@code fprocess}, the function's own name ({@code function_name}, for the SDK's Context), nothing
+ * of the gateway's own (the sandbox adds PATH, HOME and
  * secret_mount_path), and for forking modes the request's metadata as OpenFaaS passes it
  * ({@code Http_Method}, {@code Http_Path}, {@code Http_Query}, {@code Http_<Header_Name>}).
  */
