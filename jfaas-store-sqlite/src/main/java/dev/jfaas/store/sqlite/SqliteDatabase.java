@@ -34,7 +34,8 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Durability durability;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    private final Connection writer;
+    /** Replaced after a failed commit (see {@link #reopenWriter}); only the writer thread touches it. */
+    private Connection writer;
     private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
     private final Thread writerThread;
     private volatile boolean closed;
@@ -223,6 +224,27 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A fresh writer connection. SQLite rolls a transaction back by itself when the disk is full,
+     * and the driver does not notice: it went on as if a transaction were open, ran every later
+     * statement in autocommit and failed every commit ("no transaction is active"), so nothing
+     * worked again, even once space was back, until a restart.
+     */
+    private void reopenWriter() {
+        try {
+            writer.close();
+        } catch (SQLException ignored) {
+            // it is being replaced
+        }
+        statements.clear();
+        try {
+            writer = open();
+            writer.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reopen the store's writer: " + e.getMessage(), e);
+        }
+    }
+
     /** SQLite's "database or disk is full", as the exception it deserves. */
     static RuntimeException translated(Throwable failure) {
         for (var cause = failure; cause != null; cause = cause.getCause()) {
@@ -251,10 +273,15 @@ public final class SqliteDatabase implements AutoCloseable {
             }
             writer.commit();
         } catch (Exception e) {
+            boolean rolledBack;
             try {
                 writer.rollback();
-            } catch (SQLException ignored) {
-                // the savepoint pass below reports what fails
+                rolledBack = true;
+            } catch (SQLException notOpen) {
+                rolledBack = false;
+            }
+            if (!rolledBack || translated(e) instanceof dev.jfaas.health.StorageFull) {
+                reopenWriter(); // SQLite may have ended the transaction itself: start clean
             }
             commitOneByOne(batch);
             return;
@@ -285,11 +312,7 @@ public final class SqliteDatabase implements AutoCloseable {
             writer.commit();
         } catch (SQLException e) {
             log.error("store commit failed, {} writes lost: {}", batch.size(), e.getMessage());
-            try {
-                writer.rollback();
-            } catch (SQLException ignored) {
-                // the commit failure above is the one worth reporting
-            }
+            reopenWriter();
             batch.forEach(w -> {
                 if (w.done() != null) {
                     w.done().completeExceptionally(translated(e));

@@ -30,6 +30,44 @@ class SqliteDatabaseTest {
         }
     }
 
+    /**
+     * SQLite ends a transaction by itself when the disk fills; the writer must start clean after
+     * that, or every later commit fails ("no transaction is active") even once space is back.
+     * Needs root for a small tmpfs; skipped elsewhere.
+     */
+    @Test
+    void writesWorkAgainOnceADiskThatFilledUpHasSpace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessHandle.current().info().user().map("root"::equals).orElse(false),
+                "mounting a small tmpfs needs root: skipped");
+        var mount = java.nio.file.Files.createTempDirectory("jfaas-sqlite-full");
+        assertThat(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()).start().waitFor()).isZero();
+        try (var db = new SqliteDatabase(mount.resolve("t.db"), Durability.FULL, List.of("CREATE TABLE t (x BLOB)"))) {
+            var filler = mount.resolve("filler");
+            try (var out = java.nio.file.Files.newOutputStream(filler)) {
+                var chunk = new byte[65536];
+                while (true) {
+                    out.write(chunk);
+                }
+            } catch (java.io.IOException full) {
+                // full, as wanted
+            }
+            var blob = new byte[200_000];
+            var writes = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Integer>>();
+            for (int i = 0; i < 50; i++) {
+                writes.add(db.write(c -> db.update("INSERT INTO t VALUES (?)", (Object) blob)));
+            }
+            long failed = writes.stream().filter(w -> w.handle((v, e) -> e != null).join()).count();
+            assertThat(failed).isPositive();
+            java.nio.file.Files.delete(filler);
+            for (int i = 0; i < 5; i++) {
+                int inserted = db.writeAndWait(c -> db.update("INSERT INTO t VALUES (?)", (Object) new byte[10]));
+                assertThat(inserted).isEqualTo(1);
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor();
+        }
+    }
+
     @Test
     void aFailingWriteIsRolledBackAloneAndTheWriterLivesOn() {
         try (var db = new SqliteDatabase(dir.resolve("t.db"), Durability.NORMAL, List.of("CREATE TABLE t (x INTEGER UNIQUE)"))) {
