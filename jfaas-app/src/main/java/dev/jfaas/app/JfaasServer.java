@@ -11,7 +11,8 @@ import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.scaling.Autoscaler;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
-import dev.jfaas.health.Health;
+import dev.jfaas.health.HealthChecks;
+import dev.jfaas.health.HealthChecks.Check;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
@@ -34,6 +35,7 @@ import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -103,7 +105,9 @@ public final class JfaasServer implements AutoCloseable {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
                         config.autoscaleInterval(), config.scaleDownWindow()));
             }
-            var health = Health.all(List.of(store::problem, queue::problem));
+            var health = new HealthChecks(List.of(new Check("store", "sqlite", store::problem),
+                    new Check("queue", QueueBackends.kind(config.queue()), queue::problem),
+                    new Check("provider", "process, sandbox " + provider.info().getOrDefault("sandbox", "none"), Optional::empty)));
             var imagesApi = new ImagesApi(images, provider::imagesInUse,
                     Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
             var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load, health,

@@ -43,6 +43,14 @@ final class QueueBackends {
         return queue.equals("nats") || queue.equals("redis") || queue.startsWith("nats://") || queue.startsWith("redis://");
     }
 
+    /** The backend's name for people (no URL: it may hold a password). */
+    static String kind(String queue) {
+        if (queue.equals("embedded")) {
+            return "sqlite";
+        }
+        return queue.startsWith("nats") ? "nats" : queue.startsWith("redis") ? "redis" : queue;
+    }
+
     /** The broker URL a broker-naming {@code JFAAS_QUEUE} value stands for. */
     static String brokerUrl(String queue, Map<String, String> env) {
         return switch (queue) {

@@ -1,6 +1,7 @@
 package dev.jfaas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -232,6 +233,10 @@ class SyncInvokeTest {
                 .contains("gateway_service_count{function_name=\"cat.openfaas-fn\"} 1")
                 .contains("gateway_service_ready_count{function_name=\"web.openfaas-fn\"} 1")
                 .contains("jvm_memory_used_bytes");
+        var lastCall = java.util.regex.Pattern.compile("jfaas_function_last_call_timestamp_seconds\\{function_name=\"cat.openfaas-fn\"} (\\S+)")
+                .matcher(metrics);
+        assertThat(lastCall.find()).as("the last call's time is exported").isTrue();
+        assertThat(Double.parseDouble(lastCall.group(1))).isCloseTo(System.currentTimeMillis() / 1000.0, within(60.0));
         assertThat(gateway.describe("cat").path("invocationCount").asLong()).isPositive();
     }
 

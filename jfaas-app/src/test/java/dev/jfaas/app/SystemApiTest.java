@@ -21,7 +21,8 @@ class SystemApiTest {
         "GET,/system/function/x", "POST,/system/scale-function/x", "GET,/system/secrets", "POST,/system/secrets",
         "PUT,/system/secrets", "DELETE,/system/secrets", "GET,/system/logs?name=x", "GET,/system/namespaces",
         "GET,/system/namespace/openfaas-fn", "POST,/system/namespace/x", "PUT,/system/namespace/x",
-        "DELETE,/system/namespace/x", "GET,/system/info", "GET,/system/anything-else", "GET,/ui/"
+        "DELETE,/system/namespace/x", "GET,/system/info", "GET,/system/health", "GET,/system/anything-else", "GET,/ui/",
+        "GET,/ui/app.js", "GET,/ui"
     })
     void everySystemRouteNeedsCredentials(String method, String path) {
         for (var authorization : new String[] {null, TestGateway.basic("admin", "wrong"), TestGateway.basic("root", TestGateway.PASSWORD), "Bearer x", "Basic !!!"}) {
@@ -42,6 +43,30 @@ class SystemApiTest {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("OK");
         assertThat(gateway.call("GET", "/metrics", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthNamesEachPart() {
+        var health = TestGateway.parse(gateway.system("GET", "/system/health", null).body());
+        assertThat(health.path("healthy").asBoolean()).isTrue();
+        var parts = new java.util.ArrayList<String>();
+        health.path("parts").forEach(p -> parts.add(p.path("part").asText() + "=" + p.path("kind").asText() + ":" + p.path("healthy").asBoolean()));
+        assertThat(parts).contains("store=sqlite:true", "queue=sqlite:true").anyMatch(p -> p.startsWith("provider=process"));
+    }
+
+    @Test
+    void thePortalIsServedWithAPolicyThatLoadsOnlyItsOwnFiles() {
+        var bare = gateway.system("GET", "/ui", null);
+        assertThat(bare.statusCode()).isEqualTo(302);
+        assertThat(bare.headers().firstValue("Location")).hasValue("/ui/");
+        var page = gateway.system("GET", "/ui/", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'", "frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(gateway.system("GET", "/ui/pages/overview.js", null).headers().firstValue("Content-Type").orElseThrow())
+                .startsWith("text/javascript");
+        assertThat(gateway.system("GET", "/ui/../jfaas.db", null).statusCode()).isIn(400, 404);
     }
 
     @Test

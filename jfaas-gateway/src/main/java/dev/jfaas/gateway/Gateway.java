@@ -7,7 +7,7 @@ import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.gateway.api.ImagesApi;
-import dev.jfaas.health.Health;
+import dev.jfaas.health.HealthChecks;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
@@ -40,7 +40,7 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
             SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics, Admit admit,
-            LoadTracker load, Health health, ImagesApi images) {
+            LoadTracker load, HealthChecks health, ImagesApi images) {
         var auth = new BasicAuth(credentials);
         var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images);
         var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, load,

@@ -14,7 +14,8 @@ import dev.jfaas.gateway.auth.AuthGuard;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.SameOriginGuard;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
-import dev.jfaas.health.Health;
+import dev.jfaas.health.HealthChecks;
+import dev.jfaas.ui.Portal;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
@@ -34,11 +35,11 @@ final class GatewayRoutes {
     private final NamespaceStore namespaces;
     private final GatewayMetrics metrics;
     private final AsyncCalls async;
-    private final Health health;
+    private final HealthChecks health;
     private final ImagesApi images;
 
     GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
-            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, Health health, ImagesApi images) {
+            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, HealthChecks health, ImagesApi images) {
         this.async = async;
         this.health = health;
         this.images = images;
@@ -70,6 +71,7 @@ final class GatewayRoutes {
         new SystemApi(metrics, provider, health).mount(router);
         new CallsApi(async).mount(router);
         new QueuesApi(async, provider).mount(router);
+        Portal.mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));
         router.route().failureHandler(ctx -> {
             if (ctx.failure() != null) {

@@ -1,13 +1,13 @@
 package dev.jfaas.gateway.api;
 
 import dev.jfaas.gateway.metrics.GatewayMetrics;
-import dev.jfaas.health.Health;
+import dev.jfaas.health.HealthChecks;
 import dev.jfaas.provider.Provider;
 import io.vertx.ext.web.Router;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code /system/info}, {@code /healthz}, {@code /metrics}, and {@code /} pointing at the portal. */
+/** {@code /system/info}, {@code /healthz} and {@code /system/health} (each part by name), {@code /metrics}, and {@code /} pointing at the portal. */
 public final class SystemApi {
 
     public static final String RELEASE = "0.1.0";
@@ -17,9 +17,9 @@ public final class SystemApi {
 
     private final GatewayMetrics metrics;
     private final Provider provider;
-    private final Health health;
+    private final HealthChecks health;
 
-    public SystemApi(GatewayMetrics metrics, Provider provider, Health health) {
+    public SystemApi(GatewayMetrics metrics, Provider provider, HealthChecks health) {
         this.metrics = metrics;
         this.provider = provider;
         this.health = health;
@@ -37,6 +37,8 @@ public final class SystemApi {
         });
         router.get("/healthz").handler(ctx -> health.problem().ifPresentOrElse(
                 problem -> Replies.error(ctx.request(), 503, problem), () -> Replies.text(ctx, 200, "OK")));
+        router.get("/system/health").handler(ctx -> Replies.json(ctx, health.problem().isPresent() ? 503 : 200,
+                Map.of("healthy", health.problem().isEmpty(), "parts", health.states())));
         router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));

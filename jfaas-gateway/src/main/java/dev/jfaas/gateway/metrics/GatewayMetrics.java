@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,7 +40,8 @@ public final class GatewayMetrics implements AutoCloseable {
         Duration.ofSeconds(60)
     };
 
-    private record Outcome(Counter invocations, Timer seconds) {}
+    /** @param lastMillis when a call with this outcome last finished (for "last call" in the portal) */
+    private record Outcome(Counter invocations, Timer seconds, AtomicLong lastMillis) {}
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<FunctionName, Map<Integer, Outcome>> outcomes = new ConcurrentHashMap<>();
@@ -92,6 +94,7 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         outcome.invocations().increment();
         outcome.seconds().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        outcome.lastMillis().setOpaque(System.currentTimeMillis());
     }
 
     private Outcome newOutcome(FunctionName function, int status) {
@@ -100,7 +103,8 @@ public final class GatewayMetrics implements AutoCloseable {
                 Counter.builder("gateway_function_invocation").description("Function invocations by status code")
                         .tags(tags).register(registry),
                 Timer.builder("gateway_functions").description("Function invocation time")
-                        .tags(tags).serviceLevelObjectives(BUCKETS).register(registry));
+                        .tags(tags).serviceLevelObjectives(BUCKETS).register(registry),
+                new AtomicLong());
     }
 
     /** How long a call waited for a replica to become ready (scale from zero). */
@@ -134,7 +138,7 @@ public final class GatewayMetrics implements AutoCloseable {
         gauge.register(rows.stream().map(r -> MultiGauge.Row.of(tags.apply(r), value.applyAsDouble(r))).toList(), true);
     }
 
-    /** Prometheus text: the registry, plus the one OpenFaaS counter whose name lacks "_total". */
+    /** Prometheus text: the registry, plus the one OpenFaaS counter whose name lacks "_total", and last calls. */
     public String scrape() {
         var functions = provider.list(null);
         java.util.function.Function<FunctionStatus, Tags> byFunction = f -> Tags.of("function_name", f.name() + "." + f.namespace());
@@ -163,6 +167,13 @@ public final class GatewayMetrics implements AutoCloseable {
         text.append("# TYPE gateway_function_invocation_started counter\n");
         started.forEach((fn, count) -> text.append("gateway_function_invocation_started{function_name=\"")
                 .append(fn.qualified()).append("\"} ").append(count.sum()).append('\n'));
+        text.append("# HELP jfaas_function_last_call_timestamp_seconds When the function's last call finished\n");
+        text.append("# TYPE jfaas_function_last_call_timestamp_seconds gauge\n");
+        outcomes.forEach((fn, byStatus) -> {
+            long last = byStatus.values().stream().mapToLong(o -> o.lastMillis().getOpaque()).max().orElse(0);
+            text.append("jfaas_function_last_call_timestamp_seconds{function_name=\"").append(fn.qualified()).append("\"} ")
+                    .append(last / 1000.0).append('\n');
+        });
         return text.toString();
     }
 

@@ -1,0 +1,190 @@
+package dev.jfaas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import java.util.logging.Level;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The portal in a real headless browser (Debian's chromium through chromedriver), against a real
+ * gateway: log in, deploy through the form, invoke sync and async, see a dead letter and replay it,
+ * watch a chart update, delete the function. Screenshots of each page (1280×800) go to
+ * target/screenshots. Without chromium the test says so and is skipped, except under CI=true.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PortalBrowserTest {
+
+    /** On a failure: the page as it was, and what the browser's console said. */
+    @RegisterExtension
+    final AfterTestExecutionCallback onFailure = context -> {
+        if (context.getExecutionException().isPresent() && browser != null) {
+            screenshot("FAILED-" + context.getRequiredTestMethod().getName());
+            for (var entry : browser.manage().logs().get(LogType.BROWSER)) {
+                System.err.println("browser console: " + entry);
+            }
+        }
+    };
+
+    @RegisterExtension
+    static final TestGateway gateway = TestGateway.perClass(Map.of("JFAAS_AUTOSCALE", "false"));
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static WebDriver browser;
+    static WebDriverWait wait;
+    static Path screenshots;
+
+    @BeforeAll
+    static void openBrowser() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(present).as("chromium and chromium-driver must be installed on CI").isTrue();
+        }
+        assumeTrue(present, "chromium or chromedriver is not installed: the portal's browser test is skipped");
+        var options = new ChromeOptions().setBinary(CHROMIUM.toString()).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,800", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--user-data-dir=" + Files.createTempDirectory("jfaas-chromium"));
+        var logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        screenshots = Path.of("target/screenshots");
+        Files.createDirectories(screenshots);
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    static void open(String page) {
+        browser.get("http://" + TestGateway.USER + ":" + TestGateway.PASSWORD + "@127.0.0.1:" + gateway.port() + "/ui/#/" + page);
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
+    }
+
+    static void screenshot(String name) throws Exception {
+        var png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(screenshots.resolve(name + ".png"), png);
+    }
+
+    static void type(String css, String text) {
+        var element = browser.findElement(By.cssSelector(css));
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    @Test
+    @Order(1)
+    void loggedInTheOverviewShowsLiveCharts() throws Exception {
+        open("overview");
+        wait.until(d -> Integer.parseInt(d.findElement(By.id("page")).getDomAttribute("data-ticks") == null ? "0"
+                : d.findElement(By.id("page")).getDomAttribute("data-ticks")) >= 2);
+        assertThat(browser.findElements(By.cssSelector(".uplot canvas"))).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(browser.findElement(By.id("o-health")).getText()).contains("healthy", "sandbox bwrap");
+        screenshot("overview");
+    }
+
+    @Test
+    @Order(2)
+    void aFunctionIsDeployedThroughTheForm() throws Exception {
+        open("deploy");
+        type("input[name=service]", "ui-echo");
+        type("input[name=image]", "jfaas/test");
+        type("input[name=envProcess]", "cat");
+        assertThat(browser.findElement(By.id("deploy-json")).getText()).contains("\"service\": \"ui-echo\"");
+        screenshot("deploy");
+        browser.findElement(By.cssSelector("#deploy-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replicas"), "1 ready of 1"));
+        screenshot("function");
+        open("functions");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main table"), "ui-echo"));
+        screenshot("functions");
+    }
+
+    @Test
+    @Order(3)
+    void theConsoleInvokesSyncAndAsync() throws Exception {
+        open("invoke/ui-echo");
+        type("#invoke-body", "hello from the browser");
+        browser.findElement(By.id("invoke-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "hello from the browser"));
+        assertThat(browser.findElement(By.id("invoke-status")).getText()).startsWith("200");
+        screenshot("invoke");
+        browser.findElement(By.id("invoke-async")).click();
+        type("#invoke-body", "later, from the queue");
+        browser.findElement(By.id("invoke-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-async-result"), "later, from the queue"));
+    }
+
+    @Test
+    @Order(4)
+    void aDeadLetterAppearsAndIsReplayed() throws Exception {
+        // Fails the first time, succeeds after: its dead letter, replayed, succeeds.
+        var flaky = Functions.inDirectory("ui-flaky", "sh run.sh", Map.of(),
+                Map.of("run.sh", "if [ -e ran ]; then echo fine now; else touch ran; exit 1; fi\n"));
+        flaky.put("annotations", Map.of("com.openfaas.retry.attempts", "1"));
+        gateway.deploy(flaky);
+        var id = gateway.call("POST", "/async-function/ui-flaky", "").headers().firstValue("X-Call-Id").orElseThrow();
+        open("queues");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-dead='" + id + "']")));
+        screenshot("queues");
+        browser.findElement(By.cssSelector("[data-replay='" + id + "']")).click();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                TestGateway.parse(gateway.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("succeeded"));
+        open("calls/" + id);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main"), "fine now"));
+        screenshot("call");
+    }
+
+    @Test
+    @Order(5)
+    void secretsShowNamesOnly() throws Exception {
+        open("secrets");
+        type("input[name=name]", "ui-secret");
+        type("input[name=value]", "never-shown");
+        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main table"), "ui-secret"));
+        assertThat(browser.getPageSource()).doesNotContain("never-shown");
+        screenshot("secrets");
+    }
+
+    @Test
+    @Order(6)
+    void aFunctionIsDeletedFromItsPage() throws Exception {
+        open("function/ui-echo");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.urlContains("#/functions"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                gateway.system("GET", "/system/function/ui-echo", null).statusCode() == 404);
+    }
+}

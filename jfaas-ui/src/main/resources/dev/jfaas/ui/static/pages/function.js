@@ -1,0 +1,68 @@
+import { api, namespace, request } from "../api.js";
+import { h, table, toast } from "../dom.js";
+
+export async function show(main, [name]) {
+  const ns = namespace();
+  const fn = await api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`);
+  const kv = (object) => table(["Key", "Value"], Object.entries(object || {}).map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, v))));
+  const replicas = h("span", { id: "replicas" }, `${fn.availableReplicas || 0} ready of ${fn.replicas || 0}`);
+  async function scale(to) {
+    await api("POST", `/system/scale-function/${encodeURIComponent(name)}`, { serviceName: name, namespace: ns, replicas: to });
+    toast(`scaling ${name} to ${to}`);
+  }
+  const log = h("pre", { id: "log", "aria-label": "Log" });
+  main.append(h("h1", {}, name),
+    h("p", {}, "Replicas: ", replicas, " ",
+      h("span", { class: "actions" },
+        h("button", { class: "secondary", onclick: () => scale((fn.replicas || 0) + 1) }, "Scale up"),
+        h("button", { class: "secondary", onclick: () => scale(Math.max(0, (fn.replicas || 0) - 1)) }, "Scale down"),
+        h("button", { class: "secondary", onclick: () => scale(0) }, "Scale to 0"),
+        h("a", { href: `#/deploy/${encodeURIComponent(name)}` }, "Edit"),
+        h("a", { href: `#/invoke/${encodeURIComponent(name)}` }, "Invoke"),
+        h("button", { class: "danger", id: "delete", onclick: async () => {
+          if (!confirm(`Delete ${name}? Its replicas stop and its calls are refused.`)) return;
+          await api("DELETE", "/system/functions", { functionName: name, namespace: ns });
+          toast(`deleted ${name}`);
+          location.hash = "#/functions";
+        } }, "Delete"))),
+    fn.message ? h("p", { class: "bad" }, fn.message) : "",
+    h("h2", {}, "Image and process"), kv({ image: fn.image, digest: fn.imageDigest, process: fn.envProcess, created: fn.createdAt,
+      invocations: fn.invocationCount, memory: fn.usage ? `${Math.round((fn.usage.totalMemoryBytes || 0) / 1048576)} MB` : "" }),
+    h("h2", {}, "Environment"), kv(fn.envVars),
+    h("h2", {}, "Labels"), kv(fn.labels), h("h2", {}, "Annotations"), kv(fn.annotations),
+    h("h2", {}, "Secrets (names only)"), h("p", {}, (fn.secrets || []).join(", ") || "none"),
+    h("h2", {}, "Log"), log);
+
+  // The log, followed: newline-delimited JSON read as it streams.
+  const abort = new AbortController();
+  (async () => {
+    try {
+      const response = await request(`/system/logs?name=${encodeURIComponent(name)}&namespace=${encodeURIComponent(ns)}&tail=100&follow=true`,
+        { signal: abort.signal });
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let at;
+        while ((at = buffer.indexOf("\n")) >= 0) {
+          const line = buffer.slice(0, at); buffer = buffer.slice(at + 1);
+          if (!line.trim()) continue;
+          const entry = JSON.parse(line);
+          log.append(`${entry.timestamp} ${entry.instance} ${entry.text}\n`);
+          log.scrollTop = log.scrollHeight;
+        }
+      }
+    } catch (e) { if (e.name !== "AbortError") log.append(`(log: ${e.message})\n`); }
+  })();
+  const timer = setInterval(async () => {
+    try {
+      const now = await api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`);
+      fn.replicas = now.replicas;
+      replicas.textContent = `${now.availableReplicas || 0} ready of ${now.replicas || 0}`;
+    } catch { /* deleted meanwhile */ }
+  }, 2000);
+  return () => { abort.abort(); clearInterval(timer); };
+}

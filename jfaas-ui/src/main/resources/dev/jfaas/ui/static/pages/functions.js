@@ -1,0 +1,44 @@
+import { api, namespace, request } from "../api.js";
+import { field, h, table } from "../dom.js";
+import { parse } from "../metrics.js";
+
+export async function show(main) {
+  const filter = h("input", { type: "search", placeholder: "name, image or command" });
+  const body = h("div");
+  main.append(h("h1", {}, "Functions"), field("Filter", filter), body,
+    h("p", {}, h("a", { href: "#/deploy" }, "Deploy a function")));
+  const [list, metrics] = await Promise.all([api("GET", `/system/functions?namespace=${encodeURIComponent(namespace())}`),
+    request("/metrics").then((r) => r.text()).then(parse)]);
+  const errors = {};
+  const lastCall = {};
+  for (const s of metrics) {
+    if (s.name !== "gateway_function_invocation_total") continue;
+    const e = (errors[s.labels.function_name] ||= { all: 0, bad: 0 });
+    e.all += s.value;
+    if (!String(s.labels.code).startsWith("2")) e.bad += s.value;
+  }
+  for (const s of metrics) {
+    if (s.name === "jfaas_function_last_call_seconds") lastCall[s.labels.function_name] = s.value;
+  }
+  function render() {
+    const q = filter.value.toLowerCase();
+    const rows = list.filter((f) => !q || [f.name, f.image, f.envProcess].some((x) => String(x || "").toLowerCase().includes(q)))
+      .map((f) => {
+        const e = errors[`${f.name}.${f.namespace}`] || { all: 0, bad: 0 };
+        const vars = f.envVars || {};
+        return h("tr", {},
+          h("td", {}, h("a", { href: `#/function/${encodeURIComponent(f.name)}` }, f.name)),
+          h("td", {}, f.namespace),
+          h("td", { class: f.availableReplicas < f.replicas ? "bad" : "" }, `${f.availableReplicas || 0} / ${f.replicas || 0}`),
+          h("td", {}, vars.mode || "serializing"),
+          h("td", {}, f.image, h("br"), h("span", { class: "muted" }, f.envProcess || vars.fprocess || "")),
+          h("td", {}, f.invocationCount || 0),
+          h("td", {}, e.all ? `${((100 * e.bad) / e.all).toFixed(1)} %` : "–"),
+          h("td", {}, f.message ? h("span", { class: "bad" }, f.message) : ""));
+      });
+    body.replaceChildren(rows.length ? table(["Name", "Namespace", "Ready", "Mode", "Image / process", "Calls", "Errors", "Note"], rows)
+      : h("p", { class: "muted" }, list.length ? "No function matches." : "No functions yet."));
+  }
+  filter.addEventListener("input", render);
+  render();
+}

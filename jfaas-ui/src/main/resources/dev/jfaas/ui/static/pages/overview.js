@@ -1,0 +1,77 @@
+import uPlot from "../vendor/uplot/uPlot.esm.js";
+import { api, request } from "../api.js";
+import { h } from "../dom.js";
+import { between, read } from "../metrics.js";
+
+const WINDOW = 150; // points kept: five minutes at one every two seconds
+
+function chart(title, series, target) {
+  const data = [[], ...series.map(() => [])];
+  const plot = new uPlot({
+    title, width: 580, height: 220,
+    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
+    axes: [{}, { size: 60 }],
+  }, data, target);
+  return {
+    push(time, values) {
+      data[0].push(time);
+      values.forEach((v, i) => data[i + 1].push(v));
+      if (data[0].length > WINDOW) data.forEach((column) => column.shift());
+      plot.setData(data);
+    },
+  };
+}
+
+function card(label, id) {
+  return h("div", { class: "card" }, h("div", { class: "value", id }, "–"), h("div", { class: "label" }, label));
+}
+
+export async function show(main) {
+  main.append(h("h1", {}, "Overview"),
+    h("div", { class: "cards" }, card("functions", "o-functions"), card("ready replicas", "o-ready"), card("calls/s", "o-rate"),
+      card("errors %", "o-errors"), card("p50 ms", "o-p50"), card("p95 ms", "o-p95"), card("in flight", "o-inflight"),
+      card("queued", "o-depth"), card("dead letters", "o-dead")),
+    h("h2", {}, "Health"), h("p", { id: "o-health" }, "…"),
+    h("div", { class: "charts" }, h("div", { id: "c-calls" }), h("div", { id: "c-latency" }), h("div", { id: "c-queue" })));
+  const calls = chart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
+    main.querySelector("#c-calls"));
+  const latency = chart("latency (ms)", [{ label: "p50", color: "#1a7f37" }, { label: "p95", color: "#8250df" }],
+    main.querySelector("#c-latency"));
+  const queue = chart("async queue", [{ label: "queued", color: "#0b5cad" }, { label: "dead letters", color: "#b3261e" }],
+    main.querySelector("#c-queue"));
+  let last = await read();
+  let lastAt = Date.now();
+
+  async function tick() {
+    try {
+      const [now, functions, info, health] = await Promise.all([read(), api("GET", "/system/functions"),
+        api("GET", "/system/info"), request("/healthz").then((r) => r.text().then((t) => [r.status, t]))]);
+      const seconds = (Date.now() - lastAt) / 1000;
+      const view = between(last, now, seconds || 1);
+      last = now; lastAt = Date.now();
+      const set = (id, text) => { const e = main.querySelector(`#${id}`); if (e) e.textContent = text; };
+      set("o-functions", functions.length);
+      set("o-ready", functions.reduce((a, f) => a + (f.availableReplicas || 0), 0));
+      set("o-rate", view.rate.toFixed(1));
+      set("o-errors", view.errorPercent.toFixed(1));
+      set("o-p50", view.p50.toFixed(1));
+      set("o-p95", view.p95.toFixed(1));
+      set("o-inflight", view.inFlight);
+      set("o-depth", view.depth);
+      set("o-dead", view.dead);
+      const provider = info.provider || {};
+      set("o-health", `gateway ${health[0] === 200 ? "healthy" : "UNHEALTHY: " + health[1]} · sandbox ${provider.sandbox || "?"}`
+        + ` · limits ${provider.limitsEnforced ? "enforced" : "NOT enforced"} · build ${String((info.version || {}).sha).slice(0, 12)}`);
+      const t = Date.now() / 1000;
+      calls.push(t, [view.rate, (view.rate * view.errorPercent) / 100]);
+      latency.push(t, [view.p50, view.p95]);
+      queue.push(t, [view.depth, view.dead]);
+      main.dataset.ticks = String(Number(main.dataset.ticks || 0) + 1);
+    } catch (e) {
+      main.querySelector("#o-health").textContent = e.message;
+    }
+  }
+  await tick();
+  const timer = setInterval(tick, 2000);
+  return () => clearInterval(timer);
+}

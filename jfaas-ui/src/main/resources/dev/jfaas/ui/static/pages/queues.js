@@ -1,0 +1,41 @@
+import { api } from "../api.js";
+import { h, table, toast } from "../dom.js";
+
+export async function show(main) {
+  const area = h("div");
+  main.append(h("h1", {}, "Queues and dead letters"), area);
+  async function render() {
+    const [queues, dead] = await Promise.all([api("GET", "/system/queues"), api("GET", "/system/calls?status=dead&limit=200")]);
+    const rows = queues.map((q) => h("tr", {}, h("td", {}, q.name), h("td", {}, q.depth), h("td", {}, q.inFlight), h("td", {}, q.delayed),
+      h("td", { class: q.dead ? "bad" : "" }, q.dead), h("td", {}, `${Number(q.oldestAgeSeconds || 0).toFixed(1)} s`),
+      h("td", {}, h("span", { class: "actions" },
+        h("button", { class: "secondary", "data-replay-queue": q.name, onclick: async () => {
+          const r = await api("POST", `/system/queues/${encodeURIComponent(q.name)}/dead-letters/replay`); toast(`replayed ${r.replayed}`); render();
+        } }, "Replay all"),
+        h("button", { class: "danger", onclick: async () => {
+          if (!confirm(`Purge every dead letter of ${q.name}? They cannot be replayed after.`)) return;
+          const r = await api("DELETE", `/system/queues/${encodeURIComponent(q.name)}/dead-letters`); toast(`purged ${r.purged}`); render();
+        } }, "Purge")))));
+    const checks = [];
+    const deadRows = dead.map((c) => {
+      const box = h("input", { type: "checkbox", "aria-label": `select ${c.callId}`, value: c.callId });
+      checks.push(box);
+      return h("tr", { "data-dead": c.callId }, h("td", {}, box), h("td", {}, h("a", { href: `#/calls/${encodeURIComponent(c.callId)}` }, c.callId)),
+        h("td", {}, c.function), h("td", {}, c.queue), h("td", {}, c.attempts), h("td", { class: "bad" }, c.error || ""),
+        h("td", {}, h("button", { class: "secondary", "data-replay": c.callId, onclick: async () => {
+          await api("POST", `/system/calls/${encodeURIComponent(c.callId)}/replay`); toast(`replayed ${c.callId}`); render();
+        } }, "Replay")));
+    });
+    area.replaceChildren(
+      queues.length ? table(["Queue", "Queued", "Running", "Delayed", "Dead", "Oldest", ""], rows) : h("p", { class: "muted" }, "No queues yet."),
+      h("h2", {}, "Dead letters"),
+      dead.length ? h("div", {}, h("p", {}, h("button", { onclick: async () => {
+        for (const box of checks.filter((b) => b.checked)) await api("POST", `/system/calls/${encodeURIComponent(box.value)}/replay`);
+        toast("replayed the selected"); render();
+      } }, "Replay selected")), table(["", "Call", "Function", "Queue", "Attempts", "Last error", ""], deadRows))
+        : h("p", { class: "muted", id: "no-dead" }, "No dead letters."));
+  }
+  await render();
+  const timer = setInterval(() => render().catch(() => {}), 3000);
+  return () => clearInterval(timer);
+}
