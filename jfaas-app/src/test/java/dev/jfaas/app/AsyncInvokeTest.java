@@ -184,9 +184,17 @@ class AsyncInvokeTest {
                 if [ -f healed ]; then echo healed; else echo "not yet" >&2; exit 1; fi
                 """, Map.of("com.openfaas.retry.attempts", "3", "com.openfaas.retry.min_wait", "50ms",
                 "com.openfaas.retry.max_wait", "50ms", "com.openfaas.queue", "doomed-queue"), Map.of());
-        var id = callId(gateway.call("POST", "/async-function/doomed", ""));
+        var id = callId(gateway.send(java.net.http.HttpRequest.newBuilder(gateway.uri("/async-function/doomed/orders?n=7"))
+                .header("X-Order", "7").header("Cookie", "session=the-callers")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("the order")).build()));
         var record = awaitStatus(id, "dead");
         assertThat(record.path("attempts").asInt()).isEqualTo(3);
+        var kept = TestGateway.parse(gateway.system("GET", "/system/calls/" + id + "/request", null).body());
+        assertThat(kept.path("body").asText()).isEqualTo("the order");
+        assertThat(kept.path("path").asText()).isEqualTo("/orders");
+        assertThat(kept.path("query").asText()).isEqualTo("n=7");
+        assertThat(kept.path("headers").toString()).contains("{\"name\":\"X-Order\",\"value\":\"7\"}")
+                .contains("(withheld)").doesNotContain("the-callers");
         assertThat(record.path("queue").asText()).isEqualTo("doomed-queue");
         assertThat(record.path("error").asText()).contains("3 attempts").contains("not yet");
         var dead = gateway.system("GET", "/system/calls/" + id + "/result", null);

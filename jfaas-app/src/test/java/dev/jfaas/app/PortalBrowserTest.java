@@ -91,6 +91,15 @@ class PortalBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main h1")));
     }
 
+    /** Every input on the page has a label a screen reader can read. */
+    static void assertEveryInputIsLabelled() {
+        var unlabelled = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("""
+                return Array.from(document.querySelectorAll('input, select, textarea'))
+                  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                  .map(e => e.outerHTML);""");
+        assertThat((java.util.List<?>) unlabelled).as("inputs without a label").isEmpty();
+    }
+
     static void screenshot(String name) throws Exception {
         var png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(screenshots.resolve(name + ".png"), png);
@@ -117,10 +126,12 @@ class PortalBrowserTest {
     @Order(2)
     void aFunctionIsDeployedThroughTheForm() throws Exception {
         open("deploy");
+        assertEveryInputIsLabelled();
         type("input[name=service]", "ui-echo");
-        type("input[name=image]", "jfaas/test");
+        type("input[name=image]", Functions.write(Map.of("README", "cat echoes the body\n")).toString());
         type("input[name=envProcess]", "cat");
-        assertThat(browser.findElement(By.id("deploy-json")).getText()).contains("\"service\": \"ui-echo\"");
+        type("textarea[name=labels]", "team=portal");
+        assertThat(browser.findElement(By.id("deploy-json")).getText()).contains("\"service\": \"ui-echo\"", "\"team\": \"portal\"");
         screenshot("deploy");
         browser.findElement(By.cssSelector("#deploy-form button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replicas"), "1 ready of 1"));
@@ -134,28 +145,60 @@ class PortalBrowserTest {
     @Order(3)
     void theConsoleInvokesSyncAndAsync() throws Exception {
         open("invoke/ui-echo");
-        type("#invoke-body", "hello from the browser");
+        assertEveryInputIsLabelled();
+        type("#invoke-body", "{\"hello\": \"from the browser\"}");
         browser.findElement(By.id("invoke-send")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "hello from the browser"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "from the browser"));
         assertThat(browser.findElement(By.id("invoke-status")).getText()).startsWith("200");
+        assertThat(browser.findElement(By.id("invoke-curl")).getText()).contains("curl -i -X POST", "/function/ui-echo");
         screenshot("invoke");
         browser.findElement(By.id("invoke-async")).click();
         type("#invoke-body", "later, from the queue");
         browser.findElement(By.id("invoke-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-async-result"), "later, from the queue"));
+        assertThat(browser.findElement(By.id("invoke-call")).getText()).contains("succeeded");
     }
 
     @Test
     @Order(4)
+    void theChartsFollowTraffic() throws Exception {
+        open("overview");
+        var load = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    gateway.call("POST", "/function/ui-echo", "load");
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    return; // the gateway is closing
+                }
+            }
+        });
+        try {
+            wait.until(d -> Double.parseDouble(d.findElement(By.id("o-rate")).getText().replace("–", "0")) > 1);
+            assertThat(browser.findElement(By.id("o-functions")).getText()).isEqualTo("1");
+            assertThat(browser.findElement(By.id("o-health")).getText()).contains("store (sqlite): healthy", "queue (sqlite): healthy");
+        } finally {
+            load.interrupt();
+            load.join();
+        }
+        screenshot("overview-traffic");
+    }
+
+    @Test
+    @Order(5)
     void aDeadLetterAppearsAndIsReplayed() throws Exception {
         // Fails the first time, succeeds after: its dead letter, replayed, succeeds.
         var flaky = Functions.inDirectory("ui-flaky", "sh run.sh", Map.of(),
                 Map.of("run.sh", "if [ -e ran ]; then echo fine now; else touch ran; exit 1; fi\n"));
         flaky.put("annotations", Map.of("com.openfaas.retry.attempts", "1"));
         gateway.deploy(flaky);
-        var id = gateway.call("POST", "/async-function/ui-flaky", "").headers().firstValue("X-Call-Id").orElseThrow();
+        var id = gateway.call("POST", "/async-function/ui-flaky", "order 66").headers().firstValue("X-Call-Id").orElseThrow();
         open("queues");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-dead='" + id + "']")));
+        browser.findElement(By.cssSelector("[data-preview='" + id + "']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-kept='" + id + "'] pre"), "order 66"));
         screenshot("queues");
         browser.findElement(By.cssSelector("[data-replay='" + id + "']")).click();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
@@ -166,19 +209,21 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void secretsShowNamesOnly() throws Exception {
         open("secrets");
+        assertEveryInputIsLabelled();
         type("input[name=name]", "ui-secret");
         type("input[name=value]", "never-shown");
-        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
+        // by keyboard: Enter in the last field submits the form
+        browser.findElement(By.cssSelector("input[name=value]")).sendKeys(org.openqa.selenium.Keys.ENTER);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main table"), "ui-secret"));
         assertThat(browser.getPageSource()).doesNotContain("never-shown");
         screenshot("secrets");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aFunctionIsDeletedFromItsPage() throws Exception {
         open("function/ui-echo");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();

@@ -79,6 +79,12 @@ public interface CallQueue extends AutoCloseable {
     /** Requeues one dead or failed call with fresh attempts. False if it is not dead or failed. */
     CompletableFuture<Boolean> replay(String callId);
 
+    /**
+     * The request a dead or failed call would be replayed with, so people can see what failed;
+     * empty for a call that is not dead or failed (or unknown).
+     */
+    CompletableFuture<Optional<QueuedCall>> deadLetter(String callId);
+
     /** Deletes dead letters; {@code function} null for all. Returns the count. */
     CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function);
 

@@ -374,6 +374,18 @@ public final class DocumentCallQueue implements CallQueue {
     }
 
     @Override
+    public CompletableFuture<Optional<QueuedCall>> deadLetter(String callId) {
+        return async(() -> {
+            var entry = broker.get(DocumentKeys.document(callId));
+            var doc = entry == null ? null : CallCodec.document(entry.value());
+            if (doc == null || !doc.replayable()) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(broker.deadLetter(doc)).map(CallCodec::call);
+        });
+    }
+
+    @Override
     public CompletableFuture<Boolean> replay(String callId) {
         return async(() -> replayOne(callId));
     }

@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 
-/** {@code /system/calls}: call records, results by call id, and replay of one call. */
+/** {@code /system/calls}: call records, results by call id, dead letters' requests, and replay of one call. */
 public final class CallsApi {
 
     private static final int MAX_LIMIT = 10_000;
@@ -25,7 +25,17 @@ public final class CallsApi {
         router.get("/system/calls").handler(this::list);
         router.get("/system/calls/:id").handler(this::describe);
         router.get("/system/calls/:id/result").handler(this::result);
+        router.get("/system/calls/:id/request").handler(this::request);
         router.post("/system/calls/:id/replay").handler(this::replay);
+    }
+
+    /** A dead or failed call's request, for a person to see what failed: headers and the start of the body. */
+    private void request(RoutingContext ctx) {
+        var id = ctx.pathParam("id");
+        Future.fromCompletionStage(async.queue().deadLetter(id), ctx.vertx().getOrCreateContext())
+                .onSuccess(call -> call.ifPresentOrElse(c -> Replies.json(ctx, 200, DeadLetterView.of(c)),
+                        () -> Replies.error(ctx.request(), 404, "call " + id + " is not a dead letter or failed call")))
+                .onFailure(e -> Replies.fail(ctx, e));
     }
 
     private void list(RoutingContext ctx) {

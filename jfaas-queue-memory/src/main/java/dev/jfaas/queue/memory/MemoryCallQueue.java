@@ -315,6 +315,12 @@ public final class MemoryCallQueue implements CallQueue {
     }
 
     @Override
+    public CompletableFuture<Optional<QueuedCall>> deadLetter(String callId) {
+        return locked(() -> Optional.ofNullable(calls.get(callId))
+                .filter(e -> e.status == CallStatus.DEAD || e.status == CallStatus.FAILED).map(e -> e.call));
+    }
+
+    @Override
     public CompletableFuture<Boolean> replay(String callId) {
         return locked(() -> {
             var e = calls.get(callId);

@@ -322,6 +322,18 @@ public final class SqliteCallQueue implements CallQueue {
                         now(), queue, function.namespace(), function.name()));
     }
 
+    @Override
+    public CompletableFuture<Optional<QueuedCall>> deadLetter(String callId) {
+        return read(c -> {
+            try (var st = c.prepareStatement("SELECT " + CALL_COLUMNS + " FROM calls WHERE call_id=? AND status IN ('dead','failed')")) {
+                st.setString(1, callId);
+                try (var rs = st.executeQuery()) {
+                    return rs.next() ? Optional.of(toCall(rs, 1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     private static final String REQUEUE = "status='queued', attempts=0, not_before=?, finished_at=NULL, error=NULL, "
             + "lease_token=NULL, lease_until=NULL";
 

@@ -245,6 +245,25 @@ public abstract class CallQueueContract {
     }
 
     @Test
+    void aDeadLetterShowsTheRequestItWouldBeReplayedWith() {
+        var sent = call(FN, 0);
+        var id = enqueue(sent);
+        assertThat(queue.deadLetter(id).join()).as("not dead yet").isEmpty();
+        queue.finish(lease(1).getFirst(), CallStatus.DEAD, response(500, "boom"), "500 after 3 attempts").join();
+        var kept = queue.deadLetter(id).join().orElseThrow();
+        assertThat(kept.callId()).isEqualTo(id);
+        assertThat(kept.function()).isEqualTo(FN);
+        assertThat(kept.method()).isEqualTo("POST");
+        assertThat(kept.path()).isEqualTo("/p");
+        assertThat(kept.query()).isEqualTo("a=1");
+        assertThat(kept.headers()).contains(new Header("X-Thing", "v"));
+        assertThat(new String(kept.body(), StandardCharsets.UTF_8)).isEqualTo("body");
+        assertThat(queue.deadLetter("unknown").join()).isEmpty();
+        assertThat(queue.replay(id).join()).isTrue();
+        assertThat(queue.deadLetter(id).join()).as("queued again").isEmpty();
+    }
+
+    @Test
     void oneDeadOrFailedCallCanBeReplayed() {
         var id = enqueue(call(FN, 0));
         queue.finish(lease(1).getFirst(), CallStatus.FAILED, response(400, "bad"), null).join();

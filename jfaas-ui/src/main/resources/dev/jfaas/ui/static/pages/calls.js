@@ -1,5 +1,6 @@
 import { api, namespace, request } from "../api.js";
 import { field, h, table, toast } from "../dom.js";
+import { keptRequest } from "../request-view.js";
 
 const STATUSES = ["", "queued", "running", "retrying", "succeeded", "failed", "dead", "cancelled"];
 
@@ -14,7 +15,10 @@ async function record(main, id) {
         if (!confirm("Cancel this call?")) return;
         await api("DELETE", `/async-function/${encodeURIComponent(id)}`); toast("cancelled");
       } }, "Cancel")),
-    table(["Field", "Value"], rows), h("h2", {}, `Result (${result.status})`), h("pre", {}, await result.text()));
+    table(["Field", "Value"], rows), h("h2", {}, `Result (${result.status})`), h("pre", { id: "call-result" }, await result.text()));
+  if (["dead", "failed"].includes(call.status)) {
+    main.append(h("h2", {}, "Request (as it would be replayed)"), await keptRequest(id).catch((e) => h("p", { class: "muted" }, e.message)));
+  }
 }
 
 export async function show(main, [id]) {

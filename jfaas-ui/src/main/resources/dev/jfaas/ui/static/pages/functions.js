@@ -2,23 +2,38 @@ import { api, namespace, request } from "../api.js";
 import { field, h, table } from "../dom.js";
 import { parse } from "../metrics.js";
 
+function ago(seconds) {
+  if (!seconds) return "never";
+  const s = Math.max(0, Date.now() / 1000 - seconds);
+  if (s < 60) return `${Math.round(s)} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ");
+}
+
 export async function show(main) {
   const filter = h("input", { type: "search", placeholder: "name, image or command" });
   const body = h("div");
   main.append(h("h1", {}, "Functions"), field("Filter", filter), body,
     h("p", {}, h("a", { href: "#/deploy" }, "Deploy a function")));
-  const [list, metrics] = await Promise.all([api("GET", `/system/functions?namespace=${encodeURIComponent(namespace())}`),
-    request("/metrics").then((r) => r.text()).then(parse)]);
-  const errors = {};
-  const lastCall = {};
-  for (const s of metrics) {
-    if (s.name !== "gateway_function_invocation_total") continue;
-    const e = (errors[s.labels.function_name] ||= { all: 0, bad: 0 });
-    e.all += s.value;
-    if (!String(s.labels.code).startsWith("2")) e.bad += s.value;
-  }
-  for (const s of metrics) {
-    if (s.name === "jfaas_function_last_call_seconds") lastCall[s.labels.function_name] = s.value;
+  let list = [];
+  let errors = {};
+  let lastCall = {};
+  async function load() {
+    const [functions, metrics] = await Promise.all([api("GET", `/system/functions?namespace=${encodeURIComponent(namespace())}`),
+      request("/metrics").then((r) => r.text()).then(parse)]);
+    const e = {};
+    const last = {};
+    for (const s of metrics) {
+      if (s.name === "gateway_function_invocation_total") {
+        const counts = (e[s.labels.function_name] ||= { all: 0, bad: 0 });
+        counts.all += s.value;
+        if (!String(s.labels.code).startsWith("2")) counts.bad += s.value;
+      } else if (s.name === "jfaas_function_last_call_timestamp_seconds") {
+        last[s.labels.function_name] = s.value;
+      }
+    }
+    list = functions; errors = e; lastCall = last;
   }
   function render() {
     const q = filter.value.toLowerCase();
@@ -34,11 +49,15 @@ export async function show(main) {
           h("td", {}, f.image, h("br"), h("span", { class: "muted" }, f.envProcess || vars.fprocess || "")),
           h("td", {}, f.invocationCount || 0),
           h("td", {}, e.all ? `${((100 * e.bad) / e.all).toFixed(1)} %` : "–"),
+          h("td", {}, ago(lastCall[`${f.name}.${f.namespace}`])),
           h("td", {}, f.message ? h("span", { class: "bad" }, f.message) : ""));
       });
-    body.replaceChildren(rows.length ? table(["Name", "Namespace", "Ready", "Mode", "Image / process", "Calls", "Errors", "Note"], rows)
+    body.replaceChildren(rows.length ? table(["Name", "Namespace", "Ready", "Mode", "Image / process", "Calls", "Errors", "Last call", "Note"], rows)
       : h("p", { class: "muted" }, list.length ? "No function matches." : "No functions yet."));
   }
   filter.addEventListener("input", render);
+  await load();
   render();
+  const timer = setInterval(() => load().then(render).catch(() => {}), 5000);
+  return () => clearInterval(timer);
 }

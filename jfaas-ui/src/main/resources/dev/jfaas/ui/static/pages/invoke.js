@@ -65,7 +65,7 @@ export async function show(main, [preset]) {
     const head = Array.from(response.headers.entries()).map(([k, v]) => `${k}: ${v}`).join("\n");
     result.replaceChildren(h("h2", {}, "Answer"),
       h("p", { id: "invoke-status" }, `${response.status} in ${took.toFixed(1)} ms`), views, h("h2", {}, "Headers"), h("pre", {}, head),
-      h("h2", {}, "Body"), shown, h("h2", {}, "As curl"), h("pre", {}, curl(target, sent)));
+      h("h2", {}, "Body"), shown, h("h2", {}, "As curl"), h("pre", { id: "invoke-curl" }, curl(target, sent)));
     if (async.checked && response.status === 202) follow(response.headers.get("X-Call-Id"));
   });
 
@@ -86,5 +86,5 @@ export async function show(main, [preset]) {
     }
   }
 
-  main.append(h("h1", {}, "Invoke"), form, result);
+  main.append(h("h1", {}, "Invoke"), h("div", { class: "split" }, form, result));
 }

@@ -31,7 +31,7 @@ export async function show(main) {
     h("div", { class: "cards" }, card("functions", "o-functions"), card("ready replicas", "o-ready"), card("calls/s", "o-rate"),
       card("errors %", "o-errors"), card("p50 ms", "o-p50"), card("p95 ms", "o-p95"), card("in flight", "o-inflight"),
       card("queued", "o-depth"), card("dead letters", "o-dead")),
-    h("h2", {}, "Health"), h("p", { id: "o-health" }, "…"),
+    h("h2", {}, "Health"), h("ul", { id: "o-health", class: "health" }, h("li", {}, "…")),
     h("div", { class: "charts" }, h("div", { id: "c-calls" }), h("div", { id: "c-latency" }), h("div", { id: "c-queue" })));
   const calls = chart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
     main.querySelector("#c-calls"));
@@ -45,7 +45,7 @@ export async function show(main) {
   async function tick() {
     try {
       const [now, functions, info, health] = await Promise.all([read(), api("GET", "/system/functions"),
-        api("GET", "/system/info"), request("/healthz").then((r) => r.text().then((t) => [r.status, t]))]);
+        api("GET", "/system/info"), request("/system/health").then((r) => r.json())]);
       const seconds = (Date.now() - lastAt) / 1000;
       const view = between(last, now, seconds || 1);
       last = now; lastAt = Date.now();
@@ -60,15 +60,21 @@ export async function show(main) {
       set("o-depth", view.depth);
       set("o-dead", view.dead);
       const provider = info.provider || {};
-      set("o-health", `gateway ${health[0] === 200 ? "healthy" : "UNHEALTHY: " + health[1]} · sandbox ${provider.sandbox || "?"}`
-        + ` · limits ${provider.limitsEnforced ? "enforced" : "NOT enforced"} · build ${String((info.version || {}).sha).slice(0, 12)}`);
+      const parts = main.querySelector("#o-health");
+      if (parts) {
+        parts.replaceChildren(...health.parts.map((p) => h("li", { class: p.healthy ? "good" : "bad" },
+          `${p.part} (${p.kind}): ${p.healthy ? "healthy" : p.problem}`)),
+          h("li", {}, `limits ${provider.limitsEnforced ? "enforced" : "NOT enforced"}`),
+          h("li", { class: "muted" }, `build ${String((info.version || {}).sha).slice(0, 12)} · ${info.arch}`));
+      }
       const t = Date.now() / 1000;
       calls.push(t, [view.rate, (view.rate * view.errorPercent) / 100]);
       latency.push(t, [view.p50, view.p95]);
       queue.push(t, [view.depth, view.dead]);
       main.dataset.ticks = String(Number(main.dataset.ticks || 0) + 1);
     } catch (e) {
-      main.querySelector("#o-health").textContent = e.message;
+      const parts = main.querySelector("#o-health");
+      if (parts) parts.replaceChildren(h("li", { class: "bad" }, e.message));
     }
   }
   await tick();

@@ -1,8 +1,10 @@
 import { api } from "../api.js";
 import { h, table, toast } from "../dom.js";
+import { keptRequest } from "../request-view.js";
 
 export async function show(main) {
   const area = h("div");
+  const open = new Set();
   main.append(h("h1", {}, "Queues and dead letters"), area);
   async function render() {
     const [queues, dead] = await Promise.all([api("GET", "/system/queues"), api("GET", "/system/calls?status=dead&limit=200")]);
@@ -22,17 +24,32 @@ export async function show(main) {
       checks.push(box);
       return h("tr", { "data-dead": c.callId }, h("td", {}, box), h("td", {}, h("a", { href: `#/calls/${encodeURIComponent(c.callId)}` }, c.callId)),
         h("td", {}, c.function), h("td", {}, c.queue), h("td", {}, c.attempts), h("td", { class: "bad" }, c.error || ""),
-        h("td", {}, h("button", { class: "secondary", "data-replay": c.callId, onclick: async () => {
-          await api("POST", `/system/calls/${encodeURIComponent(c.callId)}/replay`); toast(`replayed ${c.callId}`); render();
-        } }, "Replay")));
+        h("td", {}, h("span", { class: "actions" },
+          h("button", { class: "secondary", "data-preview": c.callId, "aria-expanded": String(open.has(c.callId)), onclick: () => {
+            if (open.has(c.callId)) open.delete(c.callId); else open.add(c.callId);
+            render();
+          } }, open.has(c.callId) ? "Hide request" : "Request"),
+          h("button", { class: "secondary", "data-replay": c.callId, onclick: async () => {
+            await api("POST", `/system/calls/${encodeURIComponent(c.callId)}/replay`); toast(`replayed ${c.callId}`); render();
+          } }, "Replay"))));
     });
+    // The rows whose request is shown stay open across refreshes.
+    const rowsWithRequests = [];
+    for (const row of deadRows) {
+      rowsWithRequests.push(row);
+      const id = row.dataset.dead;
+      if (!open.has(id)) continue;
+      let shown;
+      try { shown = await keptRequest(id); } catch (e) { shown = h("p", { class: "muted" }, e.message); }
+      rowsWithRequests.push(h("tr", { class: "detail" }, h("td", { colspan: 7 }, shown)));
+    }
     area.replaceChildren(
       queues.length ? table(["Queue", "Queued", "Running", "Delayed", "Dead", "Oldest", ""], rows) : h("p", { class: "muted" }, "No queues yet."),
       h("h2", {}, "Dead letters"),
       dead.length ? h("div", {}, h("p", {}, h("button", { onclick: async () => {
         for (const box of checks.filter((b) => b.checked)) await api("POST", `/system/calls/${encodeURIComponent(box.value)}/replay`);
         toast("replayed the selected"); render();
-      } }, "Replay selected")), table(["", "Call", "Function", "Queue", "Attempts", "Last error", ""], deadRows))
+      } }, "Replay selected")), table(["", "Call", "Function", "Queue", "Attempts", "Last error", ""], rowsWithRequests))
         : h("p", { class: "muted", id: "no-dead" }, "No dead letters."));
   }
   await render();
