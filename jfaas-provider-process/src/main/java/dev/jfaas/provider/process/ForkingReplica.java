@@ -16,7 +16,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -91,6 +90,7 @@ final class ForkingReplica extends ExecReplica {
                     }
                 }
             }, () -> {
+                timedOut.close();
                 lines.flush();
                 if (debug != null) {
                     debug.flush();
@@ -119,15 +119,39 @@ final class ForkingReplica extends ExecReplica {
         return spawned;
     }
 
-    /** Closing the call makes the spawner kill the process group. */
-    private AtomicBoolean killAfterTimeout(SpawnerCall spawned) {
-        var timedOut = new AtomicBoolean();
-        var timer = CompletableFuture.delayedExecutor(watchdog.execTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        timer.execute(() -> {
-            timedOut.set(true);
+    /**
+     * One timer thread for every call's exec_timeout. A call that ends cancels its timer (removed
+     * at once), so nothing of it is kept until its timeout: a fixed delay per call held each call's
+     * buffers for the whole exec_timeout, which at a few hundred calls a second filled the heap.
+     */
+    private static final java.util.concurrent.ScheduledThreadPoolExecutor TIMEOUTS = timeouts();
+
+    private static java.util.concurrent.ScheduledThreadPoolExecutor timeouts() {
+        var executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("exec-timeouts").factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** A call's exec_timeout: closing the call makes the spawner kill the process group. */
+    private record Deadline(java.util.concurrent.ScheduledFuture<?> timer, AtomicBoolean fired) implements AutoCloseable {
+        boolean get() {
+            return fired.get();
+        }
+
+        @Override
+        public void close() {
+            timer.cancel(false);
+        }
+    }
+
+    private Deadline killAfterTimeout(SpawnerCall spawned) {
+        var fired = new AtomicBoolean();
+        var timer = TIMEOUTS.schedule(() -> {
+            fired.set(true);
             spawned.close();
-        });
-        return timedOut;
+        }, watchdog.execTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return new Deadline(timer, fired);
     }
 
     /**
@@ -185,8 +209,7 @@ final class ForkingReplica extends ExecReplica {
     }
 
     private InvocationResult answerTimed(SpawnerCall call) throws IOException {
-        try (var spawned = call) {
-            var timedOut = killAfterTimeout(spawned);
+        try (var spawned = call; var timedOut = killAfterTimeout(spawned)) {
             var stdout = Buffer.buffer();
             var stderr = new CallLog(logs, function, instance());
             Frame.Exit exit;
