@@ -24,4 +24,26 @@ final class DataDirectory {
             throw new UncheckedIOException("cannot make the data directory " + dir + " private", e);
         }
     }
+
+    /**
+     * This gateway's name for brokers (its consumers, clients and groups), the same across its
+     * restarts so a broker hands a restarted gateway back what it had taken: kept in {@code gateway-id}.
+     */
+    static String gatewayId(Path dir) {
+        var file = dir.resolve("gateway-id");
+        try {
+            if (Files.exists(file)) {
+                var id = Files.readString(file).strip();
+                if (id.matches("[a-z0-9]{1,32}")) {
+                    return id;
+                }
+            }
+            var id = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36);
+            Files.writeString(file, id + "\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the gateway's id in " + file, e);
+        }
+    }
 }

@@ -12,6 +12,7 @@ import dev.jfaas.gateway.scaling.Autoscaler;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.health.HealthChecks;
+import dev.jfaas.triggers.Triggers;
 import dev.jfaas.health.HealthChecks.Check;
 import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.queue.CallQueue;
@@ -101,6 +102,9 @@ public final class JfaasServer implements AutoCloseable {
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
             var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()));
             forgetOldResults(vertx, queue, config.resultTtl());
+            var triggers = Triggers.start(env.getOrDefault("JFAAS_TRIGGERS", ""), DataDirectory.gatewayId(config.dataDir()),
+                    provider, queue, wake, store.firings(), metrics.registry(), config.resultTtl());
+            parts.push(triggers);
             if (config.autoscale()) {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
                         config.autoscaleInterval(), config.scaleDownWindow()));
@@ -110,8 +114,8 @@ public final class JfaasServer implements AutoCloseable {
                     new Check("provider", "process, sandbox " + provider.info().getOrDefault("sandbox", "none"), Optional::empty)));
             var imagesApi = new ImagesApi(images, provider::imagesInUse,
                     Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
-            var gateway = Gateway.start(vertx, config, credentials, provider, store, store, async, metrics, admit, load, health,
-                    imagesApi);
+            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), store, store, async, metrics, admit,
+                    load, health, imagesApi, triggers);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);

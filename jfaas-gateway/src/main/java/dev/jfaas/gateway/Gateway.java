@@ -8,6 +8,7 @@ import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.gateway.api.ImagesApi;
 import dev.jfaas.health.HealthChecks;
+import dev.jfaas.triggers.Triggers;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
@@ -40,9 +41,9 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
             SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics, Admit admit,
-            LoadTracker load, HealthChecks health, ImagesApi images) {
+            LoadTracker load, HealthChecks health, ImagesApi images, Triggers triggers) {
         var auth = new BasicAuth(credentials);
-        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images);
+        var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images, triggers);
         var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, load,
                 new java.util.concurrent.atomic.AtomicInteger());
         // Vert.x shares one listening socket among servers asking for the same port number, but

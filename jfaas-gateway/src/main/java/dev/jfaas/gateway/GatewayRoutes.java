@@ -5,6 +5,7 @@ import dev.jfaas.gateway.api.CallsApi;
 import dev.jfaas.gateway.api.FunctionsApi;
 import dev.jfaas.gateway.api.ImagesApi;
 import dev.jfaas.gateway.api.QueuesApi;
+import dev.jfaas.gateway.api.TriggersApi;
 import dev.jfaas.gateway.api.LogsApi;
 import dev.jfaas.gateway.api.NamespacesApi;
 import dev.jfaas.gateway.api.Replies;
@@ -15,6 +16,7 @@ import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.SameOriginGuard;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.health.HealthChecks;
+import dev.jfaas.triggers.Triggers;
 import dev.jfaas.ui.Portal;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
@@ -37,12 +39,15 @@ final class GatewayRoutes {
     private final AsyncCalls async;
     private final HealthChecks health;
     private final ImagesApi images;
+    private final Triggers triggers;
 
     GatewayRoutes(GatewayConfig config, BasicAuth auth, Provider provider, SecretStore secrets,
-            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, HealthChecks health, ImagesApi images) {
+            NamespaceStore namespaces, GatewayMetrics metrics, AsyncCalls async, HealthChecks health, ImagesApi images,
+            Triggers triggers) {
         this.async = async;
         this.health = health;
         this.images = images;
+        this.triggers = triggers;
         this.config = config;
         this.auth = auth;
         this.provider = provider;
@@ -71,6 +76,7 @@ final class GatewayRoutes {
         new SystemApi(metrics, provider, health).mount(router);
         new CallsApi(async).mount(router);
         new QueuesApi(async, provider).mount(router);
+        new TriggersApi(triggers).mount(router);
         Portal.mount(router);
         router.route().last().handler(ctx -> Replies.error(ctx.request(), 404, "not found: " + ctx.request().path()));
         router.route().failureHandler(ctx -> {

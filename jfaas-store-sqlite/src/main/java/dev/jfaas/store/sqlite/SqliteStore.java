@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.store.FiringStore;
 import dev.jfaas.store.FunctionStore;
 import dev.jfaas.store.Namespace;
 import dev.jfaas.store.NamespaceStore;
@@ -45,7 +46,14 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
               labels TEXT NOT NULL,
               annotations TEXT NOT NULL)""",
             // Values written before secrets were sealed have sealed = 0 and are sealed at open.
-            "ALTER TABLE secrets ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0");
+            "ALTER TABLE secrets ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0",
+            // The last scheduled firing queued per function (SqliteFirings).
+            """
+            CREATE TABLE firings (
+              namespace TEXT NOT NULL,
+              name TEXT NOT NULL,
+              last_at INTEGER NOT NULL,
+              PRIMARY KEY (namespace, name))""");
 
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
@@ -57,6 +65,11 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
         this.db = db;
         this.cipher = cipher;
         sealOldValues();
+    }
+
+    /** Scheduled firings, kept in the same file. */
+    public FiringStore firings() {
+        return new SqliteFirings(db);
     }
 
     /** Opens (creating if needed) the store file {@code jfaas.db} in a data directory. */

@@ -39,6 +39,22 @@ class SqliteStoreTest {
     }
 
     @Test
+    void theLastFiringOfEachFunctionSurvivesReopeningAndNeverGoesBack() {
+        var fn = new dev.jfaas.function.FunctionName("tick", "openfaas-fn");
+        var at = java.time.Instant.parse("2026-12-01T10:05:00Z");
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
+            assertThat(store.firings().lastFiring(fn)).isEmpty();
+            store.firings().recordFiring(fn, at);
+            store.firings().recordFiring(fn, at.minusSeconds(300)); // a late writer does not move it back
+        }
+        try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
+            assertThat(store.firings().lastFiring(fn)).contains(at);
+            store.firings().forgetFirings(fn);
+            assertThat(store.firings().lastFiring(fn)).isEmpty();
+        }
+    }
+
+    @Test
     void secretsKeepBytesAndReportConflicts() {
         try (var store = SqliteStore.open(dir, Durability.FULL, SecretCipher.from(null, dir.resolve("secrets.key")))) {
             assertThat(store.createSecret(new Secret("k", "openfaas-fn", new byte[] {0, 7}))).isTrue();
