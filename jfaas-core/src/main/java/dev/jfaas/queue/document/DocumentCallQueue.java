@@ -187,7 +187,7 @@ public final class DocumentCallQueue implements CallQueue {
                 continue;
             }
             var earlier = new String(entry.value());
-            if (broker.get(DocumentKeys.document(earlier)) != null) {
+            if (documentAppears(earlier)) {
                 return earlier;
             }
             if (broker.update(key, callId.getBytes(), entry.revision()) > 0) {
@@ -195,6 +195,24 @@ public final class DocumentCallQueue implements CallQueue {
             }
         }
         throw new QueueUnavailable("idempotency key " + key + " keeps changing");
+    }
+
+    /**
+     * Whether the call that holds a key has its document, waiting a little for it: another process
+     * claims the key first and writes the document after, so a key without a document may be a
+     * claim in progress (two gateways queueing one cron firing at the same instant), not a call
+     * that was forgotten. Only a claim whose document never comes is taken over.
+     */
+    private boolean documentAppears(String callId) throws Exception {
+        long wait = 20;
+        for (int i = 0; i < 7; i++) {
+            if (broker.get(DocumentKeys.document(callId)) != null) {
+                return true;
+            }
+            Thread.sleep(wait);
+            wait *= 2;
+        }
+        return broker.get(DocumentKeys.document(callId)) != null;
     }
 
     /** Takes back what a refused accept wrote; either may be null. */

@@ -45,6 +45,22 @@ public abstract class SharedCallQueueContract extends CallQueueContract {
         }
     }
 
+    /** Two processes queueing the same keyed call at the same instant (a cron firing seen by two gateways): one is stored. */
+    @Test
+    void oneKeyQueuedAtOnceThroughTwoConnectionsIsStoredOnce() {
+        try (var other = otherConnection()) {
+            for (int round = 0; round < 20; round++) {
+                var key = "firing-" + round;
+                var one = queue.enqueue(call(FN, 0, Q, key));
+                var two = other.enqueue(call(FN, 0, Q, key));
+                var kinds = java.util.List.of(one.join().kind(), two.join().kind());
+                assertThat(kinds).as("round %d", round).containsOnlyOnce(dev.jfaas.queue.Accepted.Kind.NEW);
+                assertThat(one.join().callId()).isEqualTo(two.join().callId());
+            }
+            assertThat(queue.lease(Q, 100, LEASE, Set.of()).join()).hasSize(20);
+        }
+    }
+
     /** A shared queue answers the autoscaler from the broker's own counts: running calls count as waiting. */
     @Test
     void loadCountsUnfinishedCallsAndDeadLetters() {
