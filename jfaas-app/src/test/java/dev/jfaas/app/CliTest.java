@@ -100,6 +100,21 @@ class CliTest {
     }
 
     @Test
+    void triggersListsSchedulesWithTheirNextFiring() {
+        var deployed = jfaas("deploy", "--name", "cli-cron", "--image", "jfaas/cat", "--fprocess", "cat",
+                "--annotation", "topic=cron-function", "--annotation", "schedule=*/5 * * * *");
+        assertThat(deployed.exit()).as(deployed.err()).isZero();
+        var shown = jfaas("triggers");
+        assertThat(shown.exit()).isZero();
+        assertThat(shown.out()).contains("Brokers: none", "cli-cron.openfaas-fn", "*/5 * * * * (UTC)", "scheduled");
+        var bad = jfaas("deploy", "--name", "cli-bad-cron", "--image", "jfaas/cat", "--fprocess", "cat",
+                "--annotation", "topic=cron-function", "--annotation", "schedule=often");
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.err()).contains("invalid schedule \"often\"");
+        jfaas("remove", "cli-cron");
+    }
+
+    @Test
     void deployFromAStackFile() throws IOException {
         var dir = Functions.write(Map.of("hello.sh", "echo \"hello $NAME\"\n"));
         var stack = dir.resolve("stack.yml");

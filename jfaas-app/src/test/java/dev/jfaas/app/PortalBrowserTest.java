@@ -210,6 +210,19 @@ class PortalBrowserTest {
 
     @Test
     @Order(6)
+    void theTriggersPageShowsASchedulesNextFiring() throws Exception {
+        var cron = Functions.forking("ui-cron", "cat");
+        cron.put("annotations", Map.of("topic", "cron-function", "schedule", "0 9 * * 1-5", "com.jfaas.schedule.timezone", "Europe/Berlin"));
+        gateway.deploy(cron);
+        open("triggers");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main table"), "0 9 * * 1-5 (Europe/Berlin)"));
+        assertThat(browser.findElement(By.cssSelector("[data-trigger='ui-cron/cron-function']")).getText()).contains("scheduled");
+        screenshot("triggers");
+        gateway.system("DELETE", "/system/functions", Map.of("functionName", "ui-cron"));
+    }
+
+    @Test
+    @Order(7)
     void secretsShowNamesOnly() throws Exception {
         open("secrets");
         assertEveryInputIsLabelled();
@@ -223,7 +236,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aFunctionIsDeletedFromItsPage() throws Exception {
         open("function/ui-echo");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();

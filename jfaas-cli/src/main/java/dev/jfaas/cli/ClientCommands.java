@@ -10,7 +10,7 @@ public final class ClientCommands {
     public static List<Object> all() {
         return List.of(new DeployCommand(), new ListCommand(), new DescribeCommand(), new InvokeCommand(),
                 new RemoveCommand(), new ScaleCommand(), new LogsCommand(), new SecretCommand(), new ImageCommand(), new CallsCommand(),
-                new ResultCommand(), new QueuesCommand(), new DeadLettersCommand(), new LoginCommand(),
+                new ResultCommand(), new QueuesCommand(), new TriggersCommand(), new DeadLettersCommand(), new LoginCommand(),
                 new LogoutCommand(), new VersionCommand(), new NewCommand(), new BuildCommand());
     }
 }

@@ -10,7 +10,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,11 +62,14 @@ public sealed interface Schedule {
 
         @Override
         public ZoneId zone() {
-            return ZoneOffset.UTC;
+            return UTC;
         }
     }
 
     Duration SHORTEST_EVERY = Duration.ofSeconds(1);
+
+    /** Named "UTC" (not "Z"), as people write it. */
+    ZoneId UTC = ZoneId.of("UTC");
 
     /** The names cron implementations accept for common schedules. */
     Map<String, String> NAMED = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *",
@@ -91,7 +93,7 @@ public sealed interface Schedule {
         }
         ZoneId zone;
         try {
-            zone = timezone == null || timezone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timezone.strip());
+            zone = timezone == null || timezone.isBlank() ? UTC : ZoneId.of(timezone.strip());
         } catch (DateTimeException e) {
             throw RequestRejected.invalid("invalid schedule timezone \"" + timezone + "\": use a name like Europe/Berlin or UTC");
         }

@@ -11,6 +11,7 @@ const pages = {
   invoke: () => import("./pages/invoke.js"),
   calls: () => import("./pages/calls.js"),
   queues: () => import("./pages/queues.js"),
+  triggers: () => import("./pages/triggers.js"),
   secrets: () => import("./pages/secrets.js"),
 };
 

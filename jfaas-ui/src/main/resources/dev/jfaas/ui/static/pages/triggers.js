@@ -1,0 +1,26 @@
+import { api, namespace } from "../api.js";
+import { h, table } from "../dom.js";
+
+// Schedules with their next firing and topic subscriptions with their state, as /system/triggers has them.
+export async function show(main) {
+  const area = h("div");
+  main.append(h("h1", {}, "Triggers"), area);
+  async function render() {
+    const answer = await api("GET", `/system/triggers?namespace=${encodeURIComponent(namespace())}`);
+    const rows = answer.triggers.map((t) => h("tr", { "data-trigger": `${t.function}/${t.topic}` },
+      h("td", {}, h("a", { href: `#/function/${encodeURIComponent(t.function)}` }, t.function)),
+      h("td", {}, t.trigger || "every broker"),
+      h("td", {}, t.kind === "schedule" ? `${t.schedule} (${t.timezone})` : t.topic),
+      h("td", {}, t.next ? new Date(t.next).toLocaleString() : ""),
+      h("td", {}, t.lastFired ? new Date(t.lastFired).toLocaleString() : ""),
+      h("td", {}, t.messages),
+      h("td", { class: String(t.state).startsWith("subscribed") || t.state === "scheduled" ? "good" : "bad" }, t.state)));
+    area.replaceChildren(
+      h("p", {}, "Brokers: ", answer.brokers.length ? answer.brokers.join(", ") : "none (set JFAAS_TRIGGERS)"),
+      rows.length ? table(["Function", "Trigger", "Topic or schedule", "Next", "Last fired", "Messages", "State"], rows)
+        : h("p", { class: "muted" }, "No function has a schedule or a topic. Annotate one with topic: cron-function and a schedule, or with topic: a,b."));
+  }
+  await render();
+  const timer = setInterval(() => render().catch(() => {}), 3000);
+  return () => clearInterval(timer);
+}
