@@ -138,6 +138,20 @@ class TriggersTest {
     }
 
     @Test
+    void aNatsRequestGetsTheFunctionsAnswerOnItsReplySubject() throws Exception {
+        try (var gateway = TestGateway.start(Map.of("JFAAS_TRIGGERS", NATS)); var nats = Nats.connect(NATS)) {
+            var deployment = Functions.forking("shout", "tr a-z A-Z");
+            deployment.put("annotations", Map.of("topic", "ask." + unique));
+            gateway.deploy(deployment);
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.system("GET", "/system/triggers", null).body()
+                    .contains("\"state\":\"subscribed"));
+            var answer = nats.request("ask." + unique, "hello over nats".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20));
+            assertThat(new String(answer.getData(), StandardCharsets.UTF_8)).isEqualTo("HELLO OVER NATS");
+            assertThat(answer.getHeaders().getFirst("X-Status-Code")).isEqualTo("200");
+        }
+    }
+
+    @Test
     void badTriggersAreRefusedAtDeploy() {
         try (var gateway = TestGateway.start()) {
             for (var annotations : List.of(Map.of("topic", "cron-function", "schedule", "every day"),
