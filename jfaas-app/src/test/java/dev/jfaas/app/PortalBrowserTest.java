@@ -40,12 +40,18 @@ class PortalBrowserTest {
     /** On a failure: the page as it was, and what the browser's console said. */
     @RegisterExtension
     final AfterTestExecutionCallback onFailure = context -> {
-        if (context.getExecutionException().isPresent() && browser != null) {
-            screenshot("FAILED-" + context.getRequiredTestMethod().getName());
-            for (var entry : browser.manage().logs().get(LogType.BROWSER)) {
-                System.err.println("browser console: " + entry);
-            }
+        if (browser == null) {
+            return;
         }
+        var console = browser.manage().logs().get(LogType.BROWSER).getAll();
+        if (context.getExecutionException().isPresent()) {
+            screenshot("FAILED-" + context.getRequiredTestMethod().getName());
+            console.forEach(entry -> System.err.println("browser console: " + entry));
+            return;
+        }
+        // A page that works but logs errors (a bad input pattern, a failed request) fails too.
+        assertThat(console.stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(Object::toString))
+                .as("errors in the browser's console").isEmpty();
     };
 
     @RegisterExtension
@@ -103,6 +109,14 @@ class PortalBrowserTest {
     static void screenshot(String name) throws Exception {
         var png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(screenshots.resolve(name + ".png"), png);
+    }
+
+    /** Clicks what the selector finds, finding it again if the page redrew it meanwhile. */
+    static void click(String css) {
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     static void type(String css, String text) {
@@ -197,10 +211,10 @@ class PortalBrowserTest {
         var id = gateway.call("POST", "/async-function/ui-flaky", "order 66").headers().firstValue("X-Call-Id").orElseThrow();
         open("queues");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-dead='" + id + "']")));
-        browser.findElement(By.cssSelector("[data-preview='" + id + "']")).click();
+        click("[data-preview='" + id + "']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-kept='" + id + "'] pre"), "order 66"));
         screenshot("queues");
-        browser.findElement(By.cssSelector("[data-replay='" + id + "']")).click();
+        click("[data-replay='" + id + "']");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
                 TestGateway.parse(gateway.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("succeeded"));
         open("calls/" + id);

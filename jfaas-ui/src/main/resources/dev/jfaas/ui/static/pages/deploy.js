@@ -11,7 +11,7 @@ export async function show(main, [existing]) {
   const input = (name, value, attrs = {}) => h("input", { name, value: value || "", ...attrs });
   const area = (name, value) => h("textarea", { name, placeholder: "key=value, one a line" }, value || "");
   const form = h("form", { id: "deploy-form" },
-    field("Name", input("service", current?.name, { required: true, pattern: "[a-z0-9]([-a-z0-9]*[a-z0-9])?", readonly: !!current })),
+    field("Name", input("service", current?.name, { required: true, pattern: "[a-z0-9]([a-z0-9\\-]*[a-z0-9])?", readonly: !!current })),
     field("Image or directory", input("image", current?.image, { required: true, placeholder: "ghcr.io/team/fn:1.0 or /srv/fn" })),
     field("Process (fprocess)", input("envProcess", current?.envProcess, { placeholder: "python3 handler.py" })),
     field("Mode", h("select", { name: "mode" }, ["serializing", "streaming", "http"].map((m) =>

@@ -58,6 +58,10 @@ export async function show(main) {
   filter.addEventListener("input", render);
   await load();
   render();
-  const timer = setInterval(() => load().then(render).catch(() => {}), 5000);
+  let shown = "";
+  const timer = setInterval(() => load().then(() => {
+    const signature = JSON.stringify([list, errors, lastCall]); // redrawn only when changed, so focus stays
+    if (signature !== shown) { shown = signature; render(); }
+  }).catch(() => {}), 5000);
   return () => clearInterval(timer);
 }

@@ -5,9 +5,14 @@ import { keptRequest } from "../request-view.js";
 export async function show(main) {
   const area = h("div");
   const open = new Set();
+  let shown = "";
   main.append(h("h1", {}, "Queues and dead letters"), area);
   async function render() {
     const [queues, dead] = await Promise.all([api("GET", "/system/queues"), api("GET", "/system/calls?status=dead&limit=200")]);
+    // Redrawn only when something changed: a redraw would take the keyboard focus and selections away.
+    const signature = JSON.stringify([queues, dead, [...open]]);
+    if (signature === shown) return;
+    shown = signature;
     const rows = queues.map((q) => h("tr", {}, h("td", {}, q.name), h("td", {}, q.depth), h("td", {}, q.inFlight), h("td", {}, q.delayed),
       h("td", { class: q.dead ? "bad" : "" }, q.dead), h("td", {}, `${Number(q.oldestAgeSeconds || 0).toFixed(1)} s`),
       h("td", {}, h("span", { class: "actions" },

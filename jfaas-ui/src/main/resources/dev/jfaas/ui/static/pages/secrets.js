@@ -3,7 +3,7 @@ import { field, h, table, toast } from "../dom.js";
 
 export async function show(main) {
   const ns = namespace();
-  const name = h("input", { name: "name", required: true, pattern: "[a-z0-9]([-a-z0-9]*[a-z0-9])?" });
+  const name = h("input", { name: "name", required: true, pattern: "[a-z0-9]([a-z0-9\\-]*[a-z0-9])?" });
   const value = h("input", { name: "value", type: "password", required: true, autocomplete: "off" });
   const list = h("div");
   async function render() {

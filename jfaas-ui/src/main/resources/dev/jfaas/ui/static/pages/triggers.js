@@ -4,9 +4,13 @@ import { h, table } from "../dom.js";
 // Schedules with their next firing and topic subscriptions with their state, as /system/triggers has them.
 export async function show(main) {
   const area = h("div");
+  let shown = "";
   main.append(h("h1", {}, "Triggers"), area);
   async function render() {
     const answer = await api("GET", `/system/triggers?namespace=${encodeURIComponent(namespace())}`);
+    const signature = JSON.stringify(answer); // redrawn only when changed, so focus stays where it is
+    if (signature === shown) return;
+    shown = signature;
     const rows = answer.triggers.map((t) => h("tr", { "data-trigger": `${t.function}/${t.topic}` },
       h("td", {}, h("a", { href: `#/function/${encodeURIComponent(t.function)}` }, t.function)),
       h("td", {}, t.trigger || "every broker"),
