@@ -4,6 +4,7 @@ import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.FunctionStatus;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.provider.LifecycleQueue;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;

@@ -1,4 +1,4 @@
-package dev.jfaas.provider.process;
+package dev.jfaas.provider;
 
 import dev.jfaas.function.FunctionName;
 import java.util.HashMap;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * order it was submitted, so concurrent requests for one function never interleave. Different
  * functions proceed in parallel.
  */
-final class LifecycleQueue implements AutoCloseable {
+public final class LifecycleQueue implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LifecycleQueue.class);
 
@@ -22,7 +22,7 @@ final class LifecycleQueue implements AutoCloseable {
             Thread.ofVirtual().name("lifecycle-", 0).factory());
     private final Map<FunctionName, CompletableFuture<Void>> tails = new HashMap<>();
 
-    synchronized CompletableFuture<Void> submit(FunctionName function, String what, Runnable work) {
+    public synchronized CompletableFuture<Void> submit(FunctionName function, String what, Runnable work) {
         var previous = tails.getOrDefault(function, CompletableFuture.completedFuture(null));
         var next = previous.thenRunAsync(() -> {
             try {

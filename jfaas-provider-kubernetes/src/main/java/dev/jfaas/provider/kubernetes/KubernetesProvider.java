@@ -1,0 +1,252 @@
+package dev.jfaas.provider.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jfaas.function.FunctionDeployment;
+import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.FunctionStatus;
+import dev.jfaas.function.RequestRejected;
+import dev.jfaas.function.ScalingPolicy;
+import dev.jfaas.provider.DeployedFunction;
+import dev.jfaas.provider.FunctionLogs;
+import dev.jfaas.provider.LifecycleQueue;
+import dev.jfaas.provider.Provider;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Functions on Kubernetes, as faas-netes runs them: each a Deployment and a Service (see
+ * {@link FunctionObjects}). The cluster is the one source of truth, so any number of gateways show
+ * the same functions: listing and routing read informers' caches (Deployments, and EndpointSlices
+ * for the ready endpoints), never the API server on a call. Deploy, update, scale and remove of one
+ * function go through its lifecycle queue, in order; a write on a stale resourceVersion (409) is
+ * read again and retried.
+ */
+public final class KubernetesProvider implements Provider {
+
+    private static final Logger log = LoggerFactory.getLogger(KubernetesProvider.class);
+    static final int CONFLICT_RETRIES = 5;
+    static final long WRITE_TIMEOUT_SECONDS = 30;
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Deployment> deployments;
+    private final EndpointSlices endpoints;
+    private final LifecycleQueue lifecycle = new LifecycleQueue();
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<FunctionName, AtomicLong> invocations = new ConcurrentHashMap<>();
+    /** Runs between reading an object and writing it back: tests change the object there to make the write stale. */
+    volatile Runnable beforeWrite = () -> { };
+
+    public KubernetesProvider(KubernetesClient client) {
+        this.client = client;
+        this.deployments = client.apps().deployments().inAnyNamespace()
+                .withLabel(FunctionObjects.MANAGED_BY, "jfaas").inform();
+        SharedIndexInformer<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform();
+        this.endpoints = new EndpointSlices(slices);
+    }
+
+    @Override
+    public Optional<DeployedFunction> find(FunctionName name) {
+        var deployment = cached(name);
+        if (deployment == null) {
+            return Optional.empty();
+        }
+        var function = request(deployment);
+        return Optional.of(new KubernetesFunction(name, function, () -> endpoints.ready(name),
+                () -> scale(name, 1), invocations.computeIfAbsent(name, n -> new AtomicLong())));
+    }
+
+    @Override
+    public List<FunctionStatus> list(String namespace) {
+        return deployments.getStore().list().stream()
+                .filter(d -> namespace == null || namespace.equals(d.getMetadata().getNamespace()))
+                .map(this::status).sorted(java.util.Comparator.comparing(FunctionStatus::name)).toList();
+    }
+
+    @Override
+    public Optional<FunctionStatus> status(FunctionName name) {
+        var deployment = cached(name);
+        if (deployment == null) {
+            deployment = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();
+        }
+        return Optional.ofNullable(deployment).filter(FunctionStatuses::ours).map(this::status);
+    }
+
+    private FunctionStatus status(Deployment deployment) {
+        var name = new FunctionName(deployment.getMetadata().getName(), deployment.getMetadata().getNamespace());
+        var count = invocations.get(name);
+        return FunctionStatuses.of(deployment, request(deployment), count == null ? 0 : count.get());
+    }
+
+    private Deployment cached(FunctionName name) {
+        return deployments.getStore().getByKey(name.namespace() + "/" + name.name());
+    }
+
+    @Override
+    public void deploy(FunctionDeployment deployment) {
+        var name = checked(deployment);
+        var function = withNamespace(deployment, name);
+        apply(name, "deploy", () -> {
+            var existing = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();
+            if (existing != null) {
+                throw RequestRejected.conflict("function " + name.name() + " already exists in namespace " + name.namespace());
+            }
+            client.apps().deployments().inNamespace(name.namespace())
+                    .resource(FunctionObjects.deployment(function, text(function), FunctionObjects.initialReplicas(function))).create();
+            client.services().inNamespace(name.namespace()).resource(FunctionObjects.service(function)).createOr(s -> s.update());
+        });
+    }
+
+    @Override
+    public void update(FunctionDeployment deployment) {
+        var name = checked(deployment);
+        var function = withNamespace(deployment, name);
+        apply(name, "update", () -> retryingConflicts(name, current -> {
+            var wanted = FunctionObjects.deployment(function, text(function), current.getSpec().getReplicas());
+            wanted.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+            return wanted;
+        }));
+        client.services().inNamespace(name.namespace()).resource(FunctionObjects.service(function)).createOr(s -> s.update());
+    }
+
+    @Override
+    public void scale(FunctionName name, int replicas) {
+        apply(name, "scale", () -> retryingConflicts(name, current -> {
+            int max = ScalingPolicy.of(current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels()).max();
+            current.getSpec().setReplicas(Math.max(0, Math.min(replicas, max)));
+            return current;
+        }));
+    }
+
+    @Override
+    public void remove(FunctionName name) {
+        apply(name, "remove", () -> {
+            var deleted = client.apps().deployments().inNamespace(name.namespace()).withName(name.name())
+                    .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+            if (deleted.isEmpty()) {
+                throw RequestRejected.notFound("function " + name.name() + " not found in namespace " + name.namespace());
+            }
+            client.services().inNamespace(name.namespace()).withName(name.name()).delete();
+            invocations.remove(name);
+        });
+    }
+
+    /** Reads the function's Deployment, changes it, writes it; a stale read (409) is read again, a few times. */
+    private void retryingConflicts(FunctionName name, java.util.function.UnaryOperator<Deployment> change) {
+        for (int attempt = 1; ; attempt++) {
+            var current = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();
+            if (current == null || !FunctionStatuses.ours(current)) {
+                throw RequestRejected.notFound("function " + name.name() + " not found in namespace " + name.namespace());
+            }
+            var wanted = change.apply(current);
+            beforeWrite.run();
+            try {
+                client.apps().deployments().inNamespace(name.namespace()).resource(wanted).update();
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == CONFLICT_RETRIES) {
+                    throw e;
+                }
+                log.debug("{}: the Deployment changed meanwhile (409); reading it again", name);
+            }
+        }
+    }
+
+    /** Runs one lifecycle change in the function's queue and waits for it, so its answer (404, 409) is the caller's. */
+    private void apply(FunctionName name, String what, Runnable work) {
+        var failure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+        var done = lifecycle.submit(name, what, () -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        try {
+            done.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the cluster applied " + what + " of " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the cluster did not apply " + what + " of " + name + " in time", e);
+        }
+        if (failure.get() instanceof KubernetesClientException e) {
+            throw new IllegalStateException("the cluster refused " + what + " of " + name + ": " + e.getMessage(), e);
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static FunctionName checked(FunctionDeployment deployment) {
+        var name = deployment.validatedName();
+        if (name.namespace().equals("kube-system")) {
+            throw RequestRejected.invalid("functions may not run in namespace kube-system");
+        }
+        return name;
+    }
+
+    private static FunctionDeployment withNamespace(FunctionDeployment d, FunctionName name) {
+        return new FunctionDeployment(d.service(), d.image(), name.namespace(), d.envProcess(), d.envVars(), d.constraints(),
+                d.secrets(), d.labels(), d.annotations(), d.limits(), d.requests(), d.readOnlyRootFilesystem());
+    }
+
+    private String text(FunctionDeployment function) {
+        try {
+            return json.writeValueAsString(function);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request the Deployment was made from, or what can be read off it when it was made by someone else. */
+    private FunctionDeployment request(Deployment deployment) {
+        var kept = deployment.getMetadata().getAnnotations() == null ? null
+                : deployment.getMetadata().getAnnotations().get(FunctionObjects.DEPLOYMENT_ANNOTATION);
+        if (kept != null) {
+            try {
+                return json.readValue(kept, FunctionDeployment.class);
+            } catch (JsonProcessingException e) {
+                log.warn("{}: its {} annotation is not a deployment; reading the Deployment itself", deployment.getMetadata().getName(),
+                        FunctionObjects.DEPLOYMENT_ANNOTATION);
+            }
+        }
+        return FunctionStatuses.readBack(deployment);
+    }
+
+    @Override
+    public void secretChanged(String namespace, String secret) {
+        // Projected secret volumes follow their Secrets by themselves.
+    }
+
+    @Override
+    public FunctionLogs logs() {
+        return new PodLogs(client);
+    }
+
+    @Override
+    public Map<String, Object> info() {
+        return Map.of("orchestration", "kubernetes", "cluster", String.valueOf(client.getMasterUrl()));
+    }
+
+    @Override
+    public void close() {
+        deployments.close();
+        endpoints.close();
+        lifecycle.close();
+    }
+}
