@@ -14,7 +14,10 @@ import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.health.HealthChecks;
 import dev.jfaas.triggers.Triggers;
 import dev.jfaas.health.HealthChecks.Check;
+import dev.jfaas.provider.Provider;
+import dev.jfaas.provider.kubernetes.KubernetesProvider;
 import dev.jfaas.provider.process.ProcessProvider;
+import dev.jfaas.store.SecretStore;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
 import dev.jfaas.queue.QueueStats;
@@ -79,10 +82,32 @@ public final class JfaasServer implements AutoCloseable {
             var sandbox = Sandbox.open(SandboxSettings.fromEnvironment(env));
             parts.push(sandbox);
             var images = new ImageStore(config.dataDir().resolve("images"), registryAuth(env));
-            var provider = new ProcessProvider(config.dataDir(), store, store, store, sandbox, images,
-                    "strict".equalsIgnoreCase(env.getOrDefault("JFAAS_IMAGES", "")));
-            parts.push(provider);
-            provider.restore();
+            // Where functions run: local sandboxed processes (the default), or a Kubernetes cluster.
+            Provider provider;
+            SecretStore secrets;
+            Supplier<java.util.Set<String>> imagesInUse;
+            String providerKind;
+            var chosen = env.getOrDefault("JFAAS_PROVIDER", "process");
+            if (chosen.equals("kubernetes")) {
+                var kubernetes = KubernetesProvider.connect(env);
+                parts.push(kubernetes);
+                provider = kubernetes;
+                secrets = kubernetes.secrets();
+                imagesInUse = java.util.Set::of; // the cluster's nodes pull and keep images
+                providerKind = "kubernetes " + kubernetes.info().get("cluster");
+                log.info("functions run on Kubernetes at {}", kubernetes.info().get("cluster"));
+            } else if (chosen.equals("process")) {
+                var local = new ProcessProvider(config.dataDir(), store, store, store, sandbox, images,
+                        "strict".equalsIgnoreCase(env.getOrDefault("JFAAS_IMAGES", "")));
+                parts.push(local);
+                local.restore();
+                provider = local;
+                secrets = store;
+                imagesInUse = local::imagesInUse;
+                providerKind = "process, sandbox " + local.info().getOrDefault("sandbox", "none");
+            } else {
+                throw new IllegalArgumentException("JFAAS_PROVIDER=" + chosen + ": use process (the default) or kubernetes");
+            }
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
                     .setPreferNativeTransport(true));
             parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
@@ -111,10 +136,10 @@ public final class JfaasServer implements AutoCloseable {
             }
             var health = new HealthChecks(List.of(new Check("store", "sqlite", store::problem),
                     new Check("queue", QueueBackends.kind(config.queue()), queue::problem),
-                    new Check("provider", "process, sandbox " + provider.info().getOrDefault("sandbox", "none"), Optional::empty)));
-            var imagesApi = new ImagesApi(images, provider::imagesInUse,
+                    new Check("provider", providerKind, Optional::empty)));
+            var imagesApi = new ImagesApi(images, imagesInUse,
                     Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
-            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), store, store, async, metrics, admit,
+            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), secrets, store, async, metrics, admit,
                     load, health, imagesApi, triggers);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
@@ -125,7 +150,7 @@ public final class JfaasServer implements AutoCloseable {
         }
     }
 
-    private static Workers startWorkers(Vertx vertx, GatewayConfig config, ProcessProvider provider, CallQueue queue,
+    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, CallQueue queue,
             GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
         var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(256));

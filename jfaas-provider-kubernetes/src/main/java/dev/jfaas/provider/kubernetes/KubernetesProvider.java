@@ -59,6 +59,26 @@ public final class KubernetesProvider implements Provider {
         this.endpoints = new EndpointSlices(slices);
     }
 
+    /** In the cluster it runs in, or the one {@code KUBECONFIG} (or ~/.kube/config) names. */
+    public static KubernetesProvider connect(Map<String, String> env) {
+        var builder = new io.fabric8.kubernetes.client.KubernetesClientBuilder();
+        var kubeconfig = env.get("KUBECONFIG");
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            try {
+                builder.withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(
+                        java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig.split(java.io.File.pathSeparator)[0]))));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("KUBECONFIG=" + kubeconfig + " cannot be read: " + e.getMessage(), e);
+            }
+        }
+        return new KubernetesProvider(builder.build());
+    }
+
+    /** Function secrets kept as Kubernetes Secrets, where the pods' projected volumes find them. */
+    public dev.jfaas.store.SecretStore secrets() {
+        return new KubernetesSecrets(client);
+    }
+
     @Override
     public Optional<DeployedFunction> find(FunctionName name) {
         var deployment = cached(name);
