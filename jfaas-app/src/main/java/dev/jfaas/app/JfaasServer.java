@@ -17,6 +17,7 @@ import dev.jfaas.health.HealthChecks.Check;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.provider.kubernetes.KubernetesProvider;
 import dev.jfaas.provider.process.ProcessProvider;
+import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
@@ -85,6 +86,7 @@ public final class JfaasServer implements AutoCloseable {
             // Where functions run: local sandboxed processes (the default), or a Kubernetes cluster.
             Provider provider;
             SecretStore secrets;
+            NamespaceStore namespaces;
             Supplier<java.util.Set<String>> imagesInUse;
             String providerKind;
             var chosen = env.getOrDefault("JFAAS_PROVIDER", "process");
@@ -93,6 +95,7 @@ public final class JfaasServer implements AutoCloseable {
                 parts.push(kubernetes);
                 provider = kubernetes;
                 secrets = kubernetes.secrets();
+                namespaces = kubernetes.namespaces();
                 imagesInUse = java.util.Set::of; // the cluster's nodes pull and keep images
                 providerKind = "kubernetes " + kubernetes.info().get("cluster");
                 log.info("functions run on Kubernetes at {}", kubernetes.info().get("cluster"));
@@ -103,6 +106,7 @@ public final class JfaasServer implements AutoCloseable {
                 local.restore();
                 provider = local;
                 secrets = store;
+                namespaces = store;
                 imagesInUse = local::imagesInUse;
                 providerKind = "process, sandbox " + local.info().getOrDefault("sandbox", "none");
             } else {
@@ -139,7 +143,7 @@ public final class JfaasServer implements AutoCloseable {
                     new Check("provider", providerKind, Optional::empty)));
             var imagesApi = new ImagesApi(images, imagesInUse,
                     Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
-            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), secrets, store, async, metrics, admit,
+            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), secrets, namespaces, async, metrics, admit,
                     load, health, imagesApi, triggers);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway with JFAAS_PROVIDER=kubernetes against the fabric8 mock API server (CRUD mode) and a
  * {@link FakeKubelet} that runs the replicas as local processes: deploy, list, invoke sync and
- * async, a secret mounted and read, scale to zero and back from zero on a call, remove; two gateways
+ * async, a secret mounted and read, a namespace made, scale to zero and back from zero on a call, remove; two gateways
  * on the same cluster show and route the same function. What only a real cluster shows (scheduling,
  * images, pod logs, probes) is not tested here.
  */
@@ -63,6 +63,11 @@ class KubernetesGatewayTest {
                     .isEqualTo(201);
             assertThat(client.secrets().inNamespace("openfaas-fn").withName("api-key").get()).isNotNull();
             assertThat(first.system("GET", "/system/secrets", null).body()).contains("api-key").doesNotContain("s3cr3t");
+
+            assertThat(first.system("POST", "/system/namespace/staging", Map.of("labels", Map.of("env", "staging"))).statusCode())
+                    .isEqualTo(201);
+            assertThat(client.namespaces().withName("staging").get().getMetadata().getAnnotations()).containsEntry("openfaas", "1");
+            assertThat(second.system("GET", "/system/namespaces", null).body()).contains("openfaas-fn", "staging");
 
             var deployment = Functions.inDirectory("kube-echo", "python3 -u server.py", Map.of(), Map.of("server.py", SERVER));
             deployment.put("secrets", java.util.List.of("api-key"));

@@ -79,6 +79,11 @@ public final class KubernetesProvider implements Provider {
         return new KubernetesSecrets(client);
     }
 
+    /** Function namespaces: Kubernetes Namespaces annotated openfaas=1. */
+    public dev.jfaas.store.NamespaceStore namespaces() {
+        return new KubernetesNamespaces(client);
+    }
+
     @Override
     public Optional<DeployedFunction> find(FunctionName name) {
         var deployment = cached(name);
@@ -119,6 +124,10 @@ public final class KubernetesProvider implements Provider {
     @Override
     public void deploy(FunctionDeployment deployment) {
         var name = checked(deployment);
+        if (namespaces().namespace(name.namespace()).isEmpty()) {
+            throw RequestRejected.invalid("namespace " + name.namespace()
+                    + " is not a function namespace: create it through /system/namespace/, or annotate it openfaas=1");
+        }
         var function = withNamespace(deployment, name);
         apply(name, "deploy", () -> {
             var existing = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();

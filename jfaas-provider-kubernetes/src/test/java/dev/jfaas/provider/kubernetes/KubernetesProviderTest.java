@@ -45,6 +45,7 @@ class KubernetesProviderTest {
         client.apps().deployments().inAnyNamespace().delete();
         client.services().inAnyNamespace().delete();
         client.discovery().v1().endpointSlices().inAnyNamespace().delete();
+        client.namespaces().delete();
     }
 
     static FunctionDeployment hello(String image, Map<String, String> env) {
@@ -136,6 +137,25 @@ class KubernetesProviderTest {
         assertThatThrownBy(() -> provider.scale(FN, 1)).isInstanceOf(RequestRejected.NotFound.class);
         var system = new FunctionDeployment("x", "img", "kube-system", null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> provider.deploy(system)).isInstanceOf(RequestRejected.Invalid.class);
+    }
+
+    @Test
+    void functionNamespacesAreThoseAnnotatedOpenfaas() {
+        var namespaces = provider.namespaces();
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("team-b")
+                .endMetadata().build()).create();
+        assertThat(namespaces.namespaces()).extracting(dev.jfaas.store.Namespace::name).containsExactly("openfaas-fn");
+        var staging = new FunctionDeployment("hello", "img", "staging", null, null, null, null, null, null, null, null, null);
+        assertThatThrownBy(() -> provider.deploy(staging)).isInstanceOf(RequestRejected.Invalid.class).hasMessageContaining("openfaas=1");
+
+        assertThat(namespaces.createNamespace(new dev.jfaas.store.Namespace("staging", Map.of("env", "staging"), Map.of()))).isTrue();
+        assertThat(namespaces.createNamespace(new dev.jfaas.store.Namespace("staging", Map.of(), Map.of()))).isFalse();
+        assertThat(client.namespaces().withName("staging").get().getMetadata().getAnnotations()).containsEntry("openfaas", "1");
+        assertThat(namespaces.namespaces()).extracting(dev.jfaas.store.Namespace::name).containsExactly("openfaas-fn", "staging");
+        provider.deploy(staging);
+        assertThat(client.apps().deployments().inNamespace("staging").withName("hello").get()).isNotNull();
+        assertThat(namespaces.deleteNamespace("team-b")).as("not a function namespace").isFalse();
+        assertThat(namespaces.namespace("team-b")).isEmpty();
     }
 
     @Test
