@@ -89,6 +89,8 @@ public final class JfaasServer implements AutoCloseable {
             NamespaceStore namespaces;
             Supplier<java.util.Set<String>> imagesInUse;
             String providerKind;
+            // With several gateways on one cluster the autoscaler runs in the one holding a Lease.
+            java.util.function.BooleanSupplier autoscaling = () -> true;
             var chosen = env.getOrDefault("JFAAS_PROVIDER", "process");
             if (chosen.equals("kubernetes")) {
                 var kubernetes = KubernetesProvider.connect(env);
@@ -96,6 +98,12 @@ public final class JfaasServer implements AutoCloseable {
                 provider = kubernetes;
                 secrets = kubernetes.secrets();
                 namespaces = kubernetes.namespaces();
+                if (config.autoscale()) {
+                    var lease = kubernetes.autoscalerLease(env.getOrDefault("HOSTNAME", "gateway") + "-"
+                            + DataDirectory.gatewayId(config.dataDir()), Duration.ofSeconds(15));
+                    parts.push(lease);
+                    autoscaling = lease;
+                }
                 imagesInUse = java.util.Set::of; // the cluster's nodes pull and keep images
                 providerKind = "kubernetes " + kubernetes.info().get("cluster");
                 log.info("functions run on Kubernetes at {}", kubernetes.info().get("cluster"));
@@ -136,7 +144,7 @@ public final class JfaasServer implements AutoCloseable {
             parts.push(triggers);
             if (config.autoscale()) {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
-                        config.autoscaleInterval(), config.scaleDownWindow()));
+                        config.autoscaleInterval(), config.scaleDownWindow()), autoscaling);
             }
             var health = new HealthChecks(List.of(new Check("store", "sqlite", store::problem),
                     new Check("queue", QueueBackends.kind(config.queue()), queue::problem),
@@ -166,9 +174,11 @@ public final class JfaasServer implements AutoCloseable {
     }
 
     /** Ticks the autoscaler on a worker thread (it may wait on the store), one tick at a time. */
-    private static void startAutoscaler(Vertx vertx, Autoscaler autoscaler) {
+    private static void startAutoscaler(Vertx vertx, Autoscaler autoscaler, java.util.function.BooleanSupplier leading) {
         vertx.setPeriodic(autoscaler.interval().toMillis(), id -> vertx.executeBlocking(() -> {
-            autoscaler.tick();
+            if (leading.getAsBoolean()) {
+                autoscaler.tick();
+            }
             return null;
         }, true).onFailure(e -> log.warn("autoscaler tick failed: {}", e.getMessage())));
     }

@@ -57,7 +57,7 @@ class KubernetesGatewayTest {
                 contexts: [{name: mock, context: {cluster: mock, user: test, namespace: openfaas-fn}}]
                 current-context: mock
                 """.formatted(client.getMasterUrl()));
-        var env = Map.of("JFAAS_PROVIDER", "kubernetes", "KUBECONFIG", kubeconfig.toString(), "JFAAS_AUTOSCALE", "false");
+        var env = Map.of("JFAAS_PROVIDER", "kubernetes", "KUBECONFIG", kubeconfig.toString(), "JFAAS_AUTOSCALE_INTERVAL", "500ms");
         try (var kubelet = new FakeKubelet(client); var first = TestGateway.start(env); var second = TestGateway.start(env)) {
             assertThat(first.system("POST", "/system/secrets", Map.of("name", "api-key", "value", "s3cr3t")).statusCode())
                     .isEqualTo(201);
@@ -101,6 +101,10 @@ class KubernetesGatewayTest {
             assertThat(woken.body()).isEqualTo("k8s says: from zero");
             assertThat(client.apps().deployments().inNamespace("openfaas-fn").withName("kube-echo").get().getSpec().getReplicas())
                     .isEqualTo(1);
+
+            // One of the two gateways holds the autoscaler's Lease.
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.leases().inNamespace("openfaas-fn").withName("jfaas-autoscaler").get() != null
+                    && client.leases().inNamespace("openfaas-fn").withName("jfaas-autoscaler").get().getSpec().getHolderIdentity() != null);
 
             assertThat(second.system("DELETE", "/system/functions", Map.of("functionName", "kube-echo")).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(20)).until(() -> kubelet.running("openfaas-fn", "kube-echo") == 0);

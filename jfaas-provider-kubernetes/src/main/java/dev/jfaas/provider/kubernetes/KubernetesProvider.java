@@ -79,6 +79,12 @@ public final class KubernetesProvider implements Provider {
         return new KubernetesSecrets(client);
     }
 
+    /** The Lease {@code jfaas-autoscaler} in the default function namespace, held by one gateway at a time. */
+    public Leadership autoscalerLease(String identity, java.time.Duration duration) {
+        namespaces().namespace(FunctionName.DEFAULT_NAMESPACE); // the Lease lives there: make sure it exists
+        return new Leadership(client, FunctionName.DEFAULT_NAMESPACE, "jfaas-autoscaler", identity, duration);
+    }
+
     /** Function namespaces: Kubernetes Namespaces annotated openfaas=1. */
     public dev.jfaas.store.NamespaceStore namespaces() {
         return new KubernetesNamespaces(client);

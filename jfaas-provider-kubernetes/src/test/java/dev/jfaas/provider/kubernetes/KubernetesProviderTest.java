@@ -46,6 +46,7 @@ class KubernetesProviderTest {
         client.services().inAnyNamespace().delete();
         client.discovery().v1().endpointSlices().inAnyNamespace().delete();
         client.namespaces().delete();
+        client.leases().inAnyNamespace().delete();
     }
 
     static FunctionDeployment hello(String image, Map<String, String> env) {
@@ -156,6 +157,25 @@ class KubernetesProviderTest {
         assertThat(client.apps().deployments().inNamespace("staging").withName("hello").get()).isNotNull();
         assertThat(namespaces.deleteNamespace("team-b")).as("not a function namespace").isFalse();
         assertThat(namespaces.namespace("team-b")).isEmpty();
+    }
+
+    @Test
+    void oneGatewayAtATimeHoldsTheAutoscalersLeaseAndAnotherTakesOverWhenItGoes() {
+        var other = new KubernetesProvider(client);
+        try (var first = provider.autoscalerLease("gateway-a", Duration.ofSeconds(2))) {
+            await().atMost(Duration.ofSeconds(10)).until(first::getAsBoolean);
+            try (var second = other.autoscalerLease("gateway-b", Duration.ofSeconds(2))) {
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !second.getAsBoolean());
+                assertThat(client.leases().inNamespace(NS).withName("jfaas-autoscaler").get().getSpec().getHolderIdentity())
+                        .isEqualTo("gateway-a");
+                first.close(); // released on the way out
+                await().atMost(Duration.ofSeconds(15)).until(second::getAsBoolean);
+                assertThat(client.leases().inNamespace(NS).withName("jfaas-autoscaler").get().getSpec().getHolderIdentity())
+                        .isEqualTo("gateway-b");
+            }
+        } finally {
+            other.close();
+        }
     }
 
     @Test
