@@ -158,13 +158,17 @@ public final class KubernetesProvider implements Provider {
         client.services().inNamespace(name.namespace()).resource(FunctionObjects.service(function)).createOr(s -> s.update());
     }
 
+    /** Through the Deployment's scale subresource, as an HPA would: nothing else of it is written. */
     @Override
     public void scale(FunctionName name, int replicas) {
-        apply(name, "scale", () -> retryingConflicts(name, current -> {
+        apply(name, "scale", () -> {
+            var current = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();
+            if (current == null || !FunctionStatuses.ours(current)) {
+                throw RequestRejected.notFound("function " + name.name() + " not found in namespace " + name.namespace());
+            }
             int max = ScalingPolicy.of(current.getMetadata().getLabels() == null ? Map.of() : current.getMetadata().getLabels()).max();
-            current.getSpec().setReplicas(Math.max(0, Math.min(replicas, max)));
-            return current;
-        }));
+            client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).scale(Math.max(0, Math.min(replicas, max)));
+        });
     }
 
     @Override

@@ -182,18 +182,23 @@ class KubernetesProviderTest {
     void aWriteOnAStaleResourceVersionIsReadAgainAndRetried() {
         provider.deploy(hello("img:1", Map.of()));
         var once = new AtomicBoolean();
+        var writes = new java.util.concurrent.atomic.AtomicInteger();
         provider.beforeWrite = () -> {
+            writes.incrementAndGet();
             if (once.compareAndSet(false, true)) { // someone else changes the Deployment between our read and write
                 var other = client.apps().deployments().inNamespace(NS).withName("hello").get();
                 other.getMetadata().getAnnotations().put("touched-by", "someone-else");
                 client.apps().deployments().inNamespace(NS).resource(other).update();
             }
         };
-        provider.scale(FN, 3);
+        provider.update(hello("img:2", Map.of()));
         var deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
         assertThat(once).as("the write was made stale").isTrue();
-        assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
-        assertThat(deployment.getMetadata().getAnnotations()).containsEntry("touched-by", "someone-else");
+        assertThat(writes).as("refused with 409, read again and written again").hasValue(2);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage()).isEqualTo("img:2");
+        assertThat(deployment.getMetadata().getAnnotations()).doesNotContainKey("touched-by")
+                .as("the update was made from the Deployment as it was after the other change, then replaced it whole")
+                .containsKey(FunctionObjects.DEPLOYMENT_ANNOTATION);
     }
 
     @Test

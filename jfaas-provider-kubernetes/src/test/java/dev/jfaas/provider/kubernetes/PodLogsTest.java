@@ -20,12 +20,12 @@ class PodLogsTest {
 
     @Test
     void theLinesOfEveryPodOfTheFunctionInTimeOrder() {
-        var pods = new PodListBuilder().addNewItem().withNewMetadata().withName("hello-a").endMetadata().endItem()
+        var pods = new PodListBuilder().withNewMetadata().endMetadata().addNewItem().withNewMetadata().withName("hello-a").endMetadata().endItem()
                 .addNewItem().withNewMetadata().withName("hello-b").endMetadata().endItem().build();
         server.expect().get().withPath("/api/v1/namespaces/openfaas-fn/pods?labelSelector=faas_function%3Dhello")
                 .andReturn(200, pods).always();
         for (var pod : pods.getItems()) { // the client looks the pod up before it reads its log
-            var running = new PodListBuilder().addNewItem().withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
+            var running = new PodListBuilder().withNewMetadata().endMetadata().addNewItem().withNewMetadata().withName(pod.getMetadata().getName()).endMetadata()
                     .withNewStatus().withPhase("Running").endStatus().endItem().build();
             server.expect().get().withPath("/api/v1/namespaces/openfaas-fn/pods?fieldSelector=metadata.name%3D"
                     + pod.getMetadata().getName()).andReturn(200, running).always();
