@@ -45,7 +45,7 @@ public class TriggerRate {
             if (storedAt == 0 && stored(http, port, broker) >= count) {
                 storedAt = System.nanoTime();
             }
-            Thread.sleep(20);
+            Thread.sleep(200); // a scrape costs the gateway CPU: not too often
         }
         if (storedAt == 0) {
             storedAt = System.nanoTime();

@@ -3,7 +3,7 @@
 # no-op function through the gateway, each as a ratio to the same broker's raw publish rate measured
 # in the same run (interleaved: raw, jfaas, raw). Each message becomes a durable async call (fsync'd)
 # that a worker runs, so the ratio prices the whole path: delivery, the queue's write, the call, the ack.
-#   bench/triggers.sh [count=5000]   (NATS at 127.0.0.1:4222, Mosquitto at 127.0.0.1:1883)
+#   [QUEUE_INFLIGHT=16] [JFAAS_DURABILITY=full] bench/triggers.sh [count=5000]   (NATS at 127.0.0.1:4222, Mosquitto at 127.0.0.1:1883)
 set -euo pipefail
 count=${1:-5000}
 . "$(dirname "$0")/lib.sh" nginx curl
@@ -15,7 +15,7 @@ stream=benchtrig$$
 rate() { "$JAVA_HOME/bin/java" -cp "$jar" "$here/TriggerRate.java" "$@"; }
 
 JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
-JFAAS_TRIGGERS="$nats,$mqtt" "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
+JFAAS_QUEUE_MAX_INFLIGHT=${QUEUE_INFLIGHT:-16} JFAAS_DURABILITY=${JFAAS_DURABILITY:-full} JFAAS_TRIGGERS="$nats,$mqtt" "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
 pids+=($!)
 wait_port "$port"
 # The function's JetStream stream, made before the function subscribes to its subject.
