@@ -23,6 +23,13 @@ class TriggerSpecTest {
     }
 
     @Test
+    void theSameAnnotationsReadTwiceAreTheSameTriggers() {
+        var annotations = Map.of("topic", "cron-function,orders", "schedule", "0 9 * * *", "com.jfaas.schedule.timezone", "Europe/Berlin");
+        assertThat(TriggerSpec.of(annotations)).isEqualTo(TriggerSpec.of(annotations));
+        assertThat(TriggerSpec.of(annotations)).isNotEqualTo(TriggerSpec.of(Map.of("topic", "cron-function,orders", "schedule", "0 9 * * *")));
+    }
+
+    @Test
     void incompleteOrBadTriggersAreRefused() {
         assertThatThrownBy(() -> TriggerSpec.of(Map.of("topic", "cron-function"))).isInstanceOf(RequestRejected.class)
                 .hasMessageContaining("needs a schedule");

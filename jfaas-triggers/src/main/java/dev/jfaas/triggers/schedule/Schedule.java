@@ -34,6 +34,17 @@ public sealed interface Schedule {
 
     /** Five cron fields, evaluated in {@code zone}. */
     record Cron(String text, ZoneId zone, ExecutionTime times) implements Schedule {
+        /** Equal when written alike: the parsed times have no equality of their own. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Cron cron && cron.text.equals(text) && cron.zone.equals(zone);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(text, zone);
+        }
+
         @Override
         public Optional<Instant> next(Instant after) {
             return times.nextExecution(after.atZone(zone)).map(t -> t.toInstant());
