@@ -152,6 +152,29 @@ class TriggersTest {
     }
 
     @Test
+    void aBrokerThatIsDownDoesNotKeepTheGatewayFromStartingItsTopicsWait() throws Exception {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort(); // nothing listens here once closed
+        }
+        try (var gateway = TestGateway.start(Map.of("JFAAS_TRIGGERS", NATS + ",mqtt://127.0.0.1:" + closed));
+                var nats = Nats.connect(NATS)) {
+            var dir = Functions.write(Map.of("run.sh", KEEPER));
+            gateway.deploy(keeper("patient", dir, "nats:up." + unique + ",mqtt:down/" + unique));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                var answer = TestGateway.parse(gateway.system("GET", "/system/triggers", null).body());
+                assertThat(answer.path("brokers").toString()).contains("mqtt://127.0.0.1:" + closed + " (not connected)");
+                var states = new java.util.HashMap<String, String>();
+                answer.path("triggers").forEach(t -> states.put(t.path("trigger").asText(), t.path("state").asText()));
+                assertThat(states.get("nats")).startsWith("subscribed");
+                assertThat(states.get("mqtt")).startsWith("waiting: ").contains("MQTT");
+            });
+            nats.publish("up." + unique, "still here".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(20)).until(() -> kept(dir).contains("still here"));
+        }
+    }
+
+    @Test
     void badTriggersAreRefusedAtDeploy() {
         try (var gateway = TestGateway.start()) {
             for (var annotations : List.of(Map.of("topic", "cron-function", "schedule", "every day"),

@@ -7,7 +7,7 @@ import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.store.FiringStore;
 import dev.jfaas.triggers.schedule.CronScheduler;
-import dev.jfaas.triggers.topics.Brokers;
+import dev.jfaas.triggers.topics.BrokerConnections;
 import dev.jfaas.triggers.topics.TopicBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -51,7 +51,7 @@ public final class Triggers implements AutoCloseable {
     }
 
     private final Provider provider;
-    private final List<TopicBroker> brokers;
+    private final BrokerConnections brokers;
     private final TriggerSink sink;
     private final CronScheduler cron;
     private final ScheduledExecutorService timer;
@@ -59,7 +59,7 @@ public final class Triggers implements AutoCloseable {
     private final Map<FunctionName, TriggerSpec> specs = new ConcurrentHashMap<>();
     private final Map<Key, Listening> listening = new ConcurrentHashMap<>();
 
-    private Triggers(Provider provider, List<TopicBroker> brokers, TriggerSink sink, CronScheduler cron,
+    private Triggers(Provider provider, BrokerConnections brokers, TriggerSink sink, CronScheduler cron,
             ScheduledExecutorService timer) {
         this.provider = provider;
         this.brokers = brokers;
@@ -75,15 +75,12 @@ public final class Triggers implements AutoCloseable {
      */
     public static Triggers start(String brokersSetting, String gatewayId, Provider provider, CallQueue queue,
             Consumer<String> wake, FiringStore firings, MeterRegistry registry, Duration resultTtl) {
-        var brokers = Brokers.connect(brokersSetting, gatewayId);
+        var brokers = new BrokerConnections(brokersSetting, gatewayId);
         var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("triggers").factory());
         var clock = Clock.systemUTC();
         var sink = new TriggerSink(provider, queue, wake, new TriggerMetrics(registry), new Replies(queue, timer, resultTtl),
                 timer, clock);
         var triggers = new Triggers(provider, brokers, sink, new CronScheduler(sink, firings, timer, clock), timer);
-        for (var broker : brokers) {
-            log.info("triggers: reading topics from {} at {}", broker.scheme(), broker.address());
-        }
         triggers.sweep(true);
         timer.scheduleWithFixedDelay(() -> triggers.sweep(false), SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);
         return triggers;
@@ -93,7 +90,7 @@ public final class Triggers implements AutoCloseable {
     public TriggerSpec validate(Map<String, String> annotations) {
         var spec = TriggerSpec.of(annotations);
         for (var topic : spec.topics()) {
-            if (topic.broker() != null && brokers.stream().noneMatch(b -> b.scheme().equals(topic.broker()))) {
+            if (topic.broker() != null && !brokers.schemes().contains(topic.broker())) {
                 throw RequestRejected.invalid("topic " + topic + " is read from " + topic.broker()
                         + ", but JFAAS_TRIGGERS names no " + topic.broker() + " broker");
             }
@@ -121,9 +118,9 @@ public final class Triggers implements AutoCloseable {
         spec.schedule().ifPresentOrElse(s -> cron.set(function, s, catchUpSince), () -> cron.remove(function));
         var wanted = new HashSet<Key>();
         for (var topic : spec.topics()) {
-            for (var broker : brokers) {
-                if (topic.readFrom(broker.scheme())) {
-                    wanted.add(new Key(function, broker.scheme(), topic.name()));
+            for (var scheme : brokers.schemes()) {
+                if (topic.readFrom(scheme)) {
+                    wanted.add(new Key(function, scheme, topic.name()));
                 }
             }
         }
@@ -145,7 +142,12 @@ public final class Triggers implements AutoCloseable {
         if (listening.get(key) != entry || entry.subscription != null) {
             return;
         }
-        var broker = brokers.stream().filter(b -> b.scheme().equals(key.broker())).findFirst().orElseThrow();
+        var connected = brokers.broker(key.broker());
+        if (connected.isEmpty()) {
+            entry.problem = "waiting: " + brokers.problem(key.broker());
+            return;
+        }
+        var broker = connected.get();
         try {
             entry.subscription = broker.subscribe(key.function(), key.topic(), event -> {
                 entry.messages.incrementAndGet();
@@ -178,6 +180,9 @@ public final class Triggers implements AutoCloseable {
     /** Follows the provider: functions deployed or changed elsewhere, removed ones, failed subscriptions. */
     private void sweep(boolean starting) {
         try {
+            if (!starting) {
+                brokers.connectMissing();
+            }
             var seen = new HashMap<FunctionName, FunctionStatus>();
             for (var status : provider.list(null)) {
                 seen.put(new FunctionName(status.name(), status.namespace()), status);
@@ -229,7 +234,7 @@ public final class Triggers implements AutoCloseable {
         }
         for (var spec : specs.entrySet()) {
             for (var topic : spec.getValue().topics()) {
-                if (brokers.stream().noneMatch(b -> topic.readFrom(b.scheme()))) {
+                if (brokers.schemes().stream().noneMatch(topic::readFrom)) {
                     out.add(new View(spec.getKey().name(), spec.getKey().namespace(), "topic", topic.broker(), topic.name(), null,
                             null, null, null, 0, "waiting: JFAAS_TRIGGERS names no broker for it"));
                 }
@@ -241,7 +246,7 @@ public final class Triggers implements AutoCloseable {
     }
 
     public List<String> brokers() {
-        return brokers.stream().map(b -> b.scheme() + "://" + b.address()).toList();
+        return brokers.describe();
     }
 
     /** The provider the gateway uses: the same, with each deploy, update and remove changing this function's triggers. */
@@ -261,6 +266,6 @@ public final class Triggers implements AutoCloseable {
         }
         subscriber.shutdownNow();
         timer.shutdownNow();
-        brokers.forEach(TopicBroker::close);
+        brokers.close();
     }
 }

@@ -9,27 +9,12 @@ public final class Brokers {
 
     private Brokers() {}
 
-    /** Connects to each; a broker that cannot be reached fails the start, as a bad setting should. */
+    /** Connects to each; a broker that cannot be reached fails. */
     public static List<TopicBroker> connect(String setting, String gatewayId) {
         var brokers = new ArrayList<TopicBroker>();
-        if (setting == null || setting.isBlank()) {
-            return brokers;
-        }
         try {
-            for (var part : setting.split(",")) {
-                var url = part.strip();
-                if (url.isEmpty()) {
-                    continue;
-                }
-                var scheme = URI.create(url).getScheme();
-                brokers.add(switch (scheme == null ? "" : scheme) {
-                    case "nats" -> NatsTopics.connect(url);
-                    case "mqtt", "tcp" -> MqttTopics.connect(url, gatewayId);
-                    case "amqp", "amqps" -> AmqpTopics.connect(url);
-                    case "redis", "rediss" -> RedisTopics.connect(url, gatewayId);
-                    default -> throw new IllegalArgumentException("JFAAS_TRIGGERS: \"" + url
-                            + "\" is not a broker URL: use nats://, mqtt://, amqp:// or redis://");
-                });
+            for (var url : urls(setting)) {
+                brokers.add(connectOne(url, gatewayId));
             }
         } catch (RuntimeException e) {
             brokers.forEach(TopicBroker::close);
@@ -38,8 +23,51 @@ public final class Brokers {
         return brokers;
     }
 
+    /** The URLs of a {@code JFAAS_TRIGGERS} value. @throws IllegalArgumentException for one that names no broker */
+    public static List<String> urls(String setting) {
+        var urls = new ArrayList<String>();
+        if (setting == null || setting.isBlank()) {
+            return urls;
+        }
+        for (var part : setting.split(",")) {
+            var url = part.strip();
+            if (!url.isEmpty()) {
+                scheme(url);
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
+
+    /** How topics name the broker a URL points at: nats, mqtt, amqp or redis. */
+    public static String scheme(String url) {
+        String scheme;
+        try {
+            scheme = URI.create(url).getScheme();
+        } catch (IllegalArgumentException e) {
+            scheme = null;
+        }
+        return switch (scheme == null ? "" : scheme) {
+            case "nats" -> "nats";
+            case "mqtt", "tcp" -> "mqtt";
+            case "amqp", "amqps" -> "amqp";
+            case "redis", "rediss" -> "redis";
+            default -> throw new IllegalArgumentException("JFAAS_TRIGGERS: \"" + url
+                    + "\" is not a broker URL: use nats://, mqtt://, amqp:// or redis://");
+        };
+    }
+
+    public static TopicBroker connectOne(String url, String gatewayId) {
+        return switch (scheme(url)) {
+            case "nats" -> NatsTopics.connect(url);
+            case "mqtt" -> MqttTopics.connect(url, gatewayId);
+            case "amqp" -> AmqpTopics.connect(url);
+            default -> RedisTopics.connect(url, gatewayId);
+        };
+    }
+
     /** host:port of a URL, without what may be a password. */
-    static String address(String url) {
+    public static String address(String url) {
         var uri = URI.create(url);
         return uri.getHost() + ":" + uri.getPort();
     }
