@@ -97,6 +97,13 @@ public final class NatsTopics implements TopicBroker {
             @Override
             public void close() {
                 dispatcher.unsubscribe(subscription);
+                // Once the server has the unsubscribe, it holds new messages for the consumer instead
+                // of pushing them here, where they would wait out the ack wait before coming again.
+                try {
+                    connection.flush(Duration.ofSeconds(2));
+                } catch (Exception e) {
+                    log.debug("could not flush the unsubscribe of {}: {}", group, e.getMessage());
+                }
             }
 
             @Override
