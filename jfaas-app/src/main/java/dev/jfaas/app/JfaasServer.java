@@ -83,6 +83,7 @@ public final class JfaasServer implements AutoCloseable {
             var sandbox = Sandbox.open(SandboxSettings.fromEnvironment(env));
             parts.push(sandbox);
             var images = new ImageStore(config.dataDir().resolve("images"), registryAuth(env));
+            var gatewayId = DataDirectory.gatewayId(config.dataDir());
             // Where functions run: local sandboxed processes (the default), or a Kubernetes cluster.
             Provider provider;
             SecretStore secrets;
@@ -100,7 +101,7 @@ public final class JfaasServer implements AutoCloseable {
                 namespaces = kubernetes.namespaces();
                 if (config.autoscale()) {
                     var lease = kubernetes.autoscalerLease(env.getOrDefault("HOSTNAME", "gateway") + "-"
-                            + DataDirectory.gatewayId(config.dataDir()), Duration.ofSeconds(15));
+                            + gatewayId, Duration.ofSeconds(15));
                     parts.push(lease);
                     autoscaling = lease;
                 }
@@ -139,7 +140,7 @@ public final class JfaasServer implements AutoCloseable {
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
             var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()));
             forgetOldResults(vertx, queue, config.resultTtl());
-            var triggers = Triggers.start(env.getOrDefault("JFAAS_TRIGGERS", ""), DataDirectory.gatewayId(config.dataDir()),
+            var triggers = Triggers.start(env.getOrDefault("JFAAS_TRIGGERS", ""), gatewayId,
                     provider, queue, wake, store.firings(), metrics.registry(), config.resultTtl());
             parts.push(triggers);
             if (config.autoscale()) {

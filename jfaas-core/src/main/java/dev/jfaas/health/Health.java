@@ -1,6 +1,5 @@
 package dev.jfaas.health;
 
-import java.util.List;
 import java.util.Optional;
 
 /** Whether a part can do its work; /healthz fails while any part says it cannot. */
@@ -9,8 +8,4 @@ public interface Health {
 
     /** Why the part cannot work now, or empty when it can. */
     Optional<String> problem();
-
-    static Health all(List<? extends Health> parts) {
-        return () -> parts.stream().map(Health::problem).flatMap(Optional::stream).findFirst();
-    }
 }

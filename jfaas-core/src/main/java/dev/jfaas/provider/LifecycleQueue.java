@@ -22,15 +22,24 @@ public final class LifecycleQueue implements AutoCloseable {
             Thread.ofVirtual().name("lifecycle-", 0).factory());
     private final Map<FunctionName, CompletableFuture<Void>> tails = new HashMap<>();
 
-    public synchronized CompletableFuture<Void> submit(FunctionName function, String what, Runnable work) {
+    /** Work whose failure is only logged: nobody waits for it. */
+    public CompletableFuture<Void> submit(FunctionName function, String what, Runnable work) {
+        return run(function, work).exceptionally(e -> {
+            var cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            log.error("{} of {} failed: {}", what, function, cause.getMessage(), cause);
+            return null;
+        });
+    }
+
+    /** Work whose caller waits for it: its failure is the returned future's, for the caller to answer with. */
+    public CompletableFuture<Void> call(FunctionName function, Runnable work) {
+        return run(function, work);
+    }
+
+    private synchronized CompletableFuture<Void> run(FunctionName function, Runnable work) {
         var previous = tails.getOrDefault(function, CompletableFuture.completedFuture(null));
-        var next = previous.thenRunAsync(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                log.error("{} of {} failed: {}", what, function, e.getMessage(), e);
-            }
-        }, executor);
+        // The next piece waits for this one whether it worked or not.
+        var next = previous.handle((v, e) -> null).thenRunAsync(work, executor);
         tails.put(function, next);
         next.whenComplete((v, e) -> forgetIfLast(function, next));
         return next;

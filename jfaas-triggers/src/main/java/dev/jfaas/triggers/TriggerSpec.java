@@ -62,6 +62,17 @@ public record TriggerSpec(Optional<Schedule> schedule, List<Topic> topics) {
         return new TriggerSpec(schedule, topics);
     }
 
+    /** The annotations a spec is read from: another function with the same ones has the same triggers. */
+    public static Map<String, String> source(Map<String, String> annotations) {
+        var out = new java.util.HashMap<String, String>();
+        for (var key : List.of(TOPIC, SCHEDULE, TIMEZONE)) {
+            if (annotations != null && annotations.containsKey(key)) {
+                out.put(key, annotations.get(key));
+            }
+        }
+        return out;
+    }
+
     public boolean isEmpty() {
         return schedule.isEmpty() && topics.isEmpty();
     }

@@ -57,6 +57,8 @@ public final class Triggers implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final java.util.concurrent.ExecutorService subscriber;
     private final Map<FunctionName, TriggerSpec> specs = new ConcurrentHashMap<>();
+    /** The trigger annotations each function's spec was read from, so a sweep parses only what changed. */
+    private final Map<FunctionName, Map<String, String>> sources = new ConcurrentHashMap<>();
     private final Map<Key, Listening> listening = new ConcurrentHashMap<>();
 
     private Triggers(Provider provider, BrokerConnections brokers, TriggerSink sink, CronScheduler cron,
@@ -101,10 +103,12 @@ public final class Triggers implements AutoCloseable {
     /** A function was deployed or updated. */
     public void changed(FunctionName function, Map<String, String> annotations) {
         apply(function, validate(annotations), null);
+        sources.put(function, TriggerSpec.source(annotations));
     }
 
     public void removed(FunctionName function) {
         specs.remove(function);
+        sources.remove(function);
         cron.remove(function);
         for (var key : List.copyOf(listening.keySet())) {
             if (key.function().equals(function)) {
@@ -193,13 +197,16 @@ public final class Triggers implements AutoCloseable {
                 }
             }
             for (var entry : seen.entrySet()) {
+                var source = TriggerSpec.source(entry.getValue().annotations());
+                if (!starting && source.equals(sources.get(entry.getKey()))) {
+                    continue; // as last read: nothing to parse or change
+                }
+                sources.put(entry.getKey(), source);
                 TriggerSpec spec;
                 try {
                     spec = validate(entry.getValue().annotations());
                 } catch (RequestRejected e) {
-                    if (starting) {
-                        log.warn("triggers: {} has triggers this gateway cannot run: {}", entry.getKey(), e.getMessage());
-                    }
+                    log.warn("triggers: {} has triggers this gateway cannot run: {}", entry.getKey(), e.getMessage());
                     continue;
                 }
                 if (!spec.equals(specs.get(entry.getKey())) || starting) {

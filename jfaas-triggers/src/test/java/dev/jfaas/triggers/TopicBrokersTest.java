@@ -66,7 +66,7 @@ class TopicBrokersTest {
     @Test
     void natsCoreAndJetStreamSubjects() throws Exception {
         BrokerAvailability.require("NATS", NATS);
-        broker = Brokers.connect(NATS, "t" + unique).getFirst();
+        broker = Brokers.connectOne(NATS, "t" + unique);
         try (var nats = Nats.connect(NATS)) {
             var core = broker.subscribe(FN, "core." + unique, taking);
             nats.flush(Duration.ofSeconds(2));
@@ -107,7 +107,7 @@ class TopicBrokersTest {
     @Test
     void mqttTopicFilters() throws Exception {
         BrokerAvailability.require("Mosquitto", MQTT);
-        broker = Brokers.connect(MQTT, "t" + unique).getFirst();
+        broker = Brokers.connectOne(MQTT, "t" + unique);
         var subscription = broker.subscribe(FN, "sensors/" + unique + "/+", taking);
         var publisher = new MqttClient("tcp://127.0.0.1:1883", "pub" + unique, new MemoryPersistence());
         publisher.connect();
@@ -130,7 +130,7 @@ class TopicBrokersTest {
     @Test
     void rabbitMqRoutingKeysWithReplies() throws Exception {
         BrokerAvailability.require("RabbitMQ", AMQP);
-        broker = Brokers.connect(AMQP, "t" + unique).getFirst();
+        broker = Brokers.connectOne(AMQP, "t" + unique);
         var factory = new ConnectionFactory();
         factory.setUri(AMQP);
         try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
@@ -157,7 +157,7 @@ class TopicBrokersTest {
     @Test
     void redisStreamsAndChannels() throws Exception {
         BrokerAvailability.require("Redis", REDIS);
-        broker = Brokers.connect(REDIS, "t" + unique).getFirst();
+        broker = Brokers.connectOne(REDIS, "t" + unique);
         var client = RedisClient.create(REDIS);
         try (var connection = client.connect()) {
             var redis = connection.sync();

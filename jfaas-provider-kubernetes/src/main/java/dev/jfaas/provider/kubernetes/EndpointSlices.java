@@ -4,6 +4,7 @@ import dev.jfaas.function.FunctionName;
 import dev.jfaas.provider.HttpReplica;
 import dev.jfaas.provider.Replica;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,21 +17,21 @@ import java.util.List;
 final class EndpointSlices implements AutoCloseable {
 
     static final String SERVICE_LABEL = "kubernetes.io/service-name";
+    /** Slices indexed by namespace/service, so a call looks up its function's slices, not every slice. */
+    private static final String BY_SERVICE = "service";
 
     private final SharedIndexInformer<EndpointSlice> informer;
 
-    EndpointSlices(SharedIndexInformer<EndpointSlice> informer) {
-        this.informer = informer;
+    EndpointSlices(KubernetesClient client) {
+        this.informer = client.discovery().v1().endpointSlices().inAnyNamespace().withLabel(SERVICE_LABEL).runnableInformer(0);
+        informer.addIndexers(java.util.Map.of(BY_SERVICE, slice -> List.of(slice.getMetadata().getNamespace() + "/"
+                + slice.getMetadata().getLabels().get(SERVICE_LABEL))));
+        informer.start();
     }
 
     List<Replica> ready(FunctionName function) {
         var out = new ArrayList<Replica>();
-        for (var slice : informer.getStore().list()) {
-            var meta = slice.getMetadata();
-            if (!function.namespace().equals(meta.getNamespace()) || meta.getLabels() == null
-                    || !function.name().equals(meta.getLabels().get(SERVICE_LABEL))) {
-                continue;
-            }
+        for (var slice : informer.getIndexer().byIndex(BY_SERVICE, function.namespace() + "/" + function.name())) {
             int port = slice.getPorts() == null || slice.getPorts().isEmpty() || slice.getPorts().getFirst().getPort() == null
                     ? FunctionObjects.PORT : slice.getPorts().getFirst().getPort();
             for (var endpoint : slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()

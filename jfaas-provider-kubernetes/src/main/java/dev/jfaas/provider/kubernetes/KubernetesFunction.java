@@ -22,15 +22,22 @@ final class KubernetesFunction implements DeployedFunction {
             Thread.ofPlatform().daemon().name("kubernetes-ready").factory());
 
     private final FunctionName name;
+    private final String version;
     private final FunctionDeployment deployment;
+    private final WatchdogConfig watchdog;
+    private final RetryPolicy retryPolicy;
     private final Supplier<List<Replica>> ready;
     private final Runnable wakeUp;
     private final AtomicLong invocations;
 
-    KubernetesFunction(FunctionName name, FunctionDeployment deployment, Supplier<List<Replica>> ready, Runnable wakeUp,
-            AtomicLong invocations) {
+    /** @param version the Deployment's resourceVersion this was made from */
+    KubernetesFunction(FunctionName name, String version, FunctionDeployment deployment, Supplier<List<Replica>> ready,
+            Runnable wakeUp, AtomicLong invocations) {
         this.name = name;
+        this.version = version;
         this.deployment = deployment;
+        this.watchdog = WatchdogConfig.of(deployment);
+        this.retryPolicy = RetryPolicy.of(deployment.annotations());
         this.ready = ready;
         this.wakeUp = wakeUp;
         this.invocations = invocations;
@@ -41,6 +48,10 @@ final class KubernetesFunction implements DeployedFunction {
         return name;
     }
 
+    String version() {
+        return version;
+    }
+
     @Override
     public FunctionDeployment deployment() {
         return deployment;
@@ -48,12 +59,12 @@ final class KubernetesFunction implements DeployedFunction {
 
     @Override
     public WatchdogConfig watchdog() {
-        return WatchdogConfig.of(deployment);
+        return watchdog;
     }
 
     @Override
     public RetryPolicy retryPolicy() {
-        return RetryPolicy.of(deployment.annotations());
+        return retryPolicy;
     }
 
     @Override

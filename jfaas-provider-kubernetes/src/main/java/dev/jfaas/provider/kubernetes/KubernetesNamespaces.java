@@ -5,7 +5,6 @@ import dev.jfaas.store.Namespace;
 import dev.jfaas.store.NamespaceStore;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,16 +61,8 @@ final class KubernetesNamespaces implements NamespaceStore {
     public boolean createNamespace(Namespace namespace) {
         var annotations = new LinkedHashMap<String, String>(namespace.annotations());
         annotations.put(ANNOTATION, "1");
-        try {
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace.name())
-                    .withLabels(namespace.labels()).withAnnotations(annotations).endMetadata().build()).create();
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
-            }
-            throw e;
-        }
+        return ClusterWrites.createdUnlessPresent(() -> client.namespaces().resource(new NamespaceBuilder().withNewMetadata()
+                .withName(namespace.name()).withLabels(namespace.labels()).withAnnotations(annotations).endMetadata().build()).create());
     }
 
     @Override

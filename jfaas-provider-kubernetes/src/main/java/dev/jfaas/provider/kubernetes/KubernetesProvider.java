@@ -13,7 +13,6 @@ import dev.jfaas.provider.LifecycleQueue;
 import dev.jfaas.provider.Provider;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -48,6 +47,8 @@ public final class KubernetesProvider implements Provider {
     private final LifecycleQueue lifecycle = new LifecycleQueue();
     private final ObjectMapper json = new ObjectMapper();
     private final Map<FunctionName, AtomicLong> invocations = new ConcurrentHashMap<>();
+    /** Each function as the invoke path sees it, made again only when its Deployment changes. */
+    private final Map<FunctionName, KubernetesFunction> functions = new ConcurrentHashMap<>();
     /** Runs between reading an object and writing it back: tests change the object there to make the write stale. */
     volatile Runnable beforeWrite = () -> { };
 
@@ -55,8 +56,7 @@ public final class KubernetesProvider implements Provider {
         this.client = client;
         this.deployments = client.apps().deployments().inAnyNamespace()
                 .withLabel(FunctionObjects.MANAGED_BY, "jfaas").inform();
-        SharedIndexInformer<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform();
-        this.endpoints = new EndpointSlices(slices);
+        this.endpoints = new EndpointSlices(client);
     }
 
     /** In the cluster it runs in, or the one {@code KUBECONFIG} (or ~/.kube/config) names. */
@@ -94,11 +94,23 @@ public final class KubernetesProvider implements Provider {
     public Optional<DeployedFunction> find(FunctionName name) {
         var deployment = cached(name);
         if (deployment == null) {
+            functions.remove(name);
             return Optional.empty();
         }
-        var function = request(deployment);
-        return Optional.of(new KubernetesFunction(name, function, () -> endpoints.ready(name),
-                () -> scale(name, 1), invocations.computeIfAbsent(name, n -> new AtomicLong())));
+        return Optional.of(function(name, deployment));
+    }
+
+    /** The function a Deployment describes; its request is parsed once per version of the Deployment, not per call. */
+    private KubernetesFunction function(FunctionName name, Deployment deployment) {
+        var version = deployment.getMetadata().getResourceVersion();
+        var known = functions.get(name);
+        if (known != null && java.util.Objects.equals(known.version(), version)) {
+            return known;
+        }
+        var made = new KubernetesFunction(name, version, request(deployment), () -> endpoints.ready(name),
+                () -> scale(name, 1), invocations.computeIfAbsent(name, n -> new AtomicLong()));
+        functions.put(name, made);
+        return made;
     }
 
     @Override
@@ -120,7 +132,7 @@ public final class KubernetesProvider implements Provider {
     private FunctionStatus status(Deployment deployment) {
         var name = new FunctionName(deployment.getMetadata().getName(), deployment.getMetadata().getNamespace());
         var count = invocations.get(name);
-        return FunctionStatuses.of(deployment, request(deployment), count == null ? 0 : count.get());
+        return FunctionStatuses.of(deployment, function(name, deployment).deployment(), count == null ? 0 : count.get());
     }
 
     private Deployment cached(FunctionName name) {
@@ -134,7 +146,7 @@ public final class KubernetesProvider implements Provider {
             throw RequestRejected.invalid("namespace " + name.namespace()
                     + " is not a function namespace: create it through /system/namespace/, or annotate it openfaas=1");
         }
-        var function = withNamespace(deployment, name);
+        var function = deployment.inNamespace(name.namespace());
         apply(name, "deploy", () -> {
             var existing = client.apps().deployments().inNamespace(name.namespace()).withName(name.name()).get();
             if (existing != null) {
@@ -149,13 +161,15 @@ public final class KubernetesProvider implements Provider {
     @Override
     public void update(FunctionDeployment deployment) {
         var name = checked(deployment);
-        var function = withNamespace(deployment, name);
-        apply(name, "update", () -> retryingConflicts(name, current -> {
-            var wanted = FunctionObjects.deployment(function, text(function), current.getSpec().getReplicas());
-            wanted.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
-            return wanted;
-        }));
-        client.services().inNamespace(name.namespace()).resource(FunctionObjects.service(function)).createOr(s -> s.update());
+        var function = deployment.inNamespace(name.namespace());
+        apply(name, "update", () -> {
+            retryingConflicts(name, current -> {
+                var wanted = FunctionObjects.deployment(function, text(function), current.getSpec().getReplicas());
+                wanted.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+                return wanted;
+            });
+            client.services().inNamespace(name.namespace()).resource(FunctionObjects.service(function)).createOr(s -> s.update());
+        });
     }
 
     /** Through the Deployment's scale subresource, as an HPA would: nothing else of it is written. */
@@ -181,6 +195,7 @@ public final class KubernetesProvider implements Provider {
             }
             client.services().inNamespace(name.namespace()).withName(name.name()).delete();
             invocations.remove(name);
+            functions.remove(name);
         });
     }
 
@@ -207,27 +222,21 @@ public final class KubernetesProvider implements Provider {
 
     /** Runs one lifecycle change in the function's queue and waits for it, so its answer (404, 409) is the caller's. */
     private void apply(FunctionName name, String what, Runnable work) {
-        var failure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
-        var done = lifecycle.submit(name, what, () -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        });
         try {
-            done.get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            lifecycle.call(name, work).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the cluster applied " + what + " of " + name, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("the cluster did not apply " + what + " of " + name + " in time", e);
-        }
-        if (failure.get() instanceof KubernetesClientException e) {
-            throw new IllegalStateException("the cluster refused " + what + " of " + name + ": " + e.getMessage(), e);
-        }
-        if (failure.get() != null) {
-            throw failure.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KubernetesClientException refused) {
+                throw new IllegalStateException("the cluster refused " + what + " of " + name + ": " + refused.getMessage(), refused);
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(what + " of " + name + " failed", e.getCause());
         }
     }
 
@@ -237,11 +246,6 @@ public final class KubernetesProvider implements Provider {
             throw RequestRejected.invalid("functions may not run in namespace kube-system");
         }
         return name;
-    }
-
-    private static FunctionDeployment withNamespace(FunctionDeployment d, FunctionName name) {
-        return new FunctionDeployment(d.service(), d.image(), name.namespace(), d.envProcess(), d.envVars(), d.constraints(),
-                d.secrets(), d.labels(), d.annotations(), d.limits(), d.requests(), d.readOnlyRootFilesystem());
     }
 
     private String text(FunctionDeployment function) {

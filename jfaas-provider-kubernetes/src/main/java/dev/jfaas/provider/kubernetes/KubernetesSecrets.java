@@ -4,7 +4,6 @@ import dev.jfaas.store.Secret;
 import dev.jfaas.store.SecretStore;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,7 @@ final class KubernetesSecrets implements SecretStore {
 
     @Override
     public boolean createSecret(Secret secret) {
-        try {
-            client.secrets().inNamespace(secret.namespace()).resource(of(secret)).create();
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                return false;
-            }
-            throw e;
-        }
+        return ClusterWrites.createdUnlessPresent(() -> client.secrets().inNamespace(secret.namespace()).resource(of(secret)).create());
     }
 
     @Override

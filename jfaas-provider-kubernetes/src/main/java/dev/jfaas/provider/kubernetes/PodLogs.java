@@ -32,8 +32,8 @@ final class PodLogs implements FunctionLogs {
     public List<LogLine> read(LogQuery query) {
         var out = new ArrayList<LogLine>();
         for (var pod : pods(query)) {
-            var pod_ = client.pods().inNamespace(query.function().namespace()).withName(pod.getMetadata().getName());
-            String text = query.tail() > 0 ? pod_.usingTimestamps().tailingLines(query.tail()).getLog() : pod_.usingTimestamps().getLog();
+            var logs = client.pods().inNamespace(query.function().namespace()).withName(pod.getMetadata().getName());
+            String text = query.tail() > 0 ? logs.usingTimestamps().tailingLines(query.tail()).getLog() : logs.usingTimestamps().getLog();
             for (var line : text == null ? new String[0] : text.split("\n")) {
                 var entry = line(query, pod.getMetadata().getName(), line);
                 if (entry != null && query.matches(entry)) {

@@ -86,6 +86,13 @@ public sealed interface Schedule {
     Map<String, String> NAMED = Map.of("@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *",
             "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *", "@hourly", "0 * * * *");
 
+    /** The parser is built once: cron-utils parsers are immutable and shared safely. */
+    final class Parsers {
+        static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+        private Parsers() {}
+    }
+
     /** @throws RequestRejected 400 with what is wrong */
     static Schedule parse(String text, String timezone) {
         var value = text == null ? "" : text.strip();
@@ -110,7 +117,7 @@ public sealed interface Schedule {
         }
         var expression = NAMED.getOrDefault(value, value);
         try {
-            var cron = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(expression);
+            var cron = Parsers.UNIX.parse(expression);
             cron.validate();
             return new Cron(value, zone, ExecutionTime.forCron(cron));
         } catch (IllegalArgumentException e) {

@@ -9,20 +9,6 @@ public final class Brokers {
 
     private Brokers() {}
 
-    /** Connects to each; a broker that cannot be reached fails. */
-    public static List<TopicBroker> connect(String setting, String gatewayId) {
-        var brokers = new ArrayList<TopicBroker>();
-        try {
-            for (var url : urls(setting)) {
-                brokers.add(connectOne(url, gatewayId));
-            }
-        } catch (RuntimeException e) {
-            brokers.forEach(TopicBroker::close);
-            throw e;
-        }
-        return brokers;
-    }
-
     /** The URLs of a {@code JFAAS_TRIGGERS} value. @throws IllegalArgumentException for one that names no broker */
     public static List<String> urls(String setting) {
         var urls = new ArrayList<String>();
