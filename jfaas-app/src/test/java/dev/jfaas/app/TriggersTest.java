@@ -143,7 +143,7 @@ class TriggersTest {
             var deployment = Functions.forking("shout", "tr a-z A-Z");
             deployment.put("annotations", Map.of("topic", "ask." + unique));
             gateway.deploy(deployment);
-            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.system("GET", "/system/triggers", null).body()
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gateway.system("GET", "/system/triggers", null).body())
                     .contains("\"state\":\"subscribed"));
             var answer = nats.request("ask." + unique, "hello over nats".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20));
             assertThat(new String(answer.getData(), StandardCharsets.UTF_8)).isEqualTo("HELLO OVER NATS");
@@ -166,8 +166,8 @@ class TriggersTest {
                 assertThat(answer.path("brokers").toString()).contains("mqtt://127.0.0.1:" + closed + " (not connected)");
                 var states = new java.util.HashMap<String, String>();
                 answer.path("triggers").forEach(t -> states.put(t.path("trigger").asText(), t.path("state").asText()));
-                assertThat(states.get("nats")).startsWith("subscribed");
-                assertThat(states.get("mqtt")).startsWith("waiting: ").contains("MQTT");
+                assertThat(states.get("nats")).as(answer.toString()).startsWith("subscribed");
+                assertThat(states.get("mqtt")).as(answer.toString()).startsWith("waiting: ").contains("MQTT");
             });
             nats.publish("up." + unique, "still here".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(20)).until(() -> kept(dir).contains("still here"));

@@ -134,11 +134,12 @@ public final class Triggers implements AutoCloseable {
             }
         }
         for (var key : wanted) {
-            listening.computeIfAbsent(key, k -> {
+            if (!listening.containsKey(key)) {
+                // In the map before its subscription is started: subscribe() checks that it still is.
                 var entry = new Listening();
-                subscriber.execute(() -> subscribe(k, entry));
-                return entry;
-            });
+                listening.put(key, entry);
+                subscriber.execute(() -> subscribe(key, entry));
+            }
         }
     }
 
@@ -192,7 +193,8 @@ public final class Triggers implements AutoCloseable {
                 seen.put(new FunctionName(status.name(), status.namespace()), status);
             }
             for (var function : List.copyOf(specs.keySet())) {
-                if (!seen.containsKey(function)) {
+                // Not in the list, and not deployed since it was taken either.
+                if (!seen.containsKey(function) && provider.find(function).isEmpty()) {
                     removed(function);
                 }
             }
