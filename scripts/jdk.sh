@@ -33,6 +33,10 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # Two malloc arenas instead of one per thread: the many short-lived threads of process I/O
 # otherwise leave tens of MB of glibc arenas behind. Out of memory, the gateway exits (for its
 # supervisor to start it again) rather than live on with dead threads that answer nothing.
+# The native heap is trimmed every 2 s: what the JIT compilers and start-up freed goes back to
+# the system instead of staying in glibc's arenas (18 MB of an idle gateway's RSS here;
+# experimental before JDK 22, hence the unlock).
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m \
--XX:MaxDirectMemorySize=32m -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+-XX:MaxDirectMemorySize=32m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000 \
+-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"

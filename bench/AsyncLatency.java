@@ -1,0 +1,90 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+/**
+ * Async calls at a fixed rate (open loop), then, for a sample of them, the time from accept to
+ * the first start as the gateway recorded it ({@code GET /system/calls/{id}}: acceptedAt,
+ * startedAt). Usage: java AsyncLatency.java BASE_URL FUNCTION RATE SECONDS PASSWORD
+ * → prints "accept_p99_ms start_p50_ms start_p99_ms start_max_ms errors sampled".
+ */
+public class AsyncLatency {
+    public static void main(String[] args) throws Exception {
+        var base = args[0];
+        var function = args[1];
+        int rate = Integer.parseInt(args[2]);
+        int seconds = Integer.parseInt(args[3]);
+        var auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[4]).getBytes());
+        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var uri = URI.create(base + "/async-function/" + function);
+        var body = "x".repeat(100);
+        int total = rate * seconds;
+        var acceptNanos = new long[total];
+        var ids = new ConcurrentLinkedQueue<String>();
+        var errors = new AtomicInteger();
+        var done = new CountDownLatch(total);
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                acceptNanos[index] = System.nanoTime() - due;
+                if (e != null || r.statusCode() != 202) {
+                    errors.incrementAndGet();
+                } else if (index >= rate) { // the first second warms up
+                    r.headers().firstValue("X-Call-Id").ifPresent(ids::add);
+                }
+                done.countDown();
+            });
+        }
+        done.await();
+        var accepted = Arrays.copyOfRange(acceptNanos, Math.min(rate, total - 1), total);
+        Arrays.sort(accepted);
+        List<String> sample = new ArrayList<>(ids);
+        int step = Math.max(1, sample.size() / 2000);
+        var waits = new ArrayList<Long>();
+        var started = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]+)\"");
+        var acceptedAt = Pattern.compile("\"acceptedAt\"\\s*:\\s*\"([^\"]+)\"");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        for (int i = 0; i < sample.size(); i += step) {
+            var get = HttpRequest.newBuilder(URI.create(base + "/system/calls/" + sample.get(i)))
+                    .header("Authorization", auth).build();
+            while (true) {
+                var text = client.send(get, HttpResponse.BodyHandlers.ofString()).body();
+                var s = started.matcher(text);
+                var a = acceptedAt.matcher(text);
+                if (s.find() && a.find()) {
+                    waits.add(Duration.between(Instant.parse(a.group(1)), Instant.parse(s.group(1))).toNanos());
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("call " + sample.get(i) + " never started: " + text);
+                }
+                Thread.sleep(20);
+            }
+        }
+        var sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf("%.3f %.3f %.3f %.3f %d %d%n", accepted[(int) (accepted.length * 0.99)] / 1e6,
+                sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6,
+                errors.get(), sorted.length);
+    }
+}
