@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,16 +27,26 @@ public final class SqliteDatabase implements AutoCloseable {
     private static final int MAX_BATCH = 4096;
     private static final int READERS = 4;
 
-    private record Write<T>(SqlWork<T> work, CompletableFuture<T> done) {}
+    /** {@code synced}: its commit must reach the disk (fsync) before {@code done} completes. */
+    private record Write<T>(SqlWork<T> work, CompletableFuture<T> done, boolean synced) {}
 
     private final String url;
     private final Durability durability;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
-    /** Replaced after a failed commit (see {@link #reopenWriter}); only the writer thread touches it. */
+    /**
+     * The writer's two connections to the file: commits on the first are synced as the durability
+     * says, on the second never (a setting SQLite will not change inside a transaction, and the
+     * driver always has one open). Replaced after a failed commit (see {@link #reopenWriter});
+     * only the writer thread touches them.
+     */
+    private final Connection[] writers = new Connection[2];
+    private final List<java.util.Map<String, PreparedStatement>> statementCaches =
+            List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
+    /** The one of {@link #writers} the batch being written uses, and its statements. */
     private Connection writer;
-    private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+    private java.util.Map<String, PreparedStatement> statements;
     private final Thread writerThread;
+    private final SqliteReaders readers;
     private volatile boolean closed;
     /** Set when the writer thread died: every write fails at once from then on. */
     private volatile Throwable broken;
@@ -48,12 +57,11 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             ownerOnly(file);
-            writer = open();
+            writers[0] = open(durability);
+            writer = writers[0];
             migrate(schema);
-            writer.setAutoCommit(false);
-            for (int i = 0; i < READERS; i++) {
-                readers.add(open());
-            }
+            openWriters();
+            readers = new SqliteReaders(READERS, () -> open(durability));
         } catch (Exception e) {
             throw new IllegalStateException("cannot open the store at " + file + ": " + e.getMessage(), e);
         }
@@ -77,11 +85,11 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    private Connection open() throws SQLException {
+    private Connection open(Durability syncs) throws SQLException {
         var connection = DriverManager.getConnection(url);
         try (var st = connection.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
-            st.execute("PRAGMA synchronous=" + durability.name());
+            st.execute("PRAGMA synchronous=" + syncs.name());
             st.execute("PRAGMA busy_timeout=10000");
             st.execute("PRAGMA foreign_keys=ON");
         }
@@ -104,6 +112,21 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Queues work for the writer; the future completes once it is committed to disk. */
     public <T> CompletableFuture<T> write(SqlWork<T> work) {
+        return write(work, true);
+    }
+
+    /**
+     * Queues work whose loss on power failure is recovered by other means (a lease that runs out,
+     * a call that runs again: at least once): its commit goes to the operating system at once and
+     * to the disk with the next synced commit or checkpoint. A process crash loses nothing; a
+     * batch with any synced write in it is synced as a whole. With {@link Durability#NORMAL}
+     * every write is like this.
+     */
+    public <T> CompletableFuture<T> writeUnsynced(SqlWork<T> work) {
+        return write(work, false);
+    }
+
+    private <T> CompletableFuture<T> write(SqlWork<T> work, boolean synced) {
         var done = new CompletableFuture<T>();
         if (closed) {
             done.completeExceptionally(new IllegalStateException("store is closed"));
@@ -113,7 +136,7 @@ public final class SqliteDatabase implements AutoCloseable {
             done.completeExceptionally(new IllegalStateException(problem().orElseThrow()));
             return done;
         }
-        writes.add(new Write<>(work, done));
+        writes.add(new Write<>(work, done, synced));
         return done;
     }
 
@@ -172,20 +195,12 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs read-only work on a pooled reader connection. Blocks. */
     public <T> T read(SqlWork<T> work) {
-        Connection connection;
-        try {
-            connection = readers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a reader", e);
-        }
-        try {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("store read failed: " + e.getMessage(), e);
-        } finally {
-            readers.add(connection);
-        }
+        return readers.read(work);
+    }
+
+    /** Runs read-only work on a reader thread; the future completes there. Never blocks the caller. */
+    public <T> CompletableFuture<T> readLater(SqlWork<T> work) {
+        return readers.readLater(work);
     }
 
     private void writeLoop() {
@@ -198,6 +213,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 }
                 batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
+                use(batch.stream().anyMatch(Write::synced));
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -225,21 +241,44 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
+     * Commits the next batch synced or not. In WAL mode an fsync of the log makes every earlier
+     * commit durable too, so unsynced commits ride on the next synced one.
+     */
+    private void use(boolean synced) {
+        int which = synced ? 0 : 1;
+        writer = writers[which];
+        statements = statementCaches.get(which);
+    }
+
+    /** Both writer connections open (the synced one may be already), in transaction mode. */
+    private void openWriters() throws SQLException {
+        if (writers[0] == null) {
+            writers[0] = open(durability);
+        }
+        writers[0].setAutoCommit(false);
+        writers[1] = open(Durability.NORMAL);
+        writers[1].setAutoCommit(false);
+        use(true);
+    }
+
+    /**
      * A fresh writer connection. SQLite rolls a transaction back by itself when the disk is full,
      * and the driver does not notice: it went on as if a transaction were open, ran every later
      * statement in autocommit and failed every commit ("no transaction is active"), so nothing
      * worked again, even once space was back, until a restart.
      */
     private void reopenWriter() {
-        try {
-            writer.close();
-        } catch (SQLException ignored) {
-            // it is being replaced
+        for (int i = 0; i < writers.length; i++) {
+            try {
+                writers[i].close();
+            } catch (SQLException ignored) {
+                // it is being replaced
+            }
+            writers[i] = null;
+            statementCaches.get(i).clear();
         }
-        statements.clear();
         try {
-            writer = open();
-            writer.setAutoCommit(false);
+            openWriters();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reopen the store's writer: " + e.getMessage(), e);
         }
@@ -343,17 +382,17 @@ public final class SqliteDatabase implements AutoCloseable {
             return;
         }
         closed = true;
-        writes.add(new Write<>(null, null));
+        writes.add(new Write<>(null, null, false));
         try {
             writerThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         try {
-            writer.close();
-            for (var reader : readers) {
-                reader.close();
+            for (var each : writers) {
+                each.close();
             }
+            readers.close();
         } catch (SQLException e) {
             log.warn("closing the store: {}", e.getMessage());
         }

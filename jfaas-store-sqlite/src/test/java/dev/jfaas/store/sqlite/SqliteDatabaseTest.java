@@ -15,6 +15,62 @@ class SqliteDatabaseTest {
     @TempDir
     Path dir;
 
+    private static int synchronous(java.sql.Connection c) throws java.sql.SQLException {
+        try (var st = c.createStatement(); var rs = st.executeQuery("PRAGMA synchronous")) {
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * Writes of a call's run are committed without an fsync, accepts with one; each sees what the
+     * other wrote (two connections, one file), and both are there after a reopen.
+     */
+    @Test
+    void unsyncedWritesCommitWithoutFsyncAndSeeTheSyncedOnes() throws Exception {
+        var file = dir.resolve("t.db");
+        try (var db = new SqliteDatabase(file, Durability.FULL, List.of("CREATE TABLE t (x INTEGER)"))) {
+            assertThat(db.write(c -> synchronous(c)).get(5, TimeUnit.SECONDS)).isEqualTo(2); // FULL
+            assertThat(db.writeUnsynced(c -> synchronous(c)).get(5, TimeUnit.SECONDS)).isEqualTo(1); // NORMAL
+            var writes = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Integer>>();
+            for (int i = 0; i < 200; i++) {
+                int value = i;
+                writes.add(i % 2 == 0 ? db.write(c -> db.update("INSERT INTO t VALUES (?)", value))
+                        : db.writeUnsynced(c -> db.update("INSERT INTO t VALUES (?)", value)));
+            }
+            for (var write : writes) {
+                assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+            var counted = db.writeUnsynced(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*), sum(x) FROM t")) {
+                    return rs.getInt(1) + "/" + rs.getInt(2);
+                }
+            });
+            assertThat(counted.get(5, TimeUnit.SECONDS)).isEqualTo("200/19900");
+            int read = db.readLater(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM t")) {
+                    return rs.getInt(1);
+                }
+            }).get(5, TimeUnit.SECONDS);
+            assertThat(read).isEqualTo(200);
+        }
+        try (var db = new SqliteDatabase(file, Durability.FULL, List.of("CREATE TABLE t (x INTEGER)"))) {
+            int read = db.read(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM t")) {
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(read).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withNormalDurabilityNothingIsSynced() throws Exception {
+        try (var db = new SqliteDatabase(dir.resolve("n.db"), Durability.NORMAL, List.of("CREATE TABLE t (x INTEGER)"))) {
+            assertThat(db.write(c -> synchronous(c)).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(db.writeUnsynced(c -> synchronous(c)).get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+    }
+
     @Test
     void aWriterThatDiesFailsEveryWriteAtOnceAndSaysSo() throws Exception {
         try (var db = new SqliteDatabase(dir.resolve("t.db"), Durability.NORMAL, List.of("CREATE TABLE t (x INTEGER)"))) {
