@@ -22,10 +22,12 @@ wait_port() {
   echo "port $1 never opened" >&2; exit 1
 }
 # Deploys the no-op function (nginx answering 100 bytes, one replica) as $2 on the jfaas at port $1
-# (password "bench") and waits until it answers.
+# (password "bench") and waits until it answers. $3: its labels as JSON (default: pinned to one
+# replica; '{}' leaves it to the autoscaler's defaults, as a user's first deploy would).
 deploy_nginx_function() {
+  local labels=${3:-'{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}'}
   curl -sf -u admin:bench -X POST "http://127.0.0.1:$1/system/functions" -d "{\"service\":\"$2\",\"image\":\"$here\",
-  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}"
+  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":$labels}"
   for _ in $(seq 200); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/function/$2")" = 200 ] && return 0
     sleep 0.05

@@ -22,6 +22,7 @@ JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=b
 jfaas_pid=$!
 wait_port "$direct_port"; wait_port "$proxy_port"; wait_port "$jfaas_port"
 deploy_nginx_function "$jfaas_port" bench
+deploy_nginx_function "$jfaas_port" bench-default '{}'
 
 vertx_port=$(free_port)
 "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
@@ -30,11 +31,14 @@ wait_port "$vertx_port"
 idle_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 ))
 
 declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"
-                [vertx]="http://127.0.0.1:$vertx_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench")
-targets="direct nginx vertx jfaas"
+                [vertx]="http://127.0.0.1:$vertx_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
+                [default]="http://127.0.0.1:$jfaas_port/function/bench-default")
+# default: the same function deployed with no labels, so the autoscaler's defaults decide its replicas.
+targets="direct nginx vertx jfaas default"
 echo "warming up (JIT)..." >&2
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx]}" > /dev/null
+wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[default]}" > /dev/null
 
 declare -A rps p50 p99
 for target in $targets; do rps[$target]=0; done
@@ -54,6 +58,9 @@ for target in $targets; do
 done
 awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" -v v="${rps[vertx]}" \
   'BEGIN {printf "ratio jfaas/nginx %.2f   jfaas/direct %.2f   nginx/direct %.2f   minimal-vertx/nginx %.2f   jfaas/minimal-vertx %.2f   (target jfaas/nginx >= 1.0)\n", j/n, j/d, n/d, v/n, j/v}'
+awk -v j="${rps[jfaas]}" -v f="${rps[default]}" \
+  'BEGIN {printf "ratio default-labels/pinned %.2f (target >= 0.9)\n", f/j}'
+echo "replicas of the default-labels function after its rounds: $(curl -s -u admin:bench "http://127.0.0.1:$jfaas_port/system/function/bench-default" | python3 -c 'import json,sys; print(json.load(sys.stdin)["replicas"])')"
 
 echo
 echo "p99 at a fixed 1000 req/s for 20s (ms: p50 p99 max errors):"
