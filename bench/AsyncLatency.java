@@ -7,17 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
  * Async calls at a fixed rate (open loop), then, for a sample of them, the time from accept to
  * the first start as the gateway recorded it ({@code GET /system/calls/{id}}: acceptedAt,
- * startedAt). Usage: java AsyncLatency.java BASE_URL FUNCTION RATE SECONDS PASSWORD
+ * startedAt). Runs with FixedRateLoad.java beside it (JDK 22+ finds it). Usage: java AsyncLatency.java BASE_URL FUNCTION RATE SECONDS PASSWORD
  * → prints "accept_p99_ms start_p50_ms start_p99_ms start_max_ms errors sampled".
  */
 public class AsyncLatency {
@@ -28,38 +23,22 @@ public class AsyncLatency {
         int seconds = Integer.parseInt(args[3]);
         var auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + args[4]).getBytes());
         var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        var uri = URI.create(base + "/async-function/" + function);
-        var body = "x".repeat(100);
-        int total = rate * seconds;
-        var acceptNanos = new long[total];
-        var ids = new ConcurrentLinkedQueue<String>();
-        var errors = new AtomicInteger();
-        var done = new CountDownLatch(total);
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
+        var callIds = new String[rate * seconds];
+        // Fixed keep-alive connections, as FixedRateLoad (same directory) holds them.
+        var result = FixedRateLoad.load(URI.create(base + "/async-function/" + function), rate, seconds, 32, 202,
+                (index, connection) -> callIds[index] = connection.headers.get("x-call-id"));
+        var acceptNanos = result.latencies();
+        var errors = result.errors();
+        var ids = new ArrayList<String>();
+        for (int i = rate; i < callIds.length; i++) { // the first second warms up
+            if (callIds[i] != null) {
+                ids.add(callIds[i]);
             }
-            int index = i;
-            var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-                acceptNanos[index] = System.nanoTime() - due;
-                if (e != null || r.statusCode() != 202) {
-                    errors.incrementAndGet();
-                } else if (index >= rate) { // the first second warms up
-                    r.headers().firstValue("X-Call-Id").ifPresent(ids::add);
-                }
-                done.countDown();
-            });
         }
-        done.await();
+        int total = callIds.length;
         var accepted = Arrays.copyOfRange(acceptNanos, Math.min(rate, total - 1), total);
         Arrays.sort(accepted);
-        List<String> sample = new ArrayList<>(ids);
+        var sample = ids;
         int step = Math.max(1, sample.size() / 2000);
         var waits = new ArrayList<Long>();
         var started = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]+)\"");
@@ -83,8 +62,11 @@ public class AsyncLatency {
             }
         }
         var sorted = waits.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            throw new IllegalStateException("no call was accepted (" + errors + " errors)");
+        }
         System.out.printf("%.3f %.3f %.3f %.3f %d %d%n", accepted[(int) (accepted.length * 0.99)] / 1e6,
                 sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6, sorted[sorted.length - 1] / 1e6,
-                errors.get(), sorted.length);
+                errors, sorted.length);
     }
 }

@@ -29,6 +29,26 @@ public class FixedRateLoad {
         int rate = Integer.parseInt(args[1]);
         int seconds = Integer.parseInt(args[2]);
         int connections = args.length > 3 ? Integer.parseInt(args[3]) : 32;
+        var result = load(uri, rate, seconds, connections, 200, (index, connection) -> {});
+        // The first second warms connections up; leave it out.
+        var measured = Arrays.copyOfRange(result.latencies(), Math.min(rate, result.latencies().length - 1),
+                result.latencies().length);
+        Arrays.sort(measured);
+        System.out.printf("%.3f %.3f %.3f %d%n", measured[measured.length / 2] / 1e6,
+                measured[(int) (measured.length * 0.99)] / 1e6, measured[measured.length - 1] / 1e6, result.errors());
+    }
+
+    /** Latency of each request from when it was due (ns), and how many did not answer {@code expected}. */
+    record Result(long[] latencies, int errors) {}
+
+    /** What to do with each answer that had the expected status (its index, the connection it came on). */
+    interface OnAnswer {
+        void accept(int index, Connection connection);
+    }
+
+    /** POSTs 100 bytes to {@code uri} {@code rate} times a second for {@code seconds}, over {@code connections}. */
+    static Result load(URI uri, int rate, int seconds, int connections, int expected, OnAnswer onAnswer)
+            throws InterruptedException {
         int total = rate * seconds;
         var latencies = new long[total];
         var errors = new AtomicInteger();
@@ -51,6 +71,9 @@ public class FixedRateLoad {
                             connection = new Connection(uri);
                         }
                         status = connection.exchange(request);
+                        if (status == expected) {
+                            onAnswer.accept((int) next[0], connection);
+                        }
                         if (connection.dead) {
                             connection = closed(connection);
                         }
@@ -59,7 +82,7 @@ public class FixedRateLoad {
                         connection = closed(connection);
                     }
                     latencies[(int) next[0]] = System.nanoTime() - next[1];
-                    if (status != 200) {
+                    if (status != expected) {
                         errors.incrementAndGet();
                     }
                     done.countDown();
@@ -77,11 +100,7 @@ public class FixedRateLoad {
             due.add(new long[] {i, at});
         }
         done.await();
-        // The first second warms connections up; leave it out.
-        var measured = Arrays.copyOfRange(latencies, Math.min(rate, total - 1), total);
-        Arrays.sort(measured);
-        System.out.printf("%.3f %.3f %.3f %d%n", measured[measured.length / 2] / 1e6,
-                measured[(int) (measured.length * 0.99)] / 1e6, measured[measured.length - 1] / 1e6, errors.get());
+        return new Result(latencies, errors.get());
     }
 
     private static byte[] request(URI uri) {
@@ -104,11 +123,13 @@ public class FixedRateLoad {
     }
 
     /** One keep-alive HTTP/1.1 connection; reads a response with Content-Length or chunked. */
-    private static final class Connection {
+    static final class Connection {
         final Socket socket;
         final OutputStream out;
         final InputStream in;
         boolean dead;
+        /** The last response's headers, names in lower case. */
+        final java.util.Map<String, String> headers = new java.util.HashMap<>();
 
         Connection(URI uri) throws IOException {
             socket = new Socket();
@@ -127,8 +148,13 @@ public class FixedRateLoad {
             long length = -1;
             boolean chunked = false;
             boolean close = false;
+            headers.clear();
             for (String header; !(header = line()).isEmpty(); ) {
                 var lower = header.toLowerCase();
+                int colon = header.indexOf(':');
+                if (colon > 0) {
+                    headers.put(lower.substring(0, colon).strip(), header.substring(colon + 1).strip());
+                }
                 if (lower.startsWith("content-length:")) {
                     length = Long.parseLong(lower.substring(15).strip());
                 } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {

@@ -49,7 +49,7 @@ start_jfaas true
 while true; do
   d=$(depth); echo "$(date +%s.%N) $d" >> "$BENCH_TMP/depths"
   [ "$d" -gt 0 ] || break
-  sleep 0.5
+  sleep 2 # a count of the backlog is not free: polled often, it slowed the drain it measured
 done
 end=$(date +%s.%N)
 drain=$(awk -v n="$queued" -v a="$start" -v b="$end" 'BEGIN {print n/(b-a)}')
@@ -57,7 +57,11 @@ drain=$(awk -v n="$queued" -v a="$start" -v b="$end" 'BEGIN {print n/(b-a)}')
 steady=$(awk -v n="$queued" '$2 <= 0.8*n && !a {a=$1; da=$2} $2 <= 0.2*n && !b {b=$1; db=$2} END {print (da-db)/(b-a)}' "$BENCH_TMP/depths")
 printf "async drain to the no-op function: %10.0f calls/s (%d calls, includes gateway start-up)\n" "$drain" "$queued"
 printf "async drain, steady (80%%..20%%):   %10.0f calls/s\n" "$steady"
-awk -v d="$steady" -v s="$sync_rps" 'BEGIN {printf "ratio drain/sync %.2f (target >= 0.8)\n", d/s}'
+# The sync rate again on the gateway warmed by the drain: the first was taken 10 s after a start.
+sync_out=$(wrk -t2 -c64 -d"${secs}s" -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop")
+sync_warm=$(awk '/^Requests\/sec/ {print $2}' <<<"$sync_out")
+printf "sync calls again, gateway warm:    %10.0f req/s\n" "$sync_warm"
+awk -v d="$steady" -v s="$sync_rps" -v w="$sync_warm" 'BEGIN {m = s > w ? s : w; printf "ratio drain/sync %.2f (target >= 0.8; against the higher of the two sync rates)\n", d/m}'
 echo "queue file: $(du -sh "$BENCH_TMP/jfaas/queue.db" | cut -f1)"
 
 rate=$(awk -v d="$steady" 'BEGIN {printf "%d", d/2}')
