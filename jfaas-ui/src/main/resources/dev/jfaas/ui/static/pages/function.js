@@ -21,6 +21,9 @@ export async function show(main, [name]) {
         h("a", { href: `#/invoke/${encodeURIComponent(name)}` }, "Invoke"),
         h("button", { class: "danger", id: "delete", onclick: async () => {
           if (!confirm(`Delete ${name}? Its replicas stop and its calls are refused.`)) return;
+          // No refresh may ask for the function once it is gone: the browser logs each 404.
+          clearInterval(timer);
+          await refreshing;
           await api("DELETE", "/system/functions", { functionName: name, namespace: ns });
           toast(`deleted ${name}`);
           location.hash = "#/functions";
@@ -57,12 +60,15 @@ export async function show(main, [name]) {
       }
     } catch (e) { if (e.name !== "AbortError") log.append(`(log: ${e.message})\n`); }
   })();
-  const timer = setInterval(async () => {
-    try {
-      const now = await api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`);
-      fn.replicas = now.replicas;
-      replicas.textContent = `${now.availableReplicas || 0} ready of ${now.replicas || 0}`;
-    } catch { /* deleted meanwhile */ }
+  let refreshing = Promise.resolve();
+  const timer = setInterval(() => {
+    refreshing = (async () => {
+      try {
+        const now = await api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`);
+        fn.replicas = now.replicas;
+        replicas.textContent = `${now.availableReplicas || 0} ready of ${now.replicas || 0}`;
+      } catch { /* deleted meanwhile */ }
+    })();
   }, 2000);
   return () => { abort.abort(); clearInterval(timer); };
 }
