@@ -33,18 +33,24 @@ public final class SqliteDatabase implements AutoCloseable {
     private final String url;
     private final Durability durability;
     private final BlockingQueue<Write<?>> writes = new LinkedBlockingQueue<>();
+    /** A writer connection and the statements prepared on it. */
+    private record Writer(Connection connection, java.util.Map<String, PreparedStatement> statements) {
+        Writer(Connection connection) throws SQLException {
+            this(connection, new java.util.HashMap<>());
+            connection.setAutoCommit(false);
+        }
+    }
+
     /**
-     * The writer's two connections to the file: commits on the first are synced as the durability
-     * says, on the second never (a setting SQLite will not change inside a transaction, and the
-     * driver always has one open). Replaced after a failed commit (see {@link #reopenWriter});
-     * only the writer thread touches them.
+     * The writer's connections to the file: commits on {@code synced} are fsync'd as the
+     * durability says, on {@code unsynced} never (a setting SQLite will not change inside a
+     * transaction, and the driver always has one open); with {@link Durability#NORMAL} they are one.
+     * Replaced after a failed commit (see {@link #reopenWriter}); only the writer thread touches them.
      */
-    private final Connection[] writers = new Connection[2];
-    private final List<java.util.Map<String, PreparedStatement>> statementCaches =
-            List.of(new java.util.HashMap<>(), new java.util.HashMap<>());
-    /** The one of {@link #writers} the batch being written uses, and its statements. */
-    private Connection writer;
-    private java.util.Map<String, PreparedStatement> statements;
+    private Writer synced;
+    private Writer unsynced;
+    /** The one the batch being written uses. */
+    private Writer writer;
     private final Thread writerThread;
     private final SqliteReaders readers;
     private volatile boolean closed;
@@ -57,10 +63,9 @@ public final class SqliteDatabase implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             ownerOnly(file);
-            writers[0] = open(durability);
-            writer = writers[0];
-            migrate(schema);
-            openWriters();
+            var first = open(durability);
+            migrate(first, schema);
+            openWriters(first);
             readers = new SqliteReaders(READERS, () -> open(durability));
         } catch (Exception e) {
             throw new IllegalStateException("cannot open the store at " + file + ": " + e.getMessage(), e);
@@ -97,8 +102,8 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Applies the schema statements not yet applied, tracked by SQLite's user_version. */
-    private void migrate(List<String> schema) throws SQLException {
-        try (var st = writer.createStatement()) {
+    private void migrate(Connection connection, List<String> schema) throws SQLException {
+        try (var st = connection.createStatement()) {
             int version;
             try (var rs = st.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
@@ -153,10 +158,10 @@ public final class SqliteDatabase implements AutoCloseable {
      * costs more than running it. Only for use inside write work.
      */
     public PreparedStatement writeStatement(String sql) throws SQLException {
-        var statement = statements.get(sql);
+        var statement = writer.statements().get(sql);
         if (statement == null) {
-            statement = writer.prepareStatement(sql);
-            statements.put(sql, statement);
+            statement = writer.connection().prepareStatement(sql);
+            writer.statements().put(sql, statement);
         } else {
             statement.clearParameters();
         }
@@ -213,7 +218,7 @@ public final class SqliteDatabase implements AutoCloseable {
                 }
                 batch.add(first);
                 writes.drainTo(batch, MAX_BATCH - 1);
-                use(batch.stream().anyMatch(Write::synced));
+                writer = batch.stream().anyMatch(Write::synced) ? synced : unsynced;
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -241,24 +246,17 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     /**
-     * Commits the next batch synced or not. In WAL mode an fsync of the log makes every earlier
-     * commit durable too, so unsynced commits ride on the next synced one.
+     * The writer's connections, {@code first} as the synced one. In WAL mode an fsync of the log
+     * makes every earlier commit durable too, so unsynced commits ride on the next synced one.
      */
-    private void use(boolean synced) {
-        int which = synced ? 0 : 1;
-        writer = writers[which];
-        statements = statementCaches.get(which);
+    private void openWriters(Connection first) throws SQLException {
+        synced = new Writer(first);
+        unsynced = durability == Durability.NORMAL ? synced : new Writer(open(Durability.NORMAL));
+        writer = synced;
     }
 
-    /** Both writer connections open (the synced one may be already), in transaction mode. */
-    private void openWriters() throws SQLException {
-        if (writers[0] == null) {
-            writers[0] = open(durability);
-        }
-        writers[0].setAutoCommit(false);
-        writers[1] = open(Durability.NORMAL);
-        writers[1].setAutoCommit(false);
-        use(true);
+    private List<Writer> writers() {
+        return synced == unsynced ? List.of(synced) : List.of(synced, unsynced);
     }
 
     /**
@@ -268,17 +266,15 @@ public final class SqliteDatabase implements AutoCloseable {
      * worked again, even once space was back, until a restart.
      */
     private void reopenWriter() {
-        for (int i = 0; i < writers.length; i++) {
+        for (var each : writers()) {
             try {
-                writers[i].close();
+                each.connection().close();
             } catch (SQLException ignored) {
                 // it is being replaced
             }
-            writers[i] = null;
-            statementCaches.get(i).clear();
         }
         try {
-            openWriters();
+            openWriters(open(durability));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reopen the store's writer: " + e.getMessage(), e);
         }
@@ -307,14 +303,14 @@ public final class SqliteDatabase implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 var work = batch.get(i).work();
                 if (work != null) {
-                    results[i] = work.run(writer);
+                    results[i] = work.run(writer.connection());
                 }
             }
-            writer.commit();
+            writer.connection().commit();
         } catch (Exception e) {
             boolean rolledBack;
             try {
-                writer.rollback();
+                writer.connection().rollback();
                 rolledBack = true;
             } catch (SQLException notOpen) {
                 rolledBack = false;
@@ -339,16 +335,16 @@ public final class SqliteDatabase implements AutoCloseable {
                 if (write.work() == null) {
                     continue;
                 }
-                var savepoint = writer.setSavepoint();
+                var savepoint = writer.connection().setSavepoint();
                 try {
-                    results[i] = write.work().run(writer);
-                    writer.releaseSavepoint(savepoint);
+                    results[i] = write.work().run(writer.connection());
+                    writer.connection().releaseSavepoint(savepoint);
                 } catch (Exception e) {
-                    writer.rollback(savepoint);
+                    writer.connection().rollback(savepoint);
                     failures[i] = e;
                 }
             }
-            writer.commit();
+            writer.connection().commit();
         } catch (SQLException e) {
             log.error("store commit failed, {} writes lost: {}", batch.size(), e.getMessage());
             reopenWriter();
@@ -389,8 +385,8 @@ public final class SqliteDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            for (var each : writers) {
-                each.close();
+            for (var each : writers()) {
+                each.connection().close();
             }
             readers.close();
         } catch (SQLException e) {
