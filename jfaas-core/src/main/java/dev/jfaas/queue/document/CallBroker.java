@@ -24,33 +24,39 @@ public interface CallBroker extends AutoCloseable {
      * One delivery of a queued call.
      *
      * @param handle how to acknowledge or hand back this delivery, from any process
+     * @param revision the revision its document was created at, if the broker knows this is the
+     *     call's first delivery; else 0. A lease can then be claimed without reading the document
+     *     (a compare-and-set on that revision fails if anything changed it).
      */
-    record Delivery(String callId, byte[] call, String handle) {}
+    record Delivery(String callId, byte[] call, String handle, long revision) {}
 
     /** Fails at once with {@code QueueUnavailable} while the broker cannot be reached. */
     void requireConnected();
 
     Stored get(String key) throws Exception;
 
+    /** {@link #get} without holding a thread while the broker answers. */
+    CompletableFuture<Stored> getAsync(String key);
+
     /** Creates a document that must not exist; false if it does. */
     boolean create(String key, byte[] value) throws Exception;
 
     /**
-     * {@link #create} without holding a thread while the broker answers; brokers that cannot do
-     * that run {@code create} on the caller's thread.
+     * {@link #create} without holding a thread while the broker answers: the new document's
+     * revision, or 0 if the key exists.
      */
-    default CompletableFuture<Boolean> createAsync(String key, byte[] value) {
-        try {
-            return CompletableFuture.completedFuture(create(key, value));
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
+    CompletableFuture<Long> createAsync(String key, byte[] value);
 
     /** Compare-and-set: writes only if the document is still at {@code revision}; returns the new revision, 0 if it was not. */
     long update(String key, byte[] value, long revision) throws Exception;
 
+    /** {@link #update} without holding a thread while the broker answers. */
+    CompletableFuture<Long> updateAsync(String key, byte[] value, long revision);
+
     void put(String key, byte[] value) throws Exception;
+
+    /** {@link #put} without holding a thread while the broker answers. */
+    CompletableFuture<Void> putAsync(String key, byte[] value);
 
     void delete(String key) throws Exception;
 
@@ -64,10 +70,18 @@ public interface CallBroker extends AutoCloseable {
     List<QueueStats> load() throws Exception;
 
     /**
-     * Queues a call's message; {@code messageId} lets the broker drop a repeated publish. The
-     * future completes once the message is stored, so a caller can write something else meanwhile.
+     * Makes what a queue's messages go into (streams, consumer groups), if not there yet; blocks.
+     * Called before the first {@link #publish} to a queue, which may then run on the broker
+     * client's own thread.
      */
-    CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) throws Exception;
+    void prepare(String queue) throws Exception;
+
+    /**
+     * Queues a call's message; {@code messageId} lets the broker drop a repeated publish, and
+     * {@code revision} (0 if not known) is handed back with its first {@link Delivery}. The
+     * future completes once the message is stored.
+     */
+    CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) throws Exception;
 
     /** Tells every process listening that a call was queued in {@code queue} (best effort, no waiting). */
     default void announce(String queue) throws Exception {}
@@ -80,11 +94,18 @@ public interface CallBroker extends AutoCloseable {
     /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
     List<Delivery> fetch(String queue, int priority, int max) throws Exception;
 
-    /** The delivery is done with: the message goes. */
-    void ack(String handle) throws Exception;
+    /**
+     * The delivery is done with: the message goes. Sent without waiting: one that is lost
+     * leaves the message to come again, when its document shows it ended and it is dropped.
+     */
+    void ack(String handle);
 
-    /** Hands the delivery back, to be delivered again after {@code delay} unless acknowledged first. */
-    void nak(String handle, Duration delay) throws Exception;
+    /**
+     * Hands the delivery back, to be delivered again after {@code delay} unless acknowledged
+     * first. Sent without waiting: one that is lost leaves the delivery to come again after the
+     * broker's redelivery wait.
+     */
+    void nak(String handle, Duration delay);
 
     /** Keeps a dead or failed call's request for replay. */
     void keepDeadLetter(QueuedCall call, byte[] message) throws Exception;

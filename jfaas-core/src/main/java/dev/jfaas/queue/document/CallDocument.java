@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param delivery the broker's handle on the current delivery (a NATS ack subject, a Redis entry id)
  * @param resultOf the lease whose result is kept: each attempt writes its own, so one that lost
  *     its lease can never overwrite the result of the attempt that won
+ * @param result that result itself when it is small enough to ride in the document (see
+ *     {@link #INLINE_RESULT_BYTES}), saving a write per call; else null and kept under its own key
  */
 public record CallDocument(
         String callId,
@@ -40,12 +42,16 @@ public record CallDocument(
         Double durationSeconds,
         String error,
         String callbackStatus,
-        String resultOf) {
+        String resultOf,
+        CallResponse result) {
+
+    /** Bodies up to this size are kept in the document of a call that succeeded. */
+    public static final int INLINE_RESULT_BYTES = 2048;
 
     public static CallDocument queued(QueuedCall call) {
         return new CallDocument(call.callId(), call.function().name(), call.function().namespace(), call.queue(),
                 call.priority(), call.maxAttempts(), call.acceptedAt(), call.idempotencyKey(), CallStatus.QUEUED, 0,
-                null, null, null, call.acceptedAt(), null, null, null, null, null, null, null);
+                null, null, null, call.acceptedAt(), null, null, null, null, null, null, null, null);
     }
 
     public FunctionName functionName() {
@@ -96,46 +102,55 @@ public record CallDocument(
     public CallDocument leased(String newToken, String newDelivery, Instant now, Duration leaseTime) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.RUNNING, attempts + 1, newToken, newDelivery, now.plus(leaseTime), notBefore,
-                startedAt == null ? now : startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus, resultOf);
+                startedAt == null ? now : startedAt, finishedAt, statusCode, durationSeconds, error, callbackStatus, resultOf, result);
     }
 
     public CallDocument renewed(Instant until) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 status, attempts, token, delivery, until, notBefore, startedAt, finishedAt, statusCode, durationSeconds,
-                error, callbackStatus, resultOf);
+                error, callbackStatus, resultOf, result);
     }
 
-    /** Ended by the lease {@code by}, whose result (if any) is the one kept. */
-    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now, String by) {
+    /**
+     * Ended by the lease {@code by}, whose result (if any) is the one kept, in the document if
+     * {@code inline}.
+     */
+    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now, String by, boolean inline) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 end, attempts, null, null, null, notBefore, startedAt, now, response == null ? null : response.status(),
-                response == null ? null : response.durationSeconds(), why, callbackStatus, response == null ? resultOf : by);
+                response == null ? null : response.durationSeconds(), why, callbackStatus, response == null ? resultOf : by,
+                response == null ? result : inline ? response : null);
+    }
+
+    /** Whether a result of this size rides in the document. */
+    public static boolean inlines(CallResponse response) {
+        return response != null && response.body().length <= INLINE_RESULT_BYTES;
     }
 
     public CallDocument retrying(Instant at, CallResponse response, String why) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.RETRYING, attempts, null, delivery, null, at, startedAt, null,
                 response == null ? null : response.status(), response == null ? null : response.durationSeconds(), why,
-                callbackStatus, resultOf);
+                callbackStatus, resultOf, result);
     }
 
     public CallDocument cancelled(Instant now) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.CANCELLED, attempts, null, null, null, notBefore, startedAt, now, statusCode, durationSeconds,
-                error, callbackStatus, resultOf);
+                error, callbackStatus, resultOf, result);
     }
 
     /** Back in line with fresh attempts (a replayed dead letter or failed call). */
     public CallDocument requeued(Instant now) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.QUEUED, 0, null, null, null, now, startedAt, null, statusCode, durationSeconds, null,
-                callbackStatus, resultOf);
+                callbackStatus, resultOf, result);
     }
 
     public CallDocument withCallbackStatus(String outcome) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 status, attempts, token, delivery, leaseUntil, notBefore, startedAt, finishedAt, statusCode,
-                durationSeconds, error, outcome, resultOf);
+                durationSeconds, error, outcome, resultOf, result);
     }
 
     /** Dead and failed calls keep their request so they can be replayed. */

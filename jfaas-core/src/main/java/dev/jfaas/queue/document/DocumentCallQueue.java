@@ -59,7 +59,7 @@ public final class DocumentCallQueue implements CallQueue {
         this.broker = broker;
         this.clock = clock;
         this.documents = new Documents(broker);
-        this.leasing = new Leasing(broker, held, clock, io);
+        this.leasing = new Leasing(broker, held, clock);
     }
 
     public DocumentCallQueue(CallBroker broker) {
@@ -87,6 +87,22 @@ public final class DocumentCallQueue implements CallQueue {
         T run() throws Exception;
     }
 
+    /** As {@link #async}, for work that holds no thread while the broker answers. */
+    private <T> CompletableFuture<T> chain(java.util.function.Supplier<CompletableFuture<T>> work) {
+        try {
+            broker.requireConnected();
+            return work.get().exceptionallyCompose(failure -> CompletableFuture.failedFuture(refusal(failure)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(refusal(e));
+        }
+    }
+
+    private static RuntimeException refusal(Throwable failure) {
+        var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof IllegalArgumentException bad ? bad : unavailable(cause);
+    }
+
     @Override
     public CompletableFuture<Accepted> enqueue(QueuedCall call) {
         if (call.idempotencyKey() == null && published.contains(call.queue())) {
@@ -103,7 +119,8 @@ public final class DocumentCallQueue implements CallQueue {
             }
             Accepted accepted;
             try {
-                accepted = store(call).join(); // on this virtual thread, a queue's first publish may set it up
+                broker.prepare(call.queue()); // once per queue and process, before any publish to it
+                accepted = store(call).join();
             } catch (java.util.concurrent.CompletionException e) {
                 if (idemKey != null) {
                     forgetQuietly(null, idemKey);
@@ -118,27 +135,31 @@ public final class DocumentCallQueue implements CallQueue {
     }
 
     /**
-     * Writes the call's document and its message at once, without a thread waiting: an accept
-     * costs one round trip, not two. A message whose document is not there yet is put off when
-     * delivered; one whose id turned out to be taken is dropped when delivered (see {@link Leasing}).
+     * Writes the call's document, then its message, which carries the document's revision so
+     * that its first lease needs no read; no thread waits meanwhile. A message whose document is
+     * not there (a process that died in between, a gateway of an earlier version) is put off
+     * when delivered, then dropped (see {@link Leasing}).
      */
     private CompletableFuture<Accepted> store(QueuedCall call) {
-        CompletableFuture<Void> message;
-        CompletableFuture<Boolean> document;
+        CompletableFuture<Long> document;
         try {
             broker.requireConnected();
-            message = publish(call, call.callId());
             document = broker.createAsync(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(unavailable(e));
         }
-        return document.handle((created, failure) -> {
-            if (failure != null || !created) {
-                message.exceptionally(x -> null); // dropped when delivered: no document describes it
-                if (failure != null) {
-                    throw unavailable(failure);
-                }
+        return document.handle((revision, failure) -> {
+            if (failure != null) {
+                throw unavailable(failure);
+            }
+            if (revision == 0) {
                 return CompletableFuture.completedFuture(new Accepted(call.callId(), Accepted.Kind.ID_TAKEN));
+            }
+            CompletableFuture<Void> message;
+            try {
+                message = publish(call, call.callId(), revision);
+            } catch (Exception e) {
+                message = CompletableFuture.failedFuture(e);
             }
             return message.handle((stored, notStored) -> {
                 if (notStored != null) {
@@ -229,8 +250,8 @@ public final class DocumentCallQueue implements CallQueue {
         }
     }
 
-    private CompletableFuture<Void> publish(QueuedCall call, String messageId) throws Exception {
-        var published = broker.publish(call, CallCodec.call(call), messageId);
+    private CompletableFuture<Void> publish(QueuedCall call, String messageId, long revision) throws Exception {
+        var published = broker.publish(call, CallCodec.call(call), messageId, revision);
         leasing.published(call.queue(), call.priority());
         return published;
     }
@@ -242,71 +263,94 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
-        return async(() -> {
+        return chain(() -> {
             var now = clock.instant();
-            var renewed = documents.change(lease.call().callId(), held.get(lease.token()),
-                    doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null);
-            if (renewed == null) {
-                held.remove(lease.token());
-                return false;
-            }
-            held.replace(lease.token(), renewed);
-            broker.nak(renewed.doc().delivery(), leaseTime);
-            return true;
+            return documents.changeAsync(lease.call().callId(), held.get(lease.token()),
+                    doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null).thenApply(renewed -> {
+                        if (renewed == null) {
+                            held.remove(lease.token());
+                            return false;
+                        }
+                        held.replace(lease.token(), renewed);
+                        broker.nak(renewed.doc().delivery(), leaseTime);
+                        return true;
+                    });
         });
     }
 
-
+    /**
+     * Result (and dead letter) first: a document that says "ended" always has them. The result
+     * is this attempt's own, so writing it cannot spoil another attempt's; a small one rides in
+     * the document itself, one write fewer. What this process
+     * wrote at lease or renewal saves a read; if another process changed the document since
+     * (took the lease over, cancelled), the compare-and-set sees it.
+     */
     @Override
     public CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error) {
         if (!status.isFinal() || status == CallStatus.CANCELLED) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
         }
-        return async(() -> {
+        var known = held.remove(lease.token());
+        if (known == null || status == CallStatus.DEAD || status == CallStatus.FAILED) {
+            return async(() -> finishKeepingDeadLetter(lease, known, status, response, error)); // rare: blocking calls
+        }
+        return chain(() -> {
             var callId = lease.call().callId();
-            // What this process wrote at lease or renewal saves a read; if another process changed
-            // the document since (took the lease over, cancelled), the compare-and-set below sees it.
-            var known = held.remove(lease.token());
-            if (known == null) {
-                var entry = broker.get(DocumentKeys.document(callId));
-                if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
-                    return false;
-                }
-                known = new Documents.Known(CallCodec.document(entry.value()), entry.revision());
-            }
-            // Result and dead letter first: a document that says "ended" always has them. The result
-            // is this attempt's own, so writing it cannot spoil another attempt's.
-            if (response != null) {
-                broker.put(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
-            }
-            if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
-                broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
-            }
+            boolean inline = CallDocument.inlines(response);
+            var stored = response == null || inline ? CompletableFuture.<Void>completedFuture(null)
+                    : broker.putAsync(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
             var now = clock.instant();
-            var ended = documents.change(callId, known, doc -> doc.heldBy(lease.token())
-                    ? doc.finished(status, response, error, now, lease.token()) : null);
-            if (ended == null) {
-                return false;
-            }
-            broker.ack(known.doc().delivery());
-            return true;
+            return stored.thenCompose(v -> documents.changeAsync(callId, known, doc -> doc.heldBy(lease.token())
+                    ? doc.finished(status, response, error, now, lease.token(), inline) : null)).thenApply(ended -> {
+                        if (ended == null) {
+                            return false;
+                        }
+                        broker.ack(known.doc().delivery());
+                        return true;
+                    });
         });
     }
 
+    /** {@link #finish} on a virtual thread: for a lease not held here, or an end that keeps a dead letter. */
+    private boolean finishKeepingDeadLetter(Lease lease, Documents.Known held, CallStatus status, CallResponse response, String error)
+            throws Exception {
+        var callId = lease.call().callId();
+        var known = held;
+        if (known == null) {
+            var entry = broker.get(DocumentKeys.document(callId));
+            if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
+                return false;
+            }
+            known = new Documents.Known(CallCodec.document(entry.value()), entry.revision());
+        }
+        boolean inline = CallDocument.inlines(response);
+        if (response != null && !inline) {
+            broker.put(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
+        }
+        if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
+            broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
+        }
+        var now = clock.instant();
+        var ended = documents.change(callId, known, doc -> doc.heldBy(lease.token())
+                ? doc.finished(status, response, error, now, lease.token(), inline) : null);
+        if (ended == null) {
+            return false;
+        }
+        broker.ack(known.doc().delivery());
+        return true;
+    }
 
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
-        return async(() -> {
-            var waiting = documents.change(lease.call().callId(), held.remove(lease.token()),
-                    doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null);
-            if (waiting == null) {
-                return false;
-            }
-            broker.nak(waiting.doc().delivery(), Duration.between(clock.instant(), notBefore));
-            return true;
-        });
+        return chain(() -> documents.changeAsync(lease.call().callId(), held.remove(lease.token()),
+                doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null).thenApply(waiting -> {
+                    if (waiting == null) {
+                        return false;
+                    }
+                    broker.nak(waiting.doc().delivery(), Duration.between(clock.instant(), notBefore));
+                    return true;
+                }));
     }
-
 
     @Override
     public CompletableFuture<Boolean> cancel(String callId) {
@@ -348,6 +392,9 @@ public final class DocumentCallQueue implements CallQueue {
             var doc = entry == null ? null : CallCodec.document(entry.value());
             if (doc == null || !doc.status().isFinal() || doc.resultOf() == null) {
                 return Optional.empty();
+            }
+            if (doc.result() != null) {
+                return Optional.of(doc.result());
             }
             return Optional.ofNullable(broker.get(DocumentKeys.result(callId, doc.resultOf())))
                     .map(e -> CallCodec.response(e.value()));
@@ -423,7 +470,8 @@ public final class DocumentCallQueue implements CallQueue {
             return false;
         }
         var call = CallCodec.call(kept);
-        publish(call, callId + "/replay/" + UUID.randomUUID()).join();
+        broker.prepare(call.queue());
+        publish(call, callId + "/replay/" + UUID.randomUUID(), 0).join();
         var now = clock.instant();
         if (documents.change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
             return false;
@@ -449,7 +497,7 @@ public final class DocumentCallQueue implements CallQueue {
         int forgotten = 0;
         for (var doc : documents.matching(doomed)) {
             broker.delete(DocumentKeys.document(doc.callId()));
-            if (doc.resultOf() != null) {
+            if (doc.resultOf() != null && doc.result() == null) {
                 broker.delete(DocumentKeys.result(doc.callId(), doc.resultOf()));
             }
             if (doc.replayable()) {

@@ -3,6 +3,8 @@ package dev.jfaas.queue.document;
 import dev.jfaas.queue.QueueUnavailable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -31,27 +33,34 @@ final class Documents {
 
     /** As above, trying {@code first} (the document as last read or written here) before reading it. */
     Known change(String callId, Known first, Function<CallDocument, CallDocument> change) throws Exception {
-        var key = DocumentKeys.document(callId);
-        var known = first;
-        for (int i = 0; i < CAS_TRIES; i++) {
-            if (known == null) {
-                var entry = broker.get(key);
-                if (entry == null) {
-                    return null;
-                }
-                known = new Known(CallCodec.document(entry.value()), entry.revision());
-            }
-            var next = change.apply(known.doc());
-            if (next == null) {
-                return null;
-            }
-            long revision = broker.update(key, CallCodec.document(next), known.revision());
-            if (revision > 0) {
-                return new Known(next, revision);
-            }
-            known = null;
+        try {
+            return changeAsync(callId, first, change).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
-        throw new QueueUnavailable("call " + callId + " keeps changing; try again");
+    }
+
+    /** {@link #change} without holding a thread while the broker answers. */
+    CompletableFuture<Known> changeAsync(String callId, Known first, Function<CallDocument, CallDocument> change) {
+        return changeAsync(DocumentKeys.document(callId), callId, first, change, 0);
+    }
+
+    private CompletableFuture<Known> changeAsync(String key, String callId, Known known, Function<CallDocument, CallDocument> change,
+            int tries) {
+        if (tries == CAS_TRIES) {
+            return CompletableFuture.failedFuture(new QueueUnavailable("call " + callId + " keeps changing; try again"));
+        }
+        var current = known != null ? CompletableFuture.completedFuture(known) : broker.getAsync(key)
+                .thenApply(entry -> entry == null ? null : new Known(CallCodec.document(entry.value()), entry.revision()));
+        return current.thenCompose(doc -> {
+            var next = doc == null ? null : change.apply(doc.doc());
+            if (next == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return broker.updateAsync(key, CallCodec.document(next), doc.revision()).thenCompose(revision -> revision > 0
+                    ? CompletableFuture.completedFuture(new Known(next, revision))
+                    : changeAsync(key, callId, null, change, tries + 1));
+        });
     }
 
     /** The documents {@code test} picks, gathered in one pass (only those are held). */

@@ -2,6 +2,7 @@ package dev.jfaas.queue.document;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.queue.Lease;
+import dev.jfaas.queue.QueuedCall;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +33,19 @@ final class Leasing {
     /** How long a message may wait for the document written beside it, and how often it looks. */
     private static final Duration DOCUMENT_GRACE = Duration.ofSeconds(30);
     private static final Duration DOCUMENT_WAIT = Duration.ofMillis(100);
+    private static final CompletableFuture<Lease> NONE = CompletableFuture.completedFuture(null);
 
     private final CallBroker broker;
     private final Map<String, Documents.Known> held;
     private final Clock clock;
-    private final ExecutorService io;
     /** Per queue and priority: when to look again at a priority found empty ({@code System.nanoTime()}; 0 = look now). */
     private final Map<String, AtomicLongArray> emptyUntil = new ConcurrentHashMap<>();
 
     /** @param held where claimed leases are remembered, by token, with the document as written */
-    Leasing(CallBroker broker, Map<String, Documents.Known> held, Clock clock, ExecutorService io) {
+    Leasing(CallBroker broker, Map<String, Documents.Known> held, Clock clock) {
         this.broker = broker;
         this.held = held;
         this.clock = clock;
-        this.io = io;
     }
 
     /** A call was queued here: its priority is worth asking again at once. */
@@ -81,7 +80,12 @@ final class Leasing {
                     broker.nak(delivery.handle(), Duration.ZERO); // skipped earlier in this lease: leave it
                     continue;
                 }
-                claims.add(CompletableFuture.supplyAsync(() -> claimQuietly(delivery, leaseTime, skip), io));
+                var claim = delivery.revision() > 0 ? claimFirst(delivery, leaseTime, skip) : claim(delivery, leaseTime, skip, 0);
+                claims.add(claim.exceptionally(failure -> {
+                    // Left pending: the broker delivers it again after its redelivery wait.
+                    log.warn("could not lease call {}: {}", delivery.callId(), failure.getMessage());
+                    return null;
+                }));
             }
             for (var claim : claims) {
                 var lease = claim.join();
@@ -93,23 +97,43 @@ final class Leasing {
         return leases;
     }
 
-    private Lease claimQuietly(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) {
-        try {
-            return claim(delivery, leaseTime, skip);
-        } catch (Exception e) {
-            // Left pending: the broker delivers it again after its redelivery wait.
-            log.warn("could not lease call {}: {}", delivery.callId(), e.getMessage());
-            return null;
+    /**
+     * A call's first delivery, whose document is most likely still as it was queued: written
+     * leased straight away with a compare-and-set on the revision the message carries, without
+     * reading it. If anything changed it since (a cancel, an earlier lease), the compare fails
+     * and the delivery is claimed the usual way.
+     */
+    private CompletableFuture<Lease> claimFirst(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) {
+        var call = CallCodec.call(delivery.call());
+        var now = clock.instant();
+        var queued = CallDocument.queued(call);
+        if (skip.contains(queued.functionName()) || queued.readiness(now) != CallDocument.Readiness.RUNNABLE) {
+            return claim(delivery, leaseTime, skip, 0);
         }
+        var leased = queued.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
+        return broker.updateAsync(DocumentKeys.document(call.callId()), CallCodec.document(leased), delivery.revision())
+                .thenCompose(revision -> revision == 0 ? claim(delivery, leaseTime, skip, 1) : leased(call, leased, revision, delivery, leaseTime));
     }
 
-    /** Makes one delivered message a lease, or puts it off, or drops it if its call has ended. */
-    private Lease claim(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip) throws Exception {
-        var callId = delivery.callId();
-        var key = DocumentKeys.document(callId);
-        var call = CallCodec.call(delivery.call());
-        for (int i = 0; i < Documents.CAS_TRIES; i++) {
-            var entry = broker.get(key);
+    private CompletableFuture<Lease> leased(QueuedCall call, CallDocument leased, long revision, CallBroker.Delivery delivery,
+            Duration leaseTime) {
+        held.put(leased.token(), new Documents.Known(leased, revision));
+        broker.nak(delivery.handle(), leaseTime);
+        return CompletableFuture.completedFuture(new Lease(call, leased.token(), leased.attempts()));
+    }
+
+    /**
+     * Makes one delivered message a lease, or puts it off, or drops it if its call has ended,
+     * without holding a thread while the broker answers.
+     */
+    private CompletableFuture<Lease> claim(CallBroker.Delivery delivery, Duration leaseTime, Set<FunctionName> skip, int tries) {
+        if (tries == Documents.CAS_TRIES) {
+            broker.nak(delivery.handle(), Duration.ZERO);
+            return CompletableFuture.completedFuture(null);
+        }
+        var key = DocumentKeys.document(delivery.callId());
+        return broker.getAsync(key).thenCompose(entry -> {
+            var call = CallCodec.call(delivery.call());
             var now = clock.instant();
             if (entry == null) {
                 if (Duration.between(call.acceptedAt(), now).compareTo(DOCUMENT_GRACE) < 0) {
@@ -117,38 +141,32 @@ final class Leasing {
                 } else {
                     broker.ack(delivery.handle()); // forgotten, or refused when it was accepted
                 }
-                return null;
+                return NONE;
             }
             var doc = CallCodec.document(entry.value());
             if (!doc.describes(call)) {
                 broker.ack(delivery.handle()); // a refused accept whose id belongs to another call
-                return null;
+                return NONE;
             }
             switch (doc.readiness(now)) {
                 case ENDED -> {
                     broker.ack(delivery.handle());
-                    return null;
+                    return NONE;
                 }
                 case HELD, NOT_YET -> {
                     broker.nak(delivery.handle(), doc.waitLeft(now));
-                    return null;
+                    return NONE;
                 }
                 case RUNNABLE -> {
                     if (skip.contains(doc.functionName())) {
                         broker.nak(delivery.handle(), Duration.ZERO);
-                        return null;
+                        return NONE;
                     }
                 }
             }
             var leased = doc.leased(UUID.randomUUID().toString(), delivery.handle(), now, leaseTime);
-            long revision = broker.update(key, CallCodec.document(leased), entry.revision());
-            if (revision > 0) {
-                held.put(leased.token(), new Documents.Known(leased, revision));
-                broker.nak(delivery.handle(), leaseTime);
-                return new Lease(call, leased.token(), leased.attempts());
-            }
-        }
-        broker.nak(delivery.handle(), Duration.ZERO);
-        return null;
+            return broker.updateAsync(key, CallCodec.document(leased), entry.revision()).thenCompose(revision -> revision == 0
+                    ? claim(delivery, leaseTime, skip, tries + 1) : leased(call, leased, revision, delivery, leaseTime));
+        });
     }
 }

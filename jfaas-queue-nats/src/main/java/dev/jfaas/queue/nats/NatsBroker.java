@@ -63,6 +63,7 @@ final class NatsBroker implements CallBroker {
     private static final int WRONG_LAST_SEQUENCE = 10071;
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final String CALL_ID_HEADER = "Jfaas-Call-Id";
+    private static final String REVISION_HEADER = "Jfaas-Document-Revision";
     /** Room left in a message for everything but a result's body. */
     private static final int ENVELOPE = 64 * 1024;
 
@@ -73,11 +74,15 @@ final class NatsBroker implements CallBroker {
     private final NatsNames names;
     private final NatsSettings settings;
     private final Map<String, Map<Integer, ConsumerContext>> queues = new ConcurrentHashMap<>();
+    private final String kvStream;
+    private final PublishOptions toKvStream;
 
     private NatsBroker(Connection connection, NatsNames names, NatsSettings settings) throws IOException, JetStreamApiException {
         this.connection = connection;
         this.names = names;
         this.settings = settings;
+        this.kvStream = "KV_" + names.bucket();
+        this.toKvStream = PublishOptions.builder().expectedStream(kvStream).build();
         var options = JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build();
         this.js = connection.jetStream(options);
         this.jsm = connection.jetStreamManagement(options);
@@ -148,14 +153,44 @@ final class NatsBroker implements CallBroker {
         return entry == null ? null : new Stored(entry.getValue(), entry.getRevision());
     }
 
+    /**
+     * A direct get of the key's last message (KV buckets allow it), answered by any server with
+     * the stream, without the JSON and base64 of the stream API's get.
+     */
+    @Override
+    public CompletableFuture<Stored> getAsync(String key) {
+        var subject = "$JS.API.DIRECT.GET." + kvStream + "." + kvSubject(key);
+        return connection.requestWithTimeout(subject, null, settings.requestTimeout()).thenApply(reply -> {
+            if (reply.isStatusMessage()) {
+                if (reply.getStatus().getCode() == 404) {
+                    return null;
+                }
+                throw new QueueUnavailable("NATS refused to read " + key + ": " + reply.getStatus().getMessage());
+            }
+            var headers = reply.getHeaders();
+            var operation = headers.getFirst("KV-Operation");
+            if (operation != null && !operation.equals("PUT")) {
+                return null; // deleted or purged
+            }
+            return new Stored(reply.getData(), Long.parseLong(headers.getFirst("Nats-Sequence")));
+        });
+    }
+
+    private String kvSubject(String key) {
+        return "$KV." + names.bucket() + "." + key;
+    }
+
     @Override
     public boolean create(String key, byte[] value) throws IOException, JetStreamApiException {
+        return createdRevision(key, value) > 0;
+    }
+
+    private long createdRevision(String key, byte[] value) throws IOException, JetStreamApiException {
         try {
-            kv.create(key, value);
-            return true;
+            return kv.create(key, value);
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                return false;
+                return 0;
             }
             throw e;
         }
@@ -167,21 +202,17 @@ final class NatsBroker implements CallBroker {
      * blocking way, which knows markers.
      */
     @Override
-    public CompletableFuture<Boolean> createAsync(String key, byte[] value) {
+    public CompletableFuture<Long> createAsync(String key, byte[] value) {
         var expectNothing = new Headers().put("Nats-Expected-Last-Subject-Sequence", "0");
-        return js.publishAsync("$KV." + names.bucket() + "." + key, expectNothing, value,
-                        PublishOptions.builder().expectedStream("KV_" + names.bucket()).build())
+        return js.publishAsync(kvSubject(key), expectNothing, value, toKvStream)
                 .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(ack -> true)
+                .thenApply(ack -> ack.getSeqno())
                 .exceptionallyCompose(failure -> {
-                    var cause = failure;
-                    while (!(cause instanceof JetStreamApiException) && cause.getCause() != null) {
-                        cause = cause.getCause(); // jnats wraps it, and so does CompletableFuture
-                    }
+                    var cause = apiCause(failure);
                     if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
                         return CompletableFuture.supplyAsync(() -> {
                             try {
-                                return create(key, value);
+                                return createdRevision(key, value);
                             } catch (IOException | JetStreamApiException e) {
                                 throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
                             }
@@ -189,6 +220,35 @@ final class NatsBroker implements CallBroker {
                     }
                     return CompletableFuture.failedFuture(cause);
                 });
+    }
+
+    private static Throwable apiCause(Throwable failure) {
+        var cause = failure;
+        while (!(cause instanceof JetStreamApiException) && cause.getCause() != null) {
+            cause = cause.getCause(); // jnats wraps it, and so does CompletableFuture
+        }
+        return cause instanceof JetStreamApiException ? cause : failure;
+    }
+
+    /** A KV update is a publish to the key's subject expecting the revision it names as the subject's last. */
+    @Override
+    public CompletableFuture<Long> updateAsync(String key, byte[] value, long revision) {
+        var expect = new Headers().put("Nats-Expected-Last-Subject-Sequence", Long.toString(revision));
+        return js.publishAsync(kvSubject(key), expect, value, toKvStream)
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(ack -> ack.getSeqno())
+                .exceptionallyCompose(failure -> {
+                    var cause = apiCause(failure);
+                    return cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE
+                            ? CompletableFuture.completedFuture(0L) : CompletableFuture.failedFuture(cause);
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String key, byte[] value) {
+        return js.publishAsync(kvSubject(key), null, value, toKvStream)
+                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(ack -> null);
     }
 
     @Override
@@ -222,14 +282,14 @@ final class NatsBroker implements CallBroker {
      */
     @Override
     public void eachDocument(Consumer<CallDocument> visitor) throws IOException, JetStreamApiException, InterruptedException {
-        var stream = "KV_" + names.bucket();
+        var stream = kvStream;
         long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
         if (last == 0) {
             return;
         }
         var options = PushSubscribeOptions.builder().stream(stream).ordered(true)
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build()).build();
-        var subscription = js.subscribe("$KV." + names.bucket() + ".c.>", options);
+        var subscription = js.subscribe(kvSubject("c.>"), options);
         try {
             while (true) {
                 var message = subscription.nextMessage(settings.requestTimeout());
@@ -299,9 +359,16 @@ final class NatsBroker implements CallBroker {
     // ---- work streams --------------------------------------------------------------------------
 
     @Override
-    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) throws IOException, JetStreamApiException {
-        consumers(call.queue()); // the stream exists before anything is put in it
+    public void prepare(String queue) throws IOException, JetStreamApiException {
+        consumers(queue);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) {
         var headers = new Headers().put(CALL_ID_HEADER, call.callId());
+        if (revision > 0) {
+            headers.put(REVISION_HEADER, Long.toString(revision));
+        }
         return js.publishAsync(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
                         PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build())
                 .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -329,7 +396,10 @@ final class NatsBroker implements CallBroker {
         var deliveries = new ArrayList<Delivery>();
         try (var fetch = consumers(queue).get(priority).fetch(FetchConsumeOptions.builder().maxMessages(max).noWait().build())) {
             for (var m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
-                deliveries.add(new Delivery(m.getHeaders().getFirst(CALL_ID_HEADER), m.getData(), m.getReplyTo()));
+                var revision = m.getHeaders().getFirst(REVISION_HEADER);
+                boolean first = m.metaData().deliveredCount() == 1;
+                deliveries.add(new Delivery(m.getHeaders().getFirst(CALL_ID_HEADER), m.getData(), m.getReplyTo(),
+                        first && revision != null ? Long.parseLong(revision) : 0));
             }
         }
         return deliveries;

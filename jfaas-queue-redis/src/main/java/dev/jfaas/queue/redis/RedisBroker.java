@@ -104,17 +104,27 @@ final class RedisBroker implements CallBroker {
         }
     }
 
-    /** As {@link #run}, without a thread waiting for the answer. */
+    /**
+     * As {@link #run}, without a thread waiting for the answer, loading the script the same way
+     * if needed: this may run on Lettuce's own thread, where waiting for Lettuce never ends.
+     */
     private <T> CompletableFuture<T> runAsync(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        var sha = scriptShas.computeIfAbsent(script, text -> redis.scriptLoad(bytes(text)));
-        CompletableFuture<T> first = connection.async().<T>evalsha(sha, type, keys, args).toCompletableFuture();
+        var known = scriptShas.get(script);
+        if (known == null) {
+            return loadAndRun(script, type, keys, args);
+        }
+        CompletableFuture<T> first = connection.async().<T>evalsha(known, type, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(failure -> {
             var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (cause instanceof RedisNoScriptException) {
-                return CompletableFuture.supplyAsync(() -> run(script, type, keys, args), Thread.ofVirtual()::start);
-            }
-            return CompletableFuture.failedFuture(cause);
+            return cause instanceof RedisNoScriptException ? loadAndRun(script, type, keys, args) : CompletableFuture.failedFuture(cause);
+        });
+    }
+
+    private <T> CompletableFuture<T> loadAndRun(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        return connection.async().scriptLoad(bytes(script)).toCompletableFuture().thenCompose(sha -> {
+            scriptShas.put(script, sha);
+            return connection.async().<T>evalsha(sha, type, keys, args).toCompletableFuture();
         });
     }
 
@@ -137,6 +147,13 @@ final class RedisBroker implements CallBroker {
     }
 
     @Override
+    public CompletableFuture<Stored> getAsync(String name) {
+        return connection.async().hmget(key(name), bytes("v"), bytes("r")).toCompletableFuture().thenApply(fields ->
+                fields.isEmpty() || !fields.get(0).hasValue() ? null
+                        : new Stored(fields.get(0).getValue(), Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII))));
+    }
+
+    @Override
     public boolean create(String name, byte[] value) {
         Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
                 number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"));
@@ -144,9 +161,9 @@ final class RedisBroker implements CallBroker {
     }
 
     @Override
-    public CompletableFuture<Boolean> createAsync(String name, byte[] value) {
+    public CompletableFuture<Long> createAsync(String name, byte[] value) {
         return this.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0")).thenApply(created -> created == 1);
+                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0")).thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
     }
 
     @Override
@@ -156,6 +173,18 @@ final class RedisBroker implements CallBroker {
         return updated;
     }
 
+
+    @Override
+    public CompletableFuture<Long> updateAsync(String name, byte[] value, long revision) {
+        return runAsync(RedisScripts.UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
+                number(settings.recordTtl().toMillis()));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String name, byte[] value) {
+        return this.<Long>runAsync(RedisScripts.PUT, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value,
+                number(settings.recordTtl().toMillis())).thenApply(written -> null);
+    }
 
     @Override
     public void put(String name, byte[] value) {
@@ -248,12 +277,16 @@ final class RedisBroker implements CallBroker {
 
 
     @Override
-    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId) {
-        ensureGroups(call.queue());
+    public void prepare(String queue) {
+        ensureGroups(queue);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) {
         var stream = stream(call.queue(), call.priority());
         return this.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
                 new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
-                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message).thenApply(added -> null);
+                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message, number(revision)).thenApply(added -> null);
     }
 
     /**
@@ -300,15 +333,20 @@ final class RedisBroker implements CallBroker {
             var fields = (List<?>) parts.get(1);
             String callId = null;
             byte[] call = null;
+            long revision = 0;
             for (int i = 0; i + 1 < fields.size(); i += 2) {
                 var field = new String((byte[]) fields.get(i), StandardCharsets.UTF_8);
                 if (field.equals("id")) {
                     callId = new String((byte[]) fields.get(i + 1), StandardCharsets.UTF_8);
                 } else if (field.equals("call")) {
                     call = (byte[]) fields.get(i + 1);
+                } else if (field.equals("rev")) {
+                    revision = Long.parseLong(new String((byte[]) fields.get(i + 1), StandardCharsets.US_ASCII));
                 }
             }
-            deliveries.add(new Delivery(callId, call, stream + " " + id));
+            // Every delivery of an entry carries the revision it was queued with: after the first,
+            // the compare-and-set on it fails and the document is read, at the cost of one script.
+            deliveries.add(new Delivery(callId, call, stream + " " + id, revision));
         }
         return deliveries;
     }
@@ -323,17 +361,20 @@ final class RedisBroker implements CallBroker {
     public void ack(String handle) {
         var at = handle.indexOf(' ');
         var stream = handle.substring(0, at);
-        run(RedisScripts.ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), key("load")}, bytes(GROUP),
-                bytes(handle.substring(at + 1)));
+        runAsync(RedisScripts.ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), key("load")},
+                bytes(GROUP), bytes(handle.substring(at + 1)));
     }
 
-    /** Into the stream's sorted set of hand-backs, scored by when it is due; the entry stays pending. */
+    /**
+     * Into the stream's sorted set of hand-backs, scored by when it is due; the entry stays
+     * pending. Like the ack, not waited for: the connection keeps the order of commands.
+     */
     @Override
     public void nak(String handle, Duration delay) {
         var at = handle.indexOf(' ');
         var stream = handle.substring(0, at);
         long due = System.currentTimeMillis() + Math.max(0, delay.toMillis());
-        redis.zadd(bytes(stream + ":due"), (double) due, bytes(handle.substring(at + 1)));
+        connection.async().zadd(bytes(stream + ":due"), (double) due, bytes(handle.substring(at + 1)));
     }
 
     // ---- dead letters ---------------------------------------------------------------------------

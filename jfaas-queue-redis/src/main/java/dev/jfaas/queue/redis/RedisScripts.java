@@ -36,7 +36,7 @@ final class RedisScripts {
             return out""";
     /** The entry carries its queue and function, so the load count can follow it in and out. */
     static final String PUBLISH = """
-            redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4])
+            redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4], 'rev', ARGV[5])
             redis.call('HINCRBY', KEYS[2], ARGV[2] .. ' ' .. ARGV[3], 1)
             redis.call('SADD', KEYS[3], KEYS[1])
             return 1""";

@@ -170,6 +170,17 @@ public abstract class CallQueueContract {
         assertThat(lease(10)).isEmpty();
     }
 
+    /** Backends may keep small results with the call and large ones apart: both come back whole. */
+    @Test
+    void aLargeResultComesBackWhole() {
+        var id = enqueue(call(FN, 0));
+        var body = "x".repeat(100_000);
+        assertThat(queue.finish(lease(1).getFirst(), CallStatus.SUCCEEDED, response(200, body), null).join()).isTrue();
+        assertThat(new String(queue.result(id).join().orElseThrow().body(), StandardCharsets.UTF_8)).isEqualTo(body);
+        assertThat(queue.forgetFinishedBefore(Instant.now().plusSeconds(1)).join()).isEqualTo(1);
+        assertThat(queue.result(id).join()).isEmpty();
+    }
+
     @Test
     void resultIsEmptyUntilFinished() {
         var id = enqueue(call(FN, 0));
