@@ -50,6 +50,7 @@ public final class DocumentCallQueue implements CallQueue {
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final Documents documents;
     private final Leasing leasing;
+    private final Ends ends;
     /** Leases held by workers of this process, by token: their document as last written here. */
     private final Map<String, Documents.Known> held = new ConcurrentHashMap<>();
     /** Queues this process has published to: their setup is done, so accepts to them need not wait on a thread. */
@@ -60,6 +61,7 @@ public final class DocumentCallQueue implements CallQueue {
         this.clock = clock;
         this.documents = new Documents(broker);
         this.leasing = new Leasing(broker, held, clock);
+        this.ends = new Ends(broker, documents, held, clock);
     }
 
     public DocumentCallQueue(CallBroker broker) {
@@ -263,28 +265,9 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
-        return chain(() -> {
-            var now = clock.instant();
-            return documents.changeAsync(lease.call().callId(), held.get(lease.token()),
-                    doc -> doc.heldBy(lease.token()) ? doc.renewed(now.plus(leaseTime)) : null).thenApply(renewed -> {
-                        if (renewed == null) {
-                            held.remove(lease.token());
-                            return false;
-                        }
-                        held.replace(lease.token(), renewed);
-                        broker.nak(renewed.doc().delivery(), leaseTime);
-                        return true;
-                    });
-        });
+        return chain(() -> ends.renew(lease, leaseTime));
     }
 
-    /**
-     * Result (and dead letter) first: a document that says "ended" always has them. The result
-     * is this attempt's own, so writing it cannot spoil another attempt's; a small one rides in
-     * the document itself, one write fewer. What this process
-     * wrote at lease or renewal saves a read; if another process changed the document since
-     * (took the lease over, cancelled), the compare-and-set sees it.
-     */
     @Override
     public CompletableFuture<Boolean> finish(Lease lease, CallStatus status, CallResponse response, String error) {
         if (!status.isFinal() || status == CallStatus.CANCELLED) {
@@ -292,64 +275,14 @@ public final class DocumentCallQueue implements CallQueue {
         }
         var known = held.remove(lease.token());
         if (known == null || status == CallStatus.DEAD || status == CallStatus.FAILED) {
-            return async(() -> finishKeepingDeadLetter(lease, known, status, response, error)); // rare: blocking calls
+            return async(() -> ends.finishBlocking(lease, known, status, response, error)); // rare: blocking calls
         }
-        return chain(() -> {
-            var callId = lease.call().callId();
-            boolean inline = CallDocument.inlines(response);
-            var stored = response == null || inline ? CompletableFuture.<Void>completedFuture(null)
-                    : broker.putAsync(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
-            var now = clock.instant();
-            return stored.thenCompose(v -> documents.changeAsync(callId, known, doc -> doc.heldBy(lease.token())
-                    ? doc.finished(status, response, error, now, lease.token(), inline) : null)).thenApply(ended -> {
-                        if (ended == null) {
-                            return false;
-                        }
-                        broker.ack(known.doc().delivery());
-                        return true;
-                    });
-        });
-    }
-
-    /** {@link #finish} on a virtual thread: for a lease not held here, or an end that keeps a dead letter. */
-    private boolean finishKeepingDeadLetter(Lease lease, Documents.Known held, CallStatus status, CallResponse response, String error)
-            throws Exception {
-        var callId = lease.call().callId();
-        var known = held;
-        if (known == null) {
-            var entry = broker.get(DocumentKeys.document(callId));
-            if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
-                return false;
-            }
-            known = new Documents.Known(CallCodec.document(entry.value()), entry.revision());
-        }
-        boolean inline = CallDocument.inlines(response);
-        if (response != null && !inline) {
-            broker.put(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
-        }
-        if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
-            broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
-        }
-        var now = clock.instant();
-        var ended = documents.change(callId, known, doc -> doc.heldBy(lease.token())
-                ? doc.finished(status, response, error, now, lease.token(), inline) : null);
-        if (ended == null) {
-            return false;
-        }
-        broker.ack(known.doc().delivery());
-        return true;
+        return chain(() -> ends.finish(lease, known, status, response, error));
     }
 
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
-        return chain(() -> documents.changeAsync(lease.call().callId(), held.remove(lease.token()),
-                doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null).thenApply(waiting -> {
-                    if (waiting == null) {
-                        return false;
-                    }
-                    broker.nak(waiting.doc().delivery(), Duration.between(clock.instant(), notBefore));
-                    return true;
-                }));
+        return chain(() -> ends.retryLater(lease, notBefore, response, error));
     }
 
     @Override
