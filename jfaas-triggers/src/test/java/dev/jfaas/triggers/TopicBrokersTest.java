@@ -93,6 +93,10 @@ class TopicBrokersTest {
                 assertThat(first.sentAt()).isNotNull();
 
                 durable.close(); // the consumer stays: what comes meanwhile waits for it
+                // Until the server's consumer has seen the unsubscribe it may still push a message to
+                // the old subscription, where it waits out the 60 s ack wait before coming again.
+                var consumer = TopicBroker.durableName(FN, "js." + unique + ".>");
+                await().atMost(Duration.ofSeconds(5)).until(() -> !jsm.getConsumerInfo(stream, consumer).isPushBound());
                 nats.jetStream().publish("js." + unique + ".later", "while away".getBytes(StandardCharsets.UTF_8));
                 events.clear();
                 var again = broker.subscribe(FN, "js." + unique + ".>", taking);
