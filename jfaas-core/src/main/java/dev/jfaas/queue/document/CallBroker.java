@@ -81,7 +81,7 @@ public interface CallBroker extends AutoCloseable {
      * {@code revision} (0 if not known) is handed back with its first {@link Delivery}. The
      * future completes once the message is stored.
      */
-    CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) throws Exception;
+    CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision);
 
     /** Tells every process listening that a call was queued in {@code queue} (best effort, no waiting). */
     default void announce(String queue) throws Exception {}

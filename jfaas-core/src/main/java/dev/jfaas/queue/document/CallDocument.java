@@ -111,15 +111,12 @@ public record CallDocument(
                 error, callbackStatus, resultOf, result);
     }
 
-    /**
-     * Ended by the lease {@code by}, whose result (if any) is the one kept, in the document if
-     * {@code inline}.
-     */
-    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now, String by, boolean inline) {
+    /** Ended by the lease {@code by}, whose result (if any) is the one kept, in the document if it {@link #inlines}. */
+    public CallDocument finished(CallStatus end, CallResponse response, String why, Instant now, String by) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 end, attempts, null, null, null, notBefore, startedAt, now, response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), why, callbackStatus, response == null ? resultOf : by,
-                response == null ? result : inline ? response : null);
+                response == null ? result : inlines(response) ? response : null);
     }
 
     /** Whether a result of this size rides in the document. */

@@ -61,7 +61,7 @@ public final class DocumentCallQueue implements CallQueue {
         this.clock = clock;
         this.documents = new Documents(broker);
         this.leasing = new Leasing(broker, held, clock);
-        this.ends = new Ends(broker, documents, held, clock);
+        this.ends = new Ends(broker, documents, held, clock, io);
     }
 
     public DocumentCallQueue(CallBroker broker) {
@@ -102,7 +102,7 @@ public final class DocumentCallQueue implements CallQueue {
     private static RuntimeException refusal(Throwable failure) {
         var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        return cause instanceof IllegalArgumentException bad ? bad : unavailable(cause);
+        return cause instanceof IllegalArgumentException bad ? bad : unavailable(failure);
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class DocumentCallQueue implements CallQueue {
             CompletableFuture<Void> message;
             try {
                 message = publish(call, call.callId(), revision);
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 message = CompletableFuture.failedFuture(e);
             }
             return message.handle((stored, notStored) -> {
@@ -252,7 +252,7 @@ public final class DocumentCallQueue implements CallQueue {
         }
     }
 
-    private CompletableFuture<Void> publish(QueuedCall call, String messageId, long revision) throws Exception {
+    private CompletableFuture<Void> publish(QueuedCall call, String messageId, long revision) {
         var published = broker.publish(call, CallCodec.call(call), messageId, revision);
         leasing.published(call.queue(), call.priority());
         return published;
@@ -273,11 +273,7 @@ public final class DocumentCallQueue implements CallQueue {
         if (!status.isFinal() || status == CallStatus.CANCELLED) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
         }
-        var known = held.remove(lease.token());
-        if (known == null || status == CallStatus.DEAD || status == CallStatus.FAILED) {
-            return async(() -> ends.finishBlocking(lease, known, status, response, error)); // rare: blocking calls
-        }
-        return chain(() -> ends.finish(lease, known, status, response, error));
+        return chain(() -> ends.finish(lease, held.remove(lease.token()), status, response, error));
     }
 
     @Override

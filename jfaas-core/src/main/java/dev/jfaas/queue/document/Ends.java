@@ -8,12 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What happens to a lease held here after it was claimed: renewed, handed back for a retry, or
  * ended. Each starts from the document as this process last wrote it ({@code held}), so none
  * needs a read first; if another process changed it since (took the lease over, cancelled), the
- * compare-and-set sees it. All but {@link #finishBlocking} hold no thread while the broker answers.
+ * compare-and-set sees it. None holds a thread while the broker answers.
  */
 final class Ends {
 
@@ -21,12 +22,15 @@ final class Ends {
     private final Documents documents;
     private final Map<String, Documents.Known> held;
     private final Clock clock;
+    /** Where the one blocking write of an end (a dead letter) runs. */
+    private final Executor blocking;
 
-    Ends(CallBroker broker, Documents documents, Map<String, Documents.Known> held, Clock clock) {
+    Ends(CallBroker broker, Documents documents, Map<String, Documents.Known> held, Clock clock, Executor blocking) {
         this.broker = broker;
         this.documents = documents;
         this.held = held;
         this.clock = clock;
+        this.blocking = blocking;
     }
 
     CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
@@ -44,55 +48,43 @@ final class Ends {
     }
 
     /**
-     * A success of a lease held here. The result first: a document that says "ended" always has
-     * it. The result is this attempt's own, so writing it cannot spoil another attempt's; a small
-     * one rides in the document itself, one write fewer.
+     * The result and dead letter first: a document that says "ended" always has them. The result
+     * is this attempt's own, so writing it cannot spoil another attempt's; a small one rides in
+     * the document itself, one write fewer. {@code known} is null for a lease not held here: its
+     * document is read first.
      */
     CompletableFuture<Boolean> finish(Lease lease, Documents.Known known, CallStatus status, CallResponse response, String error) {
         var callId = lease.call().callId();
-        boolean inline = CallDocument.inlines(response);
-        var stored = response == null || inline ? CompletableFuture.<Void>completedFuture(null)
-                : broker.putAsync(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
-        var now = clock.instant();
-        return stored.thenCompose(v -> documents.changeAsync(callId, known, doc -> doc.heldBy(lease.token())
-                ? doc.finished(status, response, error, now, lease.token(), inline) : null)).thenApply(ended -> {
-                    if (ended == null) {
-                        return false;
-                    }
-                    broker.ack(known.doc().delivery());
-                    return true;
-                });
+        var current = known != null ? CompletableFuture.completedFuture(known) : broker.getAsync(DocumentKeys.document(callId))
+                .thenApply(entry -> entry == null ? null : new Documents.Known(CallCodec.document(entry.value()), entry.revision()));
+        return current.thenCompose(doc -> {
+            if (doc == null || !doc.doc().heldBy(lease.token())) {
+                return CompletableFuture.completedFuture(false);
+            }
+            var result = response == null || CallDocument.inlines(response) ? CompletableFuture.<Void>completedFuture(null)
+                    : broker.putAsync(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
+            var kept = status == CallStatus.DEAD || status == CallStatus.FAILED
+                    ? result.thenRunAsync(() -> keepDeadLetter(lease), blocking) : result; // rare: a blocking write
+            var now = clock.instant();
+            return kept.thenCompose(v -> documents.changeAsync(callId, doc, d -> d.heldBy(lease.token())
+                    ? d.finished(status, response, error, now, lease.token()) : null)).thenApply(ended -> {
+                        if (ended == null) {
+                            return false;
+                        }
+                        broker.ack(doc.doc().delivery());
+                        return true;
+                    });
+        });
     }
 
-    /**
-     * Any end, on a virtual thread: for a lease not held here ({@code known} null), or an end
-     * that keeps a dead letter (the result and dead letter are written before the document).
-     */
-    boolean finishBlocking(Lease lease, Documents.Known known, CallStatus status, CallResponse response, String error)
-            throws Exception {
-        var callId = lease.call().callId();
-        if (known == null) {
-            var entry = broker.get(DocumentKeys.document(callId));
-            if (entry == null || !CallCodec.document(entry.value()).heldBy(lease.token())) {
-                return false;
-            }
-            known = new Documents.Known(CallCodec.document(entry.value()), entry.revision());
-        }
-        boolean inline = CallDocument.inlines(response);
-        if (response != null && !inline) {
-            broker.put(DocumentKeys.result(callId, lease.token()), CallCodec.response(broker.fitted(response)));
-        }
-        if (status == CallStatus.DEAD || status == CallStatus.FAILED) {
+    private void keepDeadLetter(Lease lease) {
+        try {
             broker.keepDeadLetter(lease.call(), CallCodec.call(lease.call()));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
         }
-        var now = clock.instant();
-        var ended = documents.change(callId, known, doc -> doc.heldBy(lease.token())
-                ? doc.finished(status, response, error, now, lease.token(), inline) : null);
-        if (ended == null) {
-            return false;
-        }
-        broker.ack(known.doc().delivery());
-        return true;
     }
 
     CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {

@@ -203,42 +203,33 @@ final class NatsBroker implements CallBroker {
      */
     @Override
     public CompletableFuture<Long> createAsync(String key, byte[] value) {
-        var expectNothing = new Headers().put("Nats-Expected-Last-Subject-Sequence", "0");
-        return js.publishAsync(kvSubject(key), expectNothing, value, toKvStream)
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(ack -> ack.getSeqno())
-                .exceptionallyCompose(failure -> {
-                    var cause = apiCause(failure);
-                    if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                        return CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return createdRevision(key, value);
-                            } catch (IOException | JetStreamApiException e) {
-                                throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
-                            }
-                        }, Thread.ofVirtual()::start);
+        return writeExpecting(key, value, 0).thenCompose(revision -> revision > 0 ? CompletableFuture.completedFuture(revision)
+                : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return createdRevision(key, value);
+                    } catch (IOException | JetStreamApiException e) {
+                        throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
                     }
-                    return CompletableFuture.failedFuture(cause);
-                });
-    }
-
-    private static Throwable apiCause(Throwable failure) {
-        var cause = failure;
-        while (!(cause instanceof JetStreamApiException) && cause.getCause() != null) {
-            cause = cause.getCause(); // jnats wraps it, and so does CompletableFuture
-        }
-        return cause instanceof JetStreamApiException ? cause : failure;
+                }, Thread.ofVirtual()::start));
     }
 
     /** A KV update is a publish to the key's subject expecting the revision it names as the subject's last. */
     @Override
     public CompletableFuture<Long> updateAsync(String key, byte[] value, long revision) {
+        return writeExpecting(key, value, revision);
+    }
+
+    /** Publishes to a key's subject if its last revision is {@code revision} (0: none); the new revision, or 0 if it was not. */
+    private CompletableFuture<Long> writeExpecting(String key, byte[] value, long revision) {
         var expect = new Headers().put("Nats-Expected-Last-Subject-Sequence", Long.toString(revision));
         return js.publishAsync(kvSubject(key), expect, value, toKvStream)
                 .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(ack -> ack.getSeqno())
                 .exceptionallyCompose(failure -> {
-                    var cause = apiCause(failure);
+                    var cause = failure;
+                    while (!(cause instanceof JetStreamApiException) && cause.getCause() != null) {
+                        cause = cause.getCause(); // jnats wraps it, and so does CompletableFuture
+                    }
                     return cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE
                             ? CompletableFuture.completedFuture(0L) : CompletableFuture.failedFuture(cause);
                 });
