@@ -87,6 +87,12 @@ final class ConnectionLimits {
         }
     }
 
+    void close() {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
+    }
+
     /** Closes silent connections past the header timeout and cuts off bodies past theirs (408). */
     private void sweep() {
         long now = System.nanoTime();

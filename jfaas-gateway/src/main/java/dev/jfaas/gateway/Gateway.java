@@ -12,7 +12,8 @@ import dev.jfaas.triggers.Triggers;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
-import io.vertx.core.DeploymentOptions;
+import dev.jfaas.eventloop.EventLoopContexts;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -20,23 +21,27 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.ServerSocket;
 import java.util.concurrent.CompletionException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The running gateway: one HTTP server verticle per event loop on one port. Starts once the
+ * The running gateway: one HTTP server per event loop on one port. Starts once the
  * port is listening; closing stops the HTTP side (the provider, queue, store and metrics belong
  * to whoever made them).
  */
 public final class Gateway implements AutoCloseable {
 
-    private final Vertx vertx;
+    /** One event loop's server, and the context it runs on. */
+    private record Loop(Context context, GatewayLoop server) {}
+
     private final GatewayMetrics metrics;
     private final int port;
+    private final List<Loop> loops;
 
-    private Gateway(Vertx vertx, GatewayMetrics metrics, int port) {
-        this.vertx = vertx;
+    private Gateway(GatewayMetrics metrics, int port, List<Loop> loops) {
         this.metrics = metrics;
         this.port = port;
+        this.loops = loops;
     }
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
@@ -49,13 +54,19 @@ public final class Gateway implements AutoCloseable {
         // Vert.x shares one listening socket among servers asking for the same port number, but
         // each asking for port 0 would get a port of its own: so pick the free port first, and try
         // again should another process take it in between.
+        var contexts = EventLoopContexts.spread(vertx, Math.max(1, config.eventLoops()));
         for (int attempt = 1; ; attempt++) {
             int port = config.port() == 0 ? freePort() : config.port();
+            var loops = new ArrayList<Loop>();
             try {
-                await(vertx.deployVerticle(() -> new GatewayVerticle(parts, port),
-                        new DeploymentOptions().setInstances(Math.max(1, config.eventLoops()))));
-                return new Gateway(vertx, metrics, port);
+                for (var context : contexts) { // the first binds the port, the others join it
+                    var loop = new Loop(context, new GatewayLoop(parts, port));
+                    await(EventLoopContexts.on(context, () -> loop.server().start(vertx)));
+                    loops.add(loop);
+                }
+                return new Gateway(metrics, port, List.copyOf(loops));
             } catch (CompletionException e) {
+                close(loops);
                 if (config.port() != 0 || attempt == 5 || !(e.getCause() instanceof BindException)) {
                     throw e;
                 }
@@ -85,8 +96,12 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        for (var id : List.copyOf(vertx.deploymentIDs())) {
-            await(vertx.undeploy(id));
+        close(loops);
+    }
+
+    private static void close(List<Loop> loops) {
+        for (var loop : loops) {
+            await(EventLoopContexts.on(loop.context(), loop.server()::close));
         }
     }
 }

@@ -5,9 +5,7 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallWaiters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import dev.jfaas.eventloop.EventLoopContexts;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -40,7 +38,7 @@ public final class Workers implements AutoCloseable {
             CallWaiters waiters, MeterRegistry registry, int lanes) {
         this.vertx = vertx;
         this.lanes = Math.max(1, lanes);
-        this.laneContexts = eventLoopContexts(vertx, this.lanes);
+        this.laneContexts = EventLoopContexts.spread(vertx, this.lanes);
         this.catalog = catalog;
         this.settings = settings;
         var client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000),
@@ -51,22 +49,6 @@ public final class Workers implements AutoCloseable {
         discover();
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());
         this.arrivals = queue.onArrival(this::wakeIfDraining);
-    }
-
-    /**
-     * One context on each of {@code n} event loops: instances of a verticle are spread over the
-     * loops, so deploying {@code n} empty ones and keeping their contexts gives exactly that.
-     */
-    private static List<Context> eventLoopContexts(Vertx vertx, int n) {
-        var contexts = new java.util.concurrent.CopyOnWriteArrayList<Context>();
-        vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                contexts.add(context);
-                return Future.succeededFuture();
-            }
-        }, new DeploymentOptions().setInstances(n)).toCompletionStage().toCompletableFuture().join();
-        return List.copyOf(contexts);
     }
 
     private void discover() {

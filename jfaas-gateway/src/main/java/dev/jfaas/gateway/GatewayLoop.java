@@ -5,7 +5,8 @@ import dev.jfaas.gateway.api.AsyncInvokeApi;
 import dev.jfaas.gateway.api.Framing;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -14,22 +15,24 @@ import io.vertx.ext.web.Router;
 
 /**
  * One event loop's share of the gateway: an HTTP server (Vert.x spreads connections over the
- * instances sharing the port), its own upstream connection pool, and the invoke pipeline.
- * Function calls skip the router: they are the hot path.
+ * servers sharing the port, one per loop), its own upstream connection pool, and the invoke
+ * pipeline. Function calls skip the router: they are the hot path. Started on the loop's context.
  */
-final class GatewayVerticle extends VerticleBase {
+final class GatewayLoop {
 
     private final GatewayParts parts;
     private final int port;
+    private HttpClient client;
+    private HttpServer server;
+    private ConnectionLimits limits;
 
-    GatewayVerticle(GatewayParts parts, int port) {
+    GatewayLoop(GatewayParts parts, int port) {
         this.parts = parts;
         this.port = port;
     }
 
-    @Override
-    public Future<?> start() {
-        var client = vertx.createHttpClient(
+    Future<HttpServer> start(Vertx vertx) {
+        client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024).setDecompressionSupported(false).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
@@ -46,8 +49,8 @@ final class GatewayVerticle extends VerticleBase {
                 .setHttp2ClearTextEnabled(false)
                 // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
                 .setHandle100ContinueAutomatically(true);
-        var limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
-        HttpServer server = vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
+        limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
+        server = vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
             limits.requestStarted(request);
             if (Framing.refuse(request)) {
                 return;
@@ -61,5 +64,10 @@ final class GatewayVerticle extends VerticleBase {
             }
         });
         return server.listen(port, "0.0.0.0");
+    }
+
+    Future<?> close() {
+        limits.close();
+        return Future.join(server.close(), client.close());
     }
 }
