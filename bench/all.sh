@@ -31,6 +31,7 @@ echo
 row "measure (ratios within one run)" "result" "target"
 row "---" "---" "---"
 row "sync req/s jfaas ÷ nginx, one pinned replica" "$(pick sync '/^ratio jfaas\/nginx/ {print $3}')" "≥ 1.0"
+row "sync jfaas ÷ nginx, both in front of jfaas's own sandboxed replica" "$(pick sync '/^ratio jfaas\/nginx-same-replica/ {print $3" (÷ minimal Vert.x on it "$5")"}')" "(reported)"
 row "sync, default labels ÷ pinned" "$(pick sync '/^ratio default-labels/ {print $3}')" "≥ 0.9"
 row "p99 added over direct at 1k req/s" "$(pick sync '/^added p99/ {print $6" ms"}')" "≤ 1 ms"
 row "RSS just after start / after sync load" "$(pick sync '/RSS idle/ {print $4" / "$8" MB"}')" "≤ 100 / 150 MB"

@@ -22,22 +22,40 @@ JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=b
 jfaas_pid=$!
 wait_port "$direct_port"; wait_port "$proxy_port"; wait_port "$jfaas_port"
 deploy_nginx_function "$jfaas_port" bench
+# The pinned function's replica: the one nginx listener that is none of ours (before bench-default has any).
+replica_port=$(ss -ltnp | awk '/"nginx"/ {sub(/.*:/, "", $4); print $4}' | sort -u \
+  | grep -vx -e "$direct_port" -e "$proxy_port" | head -n1)
 deploy_nginx_function "$jfaas_port" bench-default '{}'
 
 vertx_port=$(free_port)
 "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
   "$vertx_port" "$direct_port" > "$BENCH_TMP/minimal.log" 2>&1 & pids+=($!)
 wait_port "$vertx_port"
+
+# The same two proxies in front of the replica jfaas forwards to (sandboxed, in its cgroups):
+# "the same upstream" exactly.
+mkdir -p "$BENCH_TMP/r"
+nginx_r_port=$(free_port)
+sed -e "s|__PORT__|$nginx_r_port|g" -e "s|__UPSTREAM__|$replica_port|g" -e "s|__DIR__|$BENCH_TMP/r|g" \
+  "$here/proxy-nginx.conf.tmpl" > "$BENCH_TMP/r/proxy.conf"
+nginx -c "$BENCH_TMP/r/proxy.conf" & pids+=($!)
+vertx_r_port=$(free_port)
+"$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
+  "$vertx_r_port" "$replica_port" > "$BENCH_TMP/minimal-r.log" 2>&1 & pids+=($!)
+wait_port "$nginx_r_port"; wait_port "$vertx_r_port"
 idle_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 ))
 
 declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"
-                [vertx]="http://127.0.0.1:$vertx_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
+                [vertx]="http://127.0.0.1:$vertx_port/" [nginx-r]="http://127.0.0.1:$nginx_r_port/"
+                [vertx-r]="http://127.0.0.1:$vertx_r_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
                 [default]="http://127.0.0.1:$jfaas_port/function/bench-default")
 # default: the same function deployed with no labels, so the autoscaler's defaults decide its replicas.
-targets="direct nginx vertx jfaas default"
+# nginx-r, vertx-r: nginx and the minimal proxy in front of jfaas's own (sandboxed) replica.
+targets="direct nginx vertx nginx-r vertx-r jfaas default"
 echo "warming up (JIT)..." >&2
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx]}" > /dev/null
+wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx-r]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[default]}" > /dev/null
 
 declare -A rps p50 p99
@@ -47,17 +65,19 @@ for round in $(seq "$rounds"); do
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "${url[$target]}")
     r=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-    printf "round %d %-6s %10.0f req/s  p50 %-8s p99 %-8s %s\n" "$round" "$target" "$r" \
+    printf "round %d %-7s %10.0f req/s  p50 %-8s p99 %-8s %s\n" "$round" "$target" "$r" \
       "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" "${non2xx:+non-2xx: $non2xx}"
     rps[$target]=$(awk -v a="${rps[$target]}" -v b="$r" 'BEGIN {print a+b}')
   done
 done
 echo
 for target in $targets; do
-  printf "mean %-6s %10.0f req/s\n" "$target" "$(awk -v a="${rps[$target]}" -v n="$rounds" 'BEGIN {print a/n}')"
+  printf "mean %-7s %10.0f req/s\n" "$target" "$(awk -v a="${rps[$target]}" -v n="$rounds" 'BEGIN {print a/n}')"
 done
 awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" -v v="${rps[vertx]}" \
   'BEGIN {printf "ratio jfaas/nginx %.2f   jfaas/direct %.2f   nginx/direct %.2f   minimal-vertx/nginx %.2f   jfaas/minimal-vertx %.2f   (target jfaas/nginx >= 1.0)\n", j/n, j/d, n/d, v/n, j/v}'
+awk -v j="${rps[jfaas]}" -v n="${rps[nginx-r]}" -v v="${rps[vertx-r]}" -v d="${rps[nginx]}" \
+  'BEGIN {printf "ratio jfaas/nginx-same-replica %.2f   jfaas/minimal-vertx-same-replica %.2f   nginx-same-replica/nginx %.2f   (the replica jfaas forwards to, port '"$replica_port"')\n", j/n, j/v, n/d}'
 awk -v j="${rps[jfaas]}" -v f="${rps[default]}" \
   'BEGIN {printf "ratio default-labels/pinned %.2f (target >= 0.9)\n", f/j}'
 echo "replicas of the default-labels function after its rounds: $(curl -s -u admin:bench "http://127.0.0.1:$jfaas_port/system/function/bench-default" | python3 -c 'import json,sys; print(json.load(sys.stdin)["replicas"])')"
