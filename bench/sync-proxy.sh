@@ -8,12 +8,22 @@ rounds=${1:-3}
 secs=${2:-10}
 . "$(dirname "$0")/lib.sh" wrk nginx
 
+# nginx as a reverse proxy on port $1 in front of port $2, its files in directory $3.
+nginx_proxy() {
+  mkdir -p "$3"
+  sed -e "s|__PORT__|$1|g" -e "s|__UPSTREAM__|$2|g" -e "s|__DIR__|$3|g" "$here/proxy-nginx.conf.tmpl" > "$3/proxy.conf"
+  nginx -c "$3/proxy.conf" & pids+=($!)
+}
+# MinimalProxy.java on port $1 in front of port $2, logging to $3.
+minimal_proxy() {
+  "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
+    "$1" "$2" > "$3" 2>&1 & pids+=($!)
+}
+
 direct_port=$(free_port)
 PORT=$direct_port sh "$here/start-function.sh" & pids+=($!)
 proxy_port=$(free_port)
-sed -e "s|__PORT__|$proxy_port|g" -e "s|__UPSTREAM__|$direct_port|g" -e "s|__DIR__|$BENCH_TMP|g" \
-  "$here/proxy-nginx.conf.tmpl" > "$BENCH_TMP/proxy.conf"
-nginx -c "$BENCH_TMP/proxy.conf" & pids+=($!)
+nginx_proxy "$proxy_port" "$direct_port" "$BENCH_TMP"
 
 jfaas_port=$(free_port)
 JFAAS_PORT=$jfaas_port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
@@ -28,21 +38,14 @@ replica_port=$(ss -ltnp | awk '/"nginx"/ {sub(/.*:/, "", $4); print $4}' | sort 
 deploy_nginx_function "$jfaas_port" bench-default '{}'
 
 vertx_port=$(free_port)
-"$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
-  "$vertx_port" "$direct_port" > "$BENCH_TMP/minimal.log" 2>&1 & pids+=($!)
-wait_port "$vertx_port"
-
+minimal_proxy "$vertx_port" "$direct_port" "$BENCH_TMP/minimal.log"
 # The same two proxies in front of the replica jfaas forwards to (sandboxed, in its cgroups):
 # "the same upstream" exactly.
-mkdir -p "$BENCH_TMP/r"
 nginx_r_port=$(free_port)
-sed -e "s|__PORT__|$nginx_r_port|g" -e "s|__UPSTREAM__|$replica_port|g" -e "s|__DIR__|$BENCH_TMP/r|g" \
-  "$here/proxy-nginx.conf.tmpl" > "$BENCH_TMP/r/proxy.conf"
-nginx -c "$BENCH_TMP/r/proxy.conf" & pids+=($!)
+nginx_proxy "$nginx_r_port" "$replica_port" "$BENCH_TMP/r"
 vertx_r_port=$(free_port)
-"$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/MinimalProxy.java" \
-  "$vertx_r_port" "$replica_port" > "$BENCH_TMP/minimal-r.log" 2>&1 & pids+=($!)
-wait_port "$nginx_r_port"; wait_port "$vertx_r_port"
+minimal_proxy "$vertx_r_port" "$replica_port" "$BENCH_TMP/minimal-r.log"
+wait_port "$vertx_port"; wait_port "$nginx_r_port"; wait_port "$vertx_r_port"
 idle_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 ))
 
 declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"

@@ -13,7 +13,6 @@ import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
 import dev.jfaas.eventloop.EventLoopContexts;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -31,14 +30,11 @@ import java.util.List;
  */
 public final class Gateway implements AutoCloseable {
 
-    /** One event loop's server, and the context it runs on. */
-    private record Loop(Context context, GatewayLoop server) {}
-
     private final GatewayMetrics metrics;
     private final int port;
-    private final List<Loop> loops;
+    private final List<GatewayLoop> loops;
 
-    private Gateway(GatewayMetrics metrics, int port, List<Loop> loops) {
+    private Gateway(GatewayMetrics metrics, int port, List<GatewayLoop> loops) {
         this.metrics = metrics;
         this.port = port;
         this.loops = loops;
@@ -57,11 +53,11 @@ public final class Gateway implements AutoCloseable {
         var contexts = EventLoopContexts.spread(vertx, Math.max(1, config.eventLoops()));
         for (int attempt = 1; ; attempt++) {
             int port = config.port() == 0 ? freePort() : config.port();
-            var loops = new ArrayList<Loop>();
+            var loops = new ArrayList<GatewayLoop>();
             try {
                 for (var context : contexts) { // the first binds the port, the others join it
-                    var loop = new Loop(context, new GatewayLoop(parts, port));
-                    await(EventLoopContexts.on(context, () -> loop.server().start(vertx)));
+                    var loop = new GatewayLoop(context, parts, port);
+                    await(loop.start());
                     loops.add(loop);
                 }
                 return new Gateway(metrics, port, List.copyOf(loops));
@@ -99,9 +95,9 @@ public final class Gateway implements AutoCloseable {
         close(loops);
     }
 
-    private static void close(List<Loop> loops) {
+    private static void close(List<GatewayLoop> loops) {
         for (var loop : loops) {
-            await(EventLoopContexts.on(loop.context(), loop.server()::close));
+            await(loop.close());
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.jfaas.gateway.api.InvokeApi;
 import dev.jfaas.gateway.api.AsyncInvokeApi;
 import dev.jfaas.gateway.api.Framing;
 import dev.jfaas.gateway.invoke.InvokePipeline;
+import dev.jfaas.eventloop.EventLoopContexts;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -16,22 +18,36 @@ import io.vertx.ext.web.Router;
 /**
  * One event loop's share of the gateway: an HTTP server (Vert.x spreads connections over the
  * servers sharing the port, one per loop), its own upstream connection pool, and the invoke
- * pipeline. Function calls skip the router: they are the hot path. Started on the loop's context.
+ * pipeline. Function calls skip the router: they are the hot path. Started and closed on its
+ * loop's context.
  */
 final class GatewayLoop {
 
+    private final Context context;
     private final GatewayParts parts;
     private final int port;
     private HttpClient client;
     private HttpServer server;
     private ConnectionLimits limits;
 
-    GatewayLoop(GatewayParts parts, int port) {
+    GatewayLoop(Context context, GatewayParts parts, int port) {
+        this.context = context;
         this.parts = parts;
         this.port = port;
     }
 
-    Future<HttpServer> start(Vertx vertx) {
+    Future<HttpServer> start() {
+        return EventLoopContexts.on(context, () -> listen(context.owner()));
+    }
+
+    Future<?> close() {
+        return EventLoopContexts.on(context, () -> {
+            limits.close();
+            return Future.join(server.close(), client.close());
+        });
+    }
+
+    private Future<HttpServer> listen(Vertx vertx) {
         client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                         .setMaxHeaderSize(64 * 1024).setDecompressionSupported(false).setConnectTimeout(2000),
@@ -64,10 +80,5 @@ final class GatewayLoop {
             }
         });
         return server.listen(port, "0.0.0.0");
-    }
-
-    Future<?> close() {
-        limits.close();
-        return Future.join(server.close(), client.close());
     }
 }
