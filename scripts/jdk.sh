@@ -36,8 +36,10 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # The native heap is trimmed every 2 s: what the JIT compilers and start-up freed goes back to
 # the system instead of staying in glibc's arenas (18 MB of an idle gateway's RSS here;
 # experimental before JDK 22, hence the unlock). After a full collection the heap gives back
-# what is more than 30 % free (70 % by default), another 5 MB of an idle gateway.
+# what is more than 30 % free (70 % by default), another 5 MB of an idle gateway. Netty's buffer
+# events for the flight recorder stay off: checking for them initialises JFR's Java side (~110
+# classes, 1-4 MB of an idle gateway) in a process that records nothing; JFR itself still works.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m \
 -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000 \
--XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
+-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.jfr.enabled=false"
