@@ -47,26 +47,29 @@ vertx_r_port=$(free_port)
 minimal_proxy "$vertx_r_port" "$replica_port" "$BENCH_TMP/minimal-r.log"
 netty_port=$(free_port)
 minimal_proxy "$netty_port" "$direct_port" "$BENCH_TMP/netty.log" MinimalNettyProxy.java
+hybrid_port=$(free_port)
+minimal_proxy "$hybrid_port" "$direct_port" "$BENCH_TMP/hybrid.log" MinimalHybridProxy.java
 netty_r_port=$(free_port)
 minimal_proxy "$netty_r_port" "$replica_port" "$BENCH_TMP/netty-r.log" MinimalNettyProxy.java
-wait_port "$vertx_port"; wait_port "$nginx_r_port"; wait_port "$vertx_r_port"; wait_port "$netty_port"; wait_port "$netty_r_port"
+wait_port "$vertx_port"; wait_port "$nginx_r_port"; wait_port "$vertx_r_port"; wait_port "$netty_port"; wait_port "$netty_r_port"; wait_port "$hybrid_port"
 idle_rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 ))
 
 declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.0.1:$proxy_port/"
                 [vertx]="http://127.0.0.1:$vertx_port/" [nginx-r]="http://127.0.0.1:$nginx_r_port/"
                 [vertx-r]="http://127.0.0.1:$vertx_r_port/" [netty]="http://127.0.0.1:$netty_port/"
-                [netty-r]="http://127.0.0.1:$netty_r_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
+                [netty-r]="http://127.0.0.1:$netty_r_port/" [hybrid]="http://127.0.0.1:$hybrid_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
                 [default]="http://127.0.0.1:$jfaas_port/function/bench-default")
 # default: the same function deployed with no labels, so the autoscaler's defaults decide its replicas.
 # nginx-r, vertx-r, netty-r: nginx and the minimal proxies in front of jfaas's own (sandboxed) replica.
-# netty: the smallest proxy on raw Netty, below Vert.x's HTTP layer.
-targets="direct nginx vertx netty nginx-r vertx-r netty-r jfaas default"
+# netty: the smallest proxy on raw Netty, below Vert.x's HTTP layer; hybrid: Vert.x's server, raw Netty's client.
+targets="direct nginx vertx netty hybrid nginx-r vertx-r netty-r jfaas default"
 echo "warming up (JIT)..." >&2
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[vertx-r]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[netty]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[netty-r]}" > /dev/null
+wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[hybrid]}" > /dev/null
 wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[default]}" > /dev/null
 
 declare -A rps p50 p99
@@ -90,7 +93,8 @@ awk -v j="${rps[jfaas]}" -v n="${rps[nginx]}" -v d="${rps[direct]}" -v v="${rps[
 awk -v j="${rps[jfaas]}" -v n="${rps[nginx-r]}" -v v="${rps[vertx-r]}" -v d="${rps[nginx]}" \
   'BEGIN {printf "ratio jfaas/nginx-same-replica %.2f   jfaas/minimal-vertx-same-replica %.2f   nginx-same-replica/nginx %.2f   (the replica jfaas forwards to, port '"$replica_port"')\n", j/n, j/v, n/d}'
 awk -v t="${rps[netty]}" -v n="${rps[nginx]}" -v v="${rps[vertx]}" -v tr="${rps[netty-r]}" -v nr="${rps[nginx-r]}" \
-  'BEGIN {printf "ratio minimal-netty/nginx %.2f   minimal-netty/minimal-vertx %.2f   same replica: minimal-netty/nginx %.2f\n", t/n, t/v, tr/nr}'
+  -v h="${rps[hybrid]}" \
+  'BEGIN {printf "ratio minimal-netty/nginx %.2f   minimal-netty/minimal-vertx %.2f   same replica: minimal-netty/nginx %.2f   vertx-server+netty-client/minimal-vertx %.2f\n", t/n, t/v, tr/nr, h/v}'
 awk -v j="${rps[jfaas]}" -v f="${rps[default]}" \
   'BEGIN {printf "ratio default-labels/pinned %.2f (target >= 0.9)\n", f/j}'
 echo "replicas of the default-labels function after its rounds: $(curl -s -u admin:bench "http://127.0.0.1:$jfaas_port/system/function/bench-default" | python3 -c 'import json,sys; print(json.load(sys.stdin)["replicas"])')"

@@ -8,6 +8,7 @@ import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.InvokePipeline;
+import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.gateway.scaling.Autoscaler;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
@@ -31,8 +32,6 @@ import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.Workers;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -165,8 +164,7 @@ public final class JfaasServer implements AutoCloseable {
 
     private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, CallQueue queue,
             GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
-        var client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(2000),
-                new PoolOptions().setHttp1MaxSize(256));
+        var client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         var pipeline = InvokePipeline.async(vertx, client, provider, metrics, load, admit, config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
                 config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());

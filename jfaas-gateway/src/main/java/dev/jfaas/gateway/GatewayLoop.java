@@ -4,15 +4,13 @@ import dev.jfaas.gateway.api.InvokeApi;
 import dev.jfaas.gateway.api.AsyncInvokeApi;
 import dev.jfaas.gateway.api.Framing;
 import dev.jfaas.gateway.invoke.InvokePipeline;
+import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.eventloop.EventLoopContexts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.Router;
 
 /**
@@ -26,7 +24,7 @@ final class GatewayLoop {
     private final Context context;
     private final GatewayParts parts;
     private final int port;
-    private HttpClient client;
+    private UpstreamClient client;
     private HttpServer server;
     private ConnectionLimits limits;
 
@@ -48,10 +46,7 @@ final class GatewayLoop {
     }
 
     private Future<HttpServer> listen(Vertx vertx) {
-        client = vertx.createHttpClient(
-                new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
-                        .setMaxHeaderSize(64 * 1024).setDecompressionSupported(false).setConnectTimeout(2000),
-                new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
+        client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());

@@ -1,5 +1,7 @@
 package dev.jfaas.gateway.invoke;
 
+import dev.jfaas.gateway.upstream.UpstreamClient;
+import dev.jfaas.gateway.upstream.UpstreamRequest;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
@@ -9,26 +11,23 @@ import dev.jfaas.provider.HttpReplica;
 import dev.jfaas.provider.Replica;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends the call to the least busy ready replica: proxied over pooled keep-alive HTTP for server
- * replicas, run directly for forking ones. Bodies stream both ways. A replica that cannot be
+ * replicas (on raw Netty, {@link UpstreamClient}), run directly for forking ones. Bodies stream both ways. A replica that cannot be
  * reached is a 502, one that overruns {@code exec_timeout} a 504.
  */
 public final class Forward implements Stage {
 
     private final Vertx vertx;
-    private final HttpClient client;
+    private final UpstreamClient upstream;
 
-    public Forward(Vertx vertx, HttpClient client) {
+    public Forward(Vertx vertx, UpstreamClient upstream) {
         this.vertx = vertx;
-        this.client = client;
+        this.upstream = upstream;
     }
 
     @Override
@@ -65,39 +64,23 @@ public final class Forward implements Stage {
     }
 
     private Future<InvocationResult> proxy(Invocation call, HttpReplica replica) {
-        var options = new RequestOptions()
-                .setMethod(call.method())
-                .setHost(replica.host())
-                .setPort(replica.port())
-                .setURI(call.uri())
-                .setHeaders(call.headers())
-                .setFollowRedirects(false);
-        if (replica.socket() != null) {
-            options.setServer(io.vertx.core.net.SocketAddress.domainSocketAddress(replica.socket().toString()));
-        }
+        var address = replica.socket() != null ? SocketAddress.domainSocketAddress(replica.socket().toString())
+                : SocketAddress.inetSocketAddress(replica.port(), replica.host());
+        var exchange = upstream.exchange(new UpstreamRequest(call.method(), call.uri(), call.headers(), call.body(),
+                address, replica.host() + ":" + replica.port()));
         var timedOut = new AtomicBoolean();
         long timeoutMs = call.target().watchdog().execTimeout().toMillis();
-        return client.request(options).compose(request -> {
-            long timer = vertx.setTimer(timeoutMs, id -> {
-                timedOut.set(true);
-                request.reset();
-            });
-            call.cancellation().onCancel(() -> request.reset());
-            return send(request, call.body()).andThen(done -> {
-                if (done.failed()) {
-                    vertx.cancelTimer(timer);
-                    replica.callEnded();
-                } else {
-                    done.result().end().onComplete(x -> {
-                        vertx.cancelTimer(timer);
-                        replica.callEnded();
-                    });
-                }
-            });
-        }).map(response -> {
-            var body = new Body.Stream(response, () -> response.request().reset());
-            return InvocationResult.of(response.statusCode(), response.headers(), body);
-        }).recover(failure -> {
+        long timer = vertx.setTimer(timeoutMs, id -> {
+            timedOut.set(true);
+            exchange.reset();
+        });
+        call.cancellation().onCancel(exchange::reset);
+        exchange.end().onComplete(done -> {
+            vertx.cancelTimer(timer);
+            replica.callEnded();
+        });
+        return exchange.head().map(response -> InvocationResult.of(response.status(), response.headers(),
+                new Body.Stream(response, response::reset))).recover(failure -> {
             if (timedOut.get()) {
                 return Future.succeededFuture(InvocationResult.internal(504, "forward",
                         "function " + call.function() + " did not answer within exec_timeout " + timeoutMs + "ms"));
@@ -105,13 +88,5 @@ public final class Forward implements Stage {
             return Future.succeededFuture(InvocationResult.internal(502, "forward",
                     "function " + call.function() + " unreachable: " + failure.getMessage()));
         });
-    }
-
-    private static Future<HttpClientResponse> send(HttpClientRequest request, Body body) {
-        return switch (body) {
-            case Body.Empty e -> request.send();
-            case Body.Bytes b -> request.send(b.buffer());
-            case Body.Stream s -> request.send(s.stream());
-        };
     }
 }

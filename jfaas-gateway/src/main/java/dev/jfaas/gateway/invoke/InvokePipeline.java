@@ -6,7 +6,7 @@ import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.invoke.Pipeline;
 import dev.jfaas.provider.Provider;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
+import dev.jfaas.gateway.upstream.UpstreamClient;
 import java.time.Duration;
 
 /**
@@ -17,7 +17,7 @@ public final class InvokePipeline {
 
     private InvokePipeline() {}
 
-    public static Pipeline sync(Vertx vertx, HttpClient client, Provider provider, BasicAuth auth,
+    public static Pipeline sync(Vertx vertx, UpstreamClient client, Provider provider, BasicAuth auth,
             GatewayMetrics metrics, LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
@@ -29,7 +29,7 @@ public final class InvokePipeline {
                 new Forward(vertx, client));
     }
 
-    public static Pipeline async(Vertx vertx, HttpClient client, Provider provider, GatewayMetrics metrics,
+    public static Pipeline async(Vertx vertx, UpstreamClient client, Provider provider, GatewayMetrics metrics,
             LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),

@@ -1,0 +1,363 @@
+package dev.jfaas.gateway.upstream;
+
+import dev.jfaas.invoke.Body;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.VertxException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.ReadStream;
+import java.util.ArrayDeque;
+
+/**
+ * One call to a replica: writes the request (its body streamed with back-pressure), completes
+ * {@link #head()} with the response's status and headers, and is itself the response body's
+ * stream. {@link #end()} completes when the exchange is over, either way. Its state is touched
+ * only on its event loop; what another thread asks of it is passed to that loop.
+ */
+public final class UpstreamExchange implements ReadStream<Buffer> {
+
+    private final ContextInternal context;
+    private final UpstreamRequest request;
+    private final Promise<UpstreamExchange> head;
+    private final Promise<Void> end;
+    private final ArrayDeque<Buffer> pending = new ArrayDeque<>(2);
+    private UpstreamConnection connection;
+    private Channel connecting;
+    private ReadStream<Buffer> requestBody;
+    private boolean flushScheduled;
+    private boolean requestWritten;
+    private boolean informational;
+    private boolean reset;
+    private boolean over;
+    private boolean ended;
+    private boolean endDelivered;
+    private boolean keepAlive;
+    private int status;
+    private MultiMap headers;
+    private Handler<Buffer> handler;
+    private Handler<Void> endHandler;
+    private Handler<Throwable> exceptionHandler;
+    private long demand = Long.MAX_VALUE;
+
+    UpstreamExchange(ContextInternal context, UpstreamRequest request) {
+        this.context = context;
+        this.request = request;
+        this.head = context.promise();
+        this.end = context.promise();
+    }
+
+    UpstreamRequest request() {
+        return request;
+    }
+
+    /** Completes with this exchange once the response's status and headers are in. */
+    public Future<UpstreamExchange> head() {
+        return head.future();
+    }
+
+    /** Completes when the response has fully arrived, fails when the exchange broke off or was reset. */
+    public Future<Void> end() {
+        return end.future();
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public MultiMap headers() {
+        return headers;
+    }
+
+    /** Abandons the call: its connection is closed (never reused), what waits on it fails. */
+    public void reset() {
+        onLoop(() -> {
+            if (over) {
+                return;
+            }
+            reset = true;
+            var channel = connection != null ? connection.channel() : connecting;
+            failed(new VertxException("reset", true));
+            if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    boolean isOver() {
+        return over;
+    }
+
+    void connecting(Channel channel) {
+        connecting = channel;
+    }
+
+    void attach(UpstreamConnection upstream) {
+        connecting = null;
+        if (over) {
+            upstream.done(false);
+            return;
+        }
+        connection = upstream;
+        var channel = upstream.channel();
+        var message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
+                request.uri(), nettyHeaders(request.headers()));
+        var outgoing = message.headers();
+        outgoing.set(HttpHeaderNames.HOST, request.host());
+        // The gateway answered the caller's Expect itself; the body follows the head regardless.
+        outgoing.remove(HttpHeaderNames.EXPECT);
+        switch (request.body()) {
+            case Body.Empty e -> {
+                channel.write(message);
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                requestWritten = true;
+            }
+            case Body.Bytes b -> {
+                outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
+                HttpUtil.setContentLength(message, b.buffer().length());
+                channel.write(message);
+                // A duplicate with its own count: a retried call sends the same buffer again.
+                channel.writeAndFlush(new DefaultLastHttpContent(((BufferInternal) b.buffer()).getByteBuf().retainedDuplicate()));
+                requestWritten = true;
+            }
+            case Body.Stream s -> {
+                if (!outgoing.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                    HttpUtil.setTransferEncodingChunked(message, true);
+                }
+                channel.write(message);
+                stream(channel, s.stream());
+            }
+        }
+    }
+
+    private void stream(Channel channel, ReadStream<Buffer> body) {
+        requestBody = body;
+        body.exceptionHandler(failure -> reset());
+        body.endHandler(v -> onLoop(() -> {
+            if (requestBody == body) {
+                requestBody = null;
+                requestWritten = true;
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        }));
+        body.handler(chunk -> {
+            channel.write(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf().retainedDuplicate()));
+            if (!channel.isWritable()) {
+                // Paused before the flush: a flush that drains at once resumes it from within.
+                body.pause(); // until the replica takes what is queued: see writable()
+                channel.flush();
+            } else {
+                scheduleFlush(channel);
+            }
+        });
+        body.resume();
+    }
+
+    /** One flush for all the chunks that arrive in one turn of the loop, not one per chunk. */
+    private void scheduleFlush(Channel channel) {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(() -> {
+                flushScheduled = false;
+                channel.flush();
+            });
+        }
+    }
+
+    void writable() {
+        var body = requestBody;
+        if (body != null) {
+            body.resume();
+        }
+    }
+
+    void received(Object message) {
+        if (over) { // reset, and its connection not yet closed
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (message instanceof HttpObject object && object.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(message);
+            var channel = connection.channel();
+            failed(new VertxException("invalid response: " + object.decoderResult().cause().getMessage(), true));
+            channel.close();
+            return;
+        }
+        if (message instanceof HttpResponse response) {
+            int code = response.status().code();
+            // 1xx before the answer (100 Continue, 103 Early Hints) are not the answer.
+            informational = code >= 100 && code < 200 && code != 101;
+            if (!informational) {
+                status = code;
+                headers = new HeadersAdaptor(response.headers());
+                keepAlive = HttpUtil.isKeepAlive(response);
+                head.tryComplete(this);
+            }
+        }
+        if (message instanceof HttpContent content) {
+            if (informational) {
+                content.release();
+                informational = !(message instanceof LastHttpContent);
+                return;
+            }
+            if (content.content().isReadable()) {
+                pending.add(BufferInternal.safeBuffer(content.content()));
+            } else {
+                content.release();
+            }
+            if (message instanceof LastHttpContent) {
+                finished();
+            }
+            deliver();
+        }
+    }
+
+    private void finished() {
+        over = true;
+        ended = true;
+        var upstream = connection;
+        connection = null;
+        boolean reusable = keepAlive && requestWritten && !reset;
+        detachRequestBody();
+        upstream.done(reusable);
+        end.tryComplete();
+    }
+
+    /** The connection broke, could not be made, or the call was reset: whoever waits learns it once. */
+    void failed(Throwable cause) {
+        if (over) {
+            return;
+        }
+        over = true;
+        connection = null;
+        connecting = null;
+        var failure = cause != null ? cause : new VertxException("connection closed by the function", true);
+        detachRequestBody();
+        if (!head.tryFail(failure) && exceptionHandler != null) {
+            context.emit(failure, exceptionHandler);
+        }
+        end.tryFail(failure);
+    }
+
+    private void detachRequestBody() {
+        var body = requestBody;
+        requestBody = null;
+        if (body != null) {
+            // Left flowing without a handler: what is left of the caller's body is read and dropped.
+            try {
+                body.handler(null);
+                body.endHandler(null);
+                body.resume();
+            } catch (IllegalStateException alreadyOver) {
+                // a request that has been read to its end or failed holds nothing to drain
+            }
+        }
+    }
+
+    private void deliver() {
+        while (handler != null && demand > 0 && !pending.isEmpty()) {
+            if (demand != Long.MAX_VALUE) {
+                demand--;
+            }
+            context.emit(pending.poll(), handler);
+        }
+        if (ended && pending.isEmpty() && !endDelivered) {
+            endDelivered = true;
+            if (endHandler != null) {
+                context.emit(null, endHandler);
+            }
+        }
+        var upstream = connection;
+        if (upstream != null) {
+            // Read on only while the consumer keeps up: back-pressure reaches the replica over TCP.
+            upstream.channel().config().setAutoRead(handler != null && demand > 0 && pending.isEmpty());
+        }
+    }
+
+    private void onLoop(Runnable action) {
+        var loop = context.nettyEventLoop();
+        if (loop.inEventLoop()) {
+            action.run();
+        } else {
+            loop.execute(action);
+        }
+    }
+
+    private static HttpHeaders nettyHeaders(MultiMap headers) {
+        if (headers instanceof HttpHeaders netty) {
+            return netty;
+        }
+        var copy = new DefaultHttpHeaders();
+        for (var header : headers) {
+            copy.add(header.getKey(), header.getValue());
+        }
+        return copy;
+    }
+
+    @Override
+    public UpstreamExchange exceptionHandler(Handler<Throwable> handler) {
+        onLoop(() -> exceptionHandler = handler);
+        return this;
+    }
+
+    @Override
+    public UpstreamExchange handler(Handler<Buffer> handler) {
+        onLoop(() -> {
+            this.handler = handler;
+            deliver();
+        });
+        return this;
+    }
+
+    @Override
+    public UpstreamExchange pause() {
+        onLoop(() -> demand = 0);
+        return this;
+    }
+
+    @Override
+    public UpstreamExchange resume() {
+        onLoop(() -> {
+            demand = Long.MAX_VALUE;
+            deliver();
+        });
+        return this;
+    }
+
+    @Override
+    public UpstreamExchange fetch(long amount) {
+        onLoop(() -> {
+            demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+            deliver();
+        });
+        return this;
+    }
+
+    @Override
+    public UpstreamExchange endHandler(Handler<Void> handler) {
+        onLoop(() -> {
+            endHandler = handler;
+            deliver();
+        });
+        return this;
+    }
+}

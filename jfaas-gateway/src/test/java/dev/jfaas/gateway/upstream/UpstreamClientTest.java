@@ -1,0 +1,318 @@
+package dev.jfaas.gateway.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jfaas.invoke.Body;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The raw-Netty upstream client against a real Vert.x HTTP server standing in for a replica. */
+class UpstreamClientTest {
+
+    static Vertx vertx;
+    static HttpServer replica;
+    static int port;
+    static final AtomicInteger connections = new AtomicInteger();
+    static final AtomicBoolean queueFilled = new AtomicBoolean();
+    static final AtomicBoolean hungUpOn = new AtomicBoolean();
+    static final java.util.concurrent.ConcurrentLinkedQueue<HttpServerRequest> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static UpstreamClient client;
+    static Context context;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+        replica = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet())
+                .requestHandler(UpstreamClientTest::replica);
+        port = replica.listen(0, "127.0.0.1").await().actualPort();
+        client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
+        context = vertx.getOrCreateContext();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close().await();
+        vertx.close().await();
+    }
+
+    static void replica(HttpServerRequest request) {
+        var response = request.response();
+        switch (request.path()) {
+            case "/echo" -> request.body().onSuccess(body -> response
+                    .putHeader("X-Host", request.getHeader("Host"))
+                    .putHeader("X-Expect", String.valueOf(request.getHeader("Expect")))
+                    .putHeader("X-Chunked", String.valueOf(request.getHeader("Transfer-Encoding")))
+                    .end(body));
+            case "/close" -> response.putHeader("Connection", "close").end("bye");
+            case "/hang" -> request.connection().closeHandler(v -> hungUpOn.set(true));
+            case "/half" -> {
+                response.putHeader("Content-Length", "100").write("0123456789");
+                vertx.setTimer(20, id -> request.connection().close());
+            }
+            case "/continue" -> {
+                response.writeContinue();
+                response.end("after continue");
+            }
+            case "/flood" -> flood(request, 64 * 1024 * 1024);
+            case "/held" -> held.add(request);
+            default -> response.setStatusCode(404).end();
+        }
+    }
+
+    /** Writes {@code left} bytes as fast as the client takes them, noting when its queue ever fills. */
+    static void flood(HttpServerRequest request, long total) {
+        var response = request.response().setChunked(true);
+        var chunk = Buffer.buffer(new byte[64 * 1024]);
+        var left = new AtomicLong(total);
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (left.get() > 0) {
+                response.write(chunk);
+                left.addAndGet(-chunk.length());
+                if (response.writeQueueFull()) {
+                    queueFilled.set(true);
+                    response.drainHandler(v -> pump[0].run());
+                    return;
+                }
+            }
+            response.end();
+        };
+        pump[0].run();
+    }
+
+    static SocketAddress local() {
+        return SocketAddress.inetSocketAddress(port, "127.0.0.1");
+    }
+
+    static UpstreamRequest request(HttpMethod method, String path, Body body) {
+        return new UpstreamRequest(method, path, MultiMap.caseInsensitiveMultiMap(), body, local(), "127.0.0.1:" + port);
+    }
+
+    /** Runs on the test's event loop context, as the gateway's stages do. */
+    static <T> T onContext(Supplier<Future<T>> action) throws Exception {
+        var result = new CompletableFuture<T>();
+        context.runOnContext(v -> action.get().onComplete((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }));
+        return result.get(20, TimeUnit.SECONDS);
+    }
+
+    record Answer(int status, MultiMap headers, String body) {}
+
+    static Future<Answer> call(UpstreamRequest request) {
+        return call(client, request);
+    }
+
+    static Future<Answer> call(UpstreamClient client, UpstreamRequest request) {
+        var exchange = client.exchange(request);
+        return exchange.head().compose(head -> {
+            var body = Buffer.buffer();
+            var done = io.vertx.core.Promise.<Answer>promise();
+            head.handler(body::appendBuffer).exceptionHandler(done::tryFail)
+                    .endHandler(v -> done.tryComplete(new Answer(head.status(), head.headers(), body.toString())));
+            return done.future();
+        });
+    }
+
+    @Test
+    void sequentialCallsShareOneKeptAliveConnectionAndCarryTheirBodies() throws Exception {
+        var fresh = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
+        int before = connections.get();
+        for (int i = 0; i < 20; i++) {
+            var text = "call " + i;
+            var answer = onContext(() -> call(fresh, request(HttpMethod.POST, "/echo", new Body.Bytes(Buffer.buffer(text)))));
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo(text);
+            assertThat(answer.headers().get("X-Host")).isEqualTo("127.0.0.1:" + port);
+        }
+        assertThat(connections.get() - before).isEqualTo(1);
+        fresh.close().await();
+    }
+
+    @Test
+    void callsBeyondTheConnectionLimitWaitForAConnectionAndAllGetAnswered() throws Exception {
+        var defaults = UpstreamClient.Options.defaults();
+        var limited = new UpstreamClient(vertx, new UpstreamClient.Options(defaults.maxInitialLineLength(),
+                defaults.maxHeaderSize(), defaults.connectTimeout(), defaults.idleTimeout(), 2, 2));
+        int before = connections.get();
+        var answers = new java.util.ArrayList<CompletableFuture<Answer>>();
+        for (int i = 0; i < 5; i++) {
+            var answer = new CompletableFuture<Answer>();
+            context.runOnContext(v -> call(limited, request(HttpMethod.GET, "/held", Body.EMPTY))
+                    .onComplete((a, x) -> answer.complete(a)));
+            answers.add(answer);
+        }
+        for (int answered = 0; answered < 5; answered++) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
+            held.poll().response().end("released");
+        }
+        for (var answer : answers) {
+            assertThat(answer.get(10, TimeUnit.SECONDS).body()).isEqualTo("released");
+        }
+        assertThat(connections.get() - before).isEqualTo(2);
+        limited.close().await();
+    }
+
+    @Test
+    void aRetriedCallSendsTheSameBufferAgain() throws Exception {
+        var body = new Body.Bytes(Buffer.buffer("same bytes"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(onContext(() -> call(request(HttpMethod.POST, "/echo", body))).body()).isEqualTo("same bytes");
+        }
+    }
+
+    @Test
+    void aConnectionTheReplicaClosesIsNotUsedAgain() throws Exception {
+        var fresh = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
+        int before = connections.get();
+        for (int i = 0; i < 3; i++) {
+            assertThat(onContext(() -> call(fresh, request(HttpMethod.GET, "/close", Body.EMPTY))).body()).isEqualTo("bye");
+        }
+        assertThat(connections.get() - before).isEqualTo(3);
+        fresh.close().await();
+    }
+
+    @Test
+    void informationalAnswersAreSkippedAndExpectIsNotPassedOn() throws Exception {
+        var answer = onContext(() -> call(request(HttpMethod.GET, "/continue", Body.EMPTY)));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("after continue");
+        var headers = MultiMap.caseInsensitiveMultiMap().add("Expect", "100-continue");
+        var echo = onContext(() -> call(new UpstreamRequest(HttpMethod.POST, "/echo", headers,
+                new Body.Bytes(Buffer.buffer("x")), local(), "h")));
+        assertThat(echo.headers().get("X-Expect")).isEqualTo("null");
+    }
+
+    @Test
+    void aPortNobodyListensOnFailsTheHeadAndTheEnd() throws Exception {
+        // Bound but not listening: connections are refused, and no other process can take the port meanwhile.
+        var reserved = new java.net.Socket();
+        reserved.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        int closedPort = reserved.getLocalPort();
+        var exchange = new AtomicLong();
+        var failure = new CompletableFuture<Throwable>();
+        context.runOnContext(v -> {
+            var e = client.exchange(new UpstreamRequest(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(),
+                    Body.EMPTY, SocketAddress.inetSocketAddress(closedPort, "127.0.0.1"), "h"));
+            e.head().onFailure(failure::complete);
+            e.end().onFailure(x -> exchange.incrementAndGet());
+        });
+        assertThat(failure.get(10, TimeUnit.SECONDS)).hasMessageContaining("refused");
+        await().atMost(Duration.ofSeconds(5)).until(() -> exchange.get() == 1);
+        reserved.close();
+    }
+
+    @Test
+    void aResetCallFailsAndHangsUpOnTheReplica() throws Exception {
+        hungUpOn.set(false);
+        var head = new CompletableFuture<Throwable>();
+        context.runOnContext(v -> {
+            var exchange = client.exchange(request(HttpMethod.GET, "/hang", Body.EMPTY));
+            exchange.head().onFailure(head::complete);
+            vertx.setTimer(50, id -> exchange.reset());
+        });
+        assertThat(head.get(10, TimeUnit.SECONDS)).hasMessageContaining("reset");
+        await().atMost(Duration.ofSeconds(5)).untilTrue(hungUpOn);
+    }
+
+    @Test
+    void anAnswerCutShortFailsItsBodyStream() {
+        var failure = new CompletableFuture<Throwable>();
+        context.runOnContext(v -> call(request(HttpMethod.GET, "/half", Body.EMPTY)).onComplete((a, x) -> failure.complete(x)));
+        assertThat(failure).succeedsWithin(Duration.ofSeconds(10)).isNotNull();
+    }
+
+    @Test
+    void aPausedBodyStopsReadingSoTheReplicaWaitsAndThenEverythingArrives() throws Exception {
+        queueFilled.set(false);
+        var exchange = new CompletableFuture<UpstreamExchange>();
+        context.runOnContext(v -> {
+            var e = client.exchange(request(HttpMethod.GET, "/flood", Body.EMPTY));
+            e.pause();
+            e.head().onSuccess(exchange::complete).onFailure(exchange::completeExceptionally);
+        });
+        var paused = exchange.get(10, TimeUnit.SECONDS);
+        // Unread, the replica's 64 MB cannot all fit in socket buffers: its write queue fills.
+        await().atMost(Duration.ofSeconds(10)).untilTrue(queueFilled);
+        var received = new AtomicLong();
+        var ended = new CompletableFuture<Void>();
+        paused.handler(buffer -> received.addAndGet(buffer.length())).endHandler(v -> ended.complete(null));
+        paused.resume();
+        ended.get(30, TimeUnit.SECONDS);
+        assertThat(received.get()).isEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    void aStreamedBodyGoesThroughChunkedBothWays(@TempDir Path dir) throws Exception {
+        // A front server forwards its request's body stream, as the gateway's sync edge does.
+        var front = vertx.createHttpServer().requestHandler(in -> {
+            in.pause();
+            var exchange = client.exchange(new UpstreamRequest(in.method(), "/echo", MultiMap.caseInsensitiveMultiMap(),
+                    new Body.Stream(in), local(), "h"));
+            exchange.head().onSuccess(head -> {
+                in.response().putHeader("X-Chunked", head.headers().get("X-Chunked"));
+                in.response().setChunked(true).send(head);
+            }).onFailure(x -> in.response().setStatusCode(502).end());
+        });
+        int frontPort = front.listen(0, "127.0.0.1").await().actualPort();
+        var bytes = new byte[Integer.getInteger("bodySize", 8 * 1024 * 1024)];
+        new Random(7).nextBytes(bytes);
+        var file = Files.write(dir.resolve("body"), bytes);
+        try (var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            // From a file of unknown length to the JDK client: sent chunked.
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + frontPort + "/"))
+                    .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofFile(file)))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Chunked")).hasValue("chunked");
+            assertThat(response.body()).isEqualTo(bytes);
+        } finally {
+            front.close().await();
+        }
+    }
+
+    @Test
+    void aReplicaBehindAUnixSocketIsReached(@TempDir Path dir) throws Exception {
+        var socket = dir.resolve("replica.sock");
+        var server = vertx.createHttpServer().requestHandler(r -> r.response().end("over the socket"));
+        server.listen(SocketAddress.domainSocketAddress(socket.toString())).await();
+        try {
+            var answer = onContext(() -> call(new UpstreamRequest(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(),
+                    Body.EMPTY, SocketAddress.domainSocketAddress(socket.toString()), "localhost")));
+            assertThat(answer.body()).isEqualTo("over the socket");
+        } finally {
+            server.close().await();
+        }
+    }
+}
