@@ -288,8 +288,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         }
         var upstream = connection;
         if (upstream != null) {
-            // Read on only while the consumer keeps up: back-pressure reaches the replica over TCP.
-            upstream.channel().config().setAutoRead(handler != null && demand > 0 && pending.isEmpty());
+            // Reads stop only once data waits that the consumer did not take (back-pressure then
+            // reaches the replica over TCP), not on every pause: a consumer setting up pauses and
+            // resumes at once, and each change of reading is a system call.
+            upstream.channel().config().setAutoRead(pending.isEmpty());
         }
     }
 
