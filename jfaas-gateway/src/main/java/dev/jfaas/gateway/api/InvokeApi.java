@@ -98,9 +98,9 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         response.setStatusCode(result.status());
         // The function's headers, less hop-by-hop ones: they described its connection, not ours.
         HopByHop.copyEndToEnd(result.headers(), response.headers(), null);
-        response.headers().set("X-Call-Id", callId);
-        response.headers().set("X-Start-Time", Long.toString(startNanos));
-        response.headers().set("X-Duration-Seconds", seconds(System.nanoTime() - started));
+        response.headers().set(ForwardedHeaders.CALL_ID, callId);
+        response.headers().set(ForwardedHeaders.START_TIME, Long.toString(startNanos));
+        response.headers().set(ForwardedHeaders.DURATION, seconds(System.nanoTime() - started));
         switch (result.body()) {
             case Body.Empty e -> response.end();
             case Body.Bytes b -> {

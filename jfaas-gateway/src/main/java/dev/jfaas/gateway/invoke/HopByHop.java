@@ -1,8 +1,9 @@
 package dev.jfaas.gateway.invoke;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
-import java.util.Locale;
-import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Headers that describe one connection, not the message, and so are never passed on by a proxy
@@ -11,14 +12,29 @@ import java.util.Set;
  */
 public final class HopByHop {
 
-    private static final Set<String> NAMES = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
+    private static final AsciiString[] NAMES = Stream.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection")
+            .map(AsciiString::cached).toArray(AsciiString[]::new);
 
     private HopByHop() {}
 
     /** Adds to {@code to} every header of {@code from} that is end-to-end, leaving out {@code alsoSkip}. */
     public static MultiMap copyEndToEnd(MultiMap from, MultiMap to, String alsoSkip) {
         var connection = from.get("Connection");
+        if (from instanceof HttpHeaders netty) {
+            // Names and values as decoded (AsciiString names): no String made per header, and
+            // names encode again by copying bytes.
+            for (var iterator = netty.iteratorCharSequence(); iterator.hasNext(); ) {
+                var header = iterator.next();
+                var name = header.getKey();
+                if (isHopByHop(name) || (alsoSkip != null && AsciiString.contentEqualsIgnoreCase(name, alsoSkip))
+                        || (connection != null && listed(connection, name))) {
+                    continue;
+                }
+                to.add(name, header.getValue());
+            }
+            return to;
+        }
         for (var header : from) {
             var name = header.getKey();
             if (isHopByHop(name) || name.equalsIgnoreCase(alsoSkip)
@@ -30,15 +46,19 @@ public final class HopByHop {
         return to;
     }
 
-    static boolean isHopByHop(String name) {
-        // Cheap length filter first: every hop-by-hop name is 2 to 19 characters long.
+    static boolean isHopByHop(CharSequence name) {
         int length = name.length();
-        return length >= 2 && length <= 19 && NAMES.contains(name.toLowerCase(Locale.ROOT));
+        for (var hop : NAMES) {
+            if (hop.length() == length && AsciiString.contentEqualsIgnoreCase(hop, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static boolean listed(String connection, String name) {
+    private static boolean listed(String connection, CharSequence name) {
         for (var token : connection.split(",")) {
-            if (token.strip().equalsIgnoreCase(name)) {
+            if (AsciiString.contentEqualsIgnoreCase(token.strip(), name)) {
                 return true;
             }
         }

@@ -7,7 +7,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.netty.util.AttributeKey;
 import io.vertx.core.VertxException;
 import io.vertx.core.net.SocketAddress;
@@ -15,6 +18,7 @@ import io.vertx.core.spi.transport.Transport;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,23 +37,65 @@ final class LoopPool {
     private final Bootstrap inet;
     private final Bootstrap domain;
 
+    private final long idleNanos;
+    private final ScheduledFuture<?> sweeper;
+
     LoopPool(Transport transport, EventLoop loop, UpstreamClient.Options options, ChannelGroup open) {
         this.transport = transport;
         this.options = options;
         this.open = open;
         this.inet = bootstrap(loop, false).option(ChannelOption.TCP_NODELAY, true);
         this.domain = transport.supportsDomainSockets() ? bootstrap(loop, true) : null;
+        this.idleNanos = options.idleTimeout().toNanos();
+        // One sweep now and then rather than an idle timer per connection touched on every read and write.
+        long every = Math.max(1, options.idleTimeout().toMillis() / 4);
+        this.sweeper = loop.scheduleAtFixedRate(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Closes connections idle past the timeout, before the replica's own keep-alive timeout closes them under a call. */
+    private void closeIdle() {
+        long now = System.nanoTime();
+        var expired = new java.util.ArrayList<Channel>();
+        for (var slot : slots.values()) {
+            Channel oldest;
+            while ((oldest = slot.idle.peekLast()) != null && now - connection(oldest).idleSince() > idleNanos) {
+                expired.add(slot.idle.pollLast());
+            }
+        }
+        expired.forEach(Channel::close); // after the walk: a close may drop its address's slot
+    }
+
+    void close() {
+        sweeper.cancel(false);
+    }
+
+    /**
+     * A response's headers are decoded straight into Vert.x's header map, which is also Netty's:
+     * the stages and the edge read and copy them with no adaptor and no String per name.
+     */
+    private static final HttpHeadersFactory VERTX_HEADERS = new HttpHeadersFactory() {
+        @Override
+        public HttpHeaders newHeaders() {
+            return HeadersMultiMap.httpHeaders();
+        }
+
+        @Override
+        public HttpHeaders newEmptyHeaders() {
+            return HeadersMultiMap.httpHeaders();
+        }
+    };
+
     private Bootstrap bootstrap(EventLoop loop, boolean domainSocket) {
+        var decoder = new HttpDecoderConfig().setMaxInitialLineLength(options.maxInitialLineLength())
+                .setMaxHeaderSize(options.maxHeaderSize()).setMaxChunkSize(8192)
+                .setHeadersFactory(VERTX_HEADERS).setTrailersFactory(VERTX_HEADERS);
         return new Bootstrap().group(loop).channelFactory(transport.channelFactory(domainSocket))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.pipeline().addLast(
-                                new HttpClientCodec(options.maxInitialLineLength(), options.maxHeaderSize(), 8192),
-                                new IdleStateHandler(0, 0, options.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                                new HttpClientCodec(decoder, false, false),
                                 new UpstreamConnection(LoopPool.this));
                     }
                 });
@@ -63,7 +109,7 @@ final class LoopPool {
         var slot = slots.computeIfAbsent(address, a -> new Slot());
         Channel channel;
         while ((channel = slot.idle.pollFirst()) != null) {
-            if (channel.isActive()) {
+            if (channel.isActive() && System.nanoTime() - connection(channel).idleSince() <= idleNanos) {
                 connection(channel).begin(exchange);
                 return;
             }
@@ -108,6 +154,7 @@ final class LoopPool {
         } else if (slot.idle.size() >= options.maxIdlePerAddress()) {
             channel.close();
         } else {
+            connection(channel).idle();
             slot.idle.addFirst(channel);
         }
     }

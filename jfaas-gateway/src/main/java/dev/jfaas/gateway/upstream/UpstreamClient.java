@@ -60,6 +60,7 @@ public final class UpstreamClient {
 
     /** Closes every connection, idle or busy; calls in flight fail. */
     public Future<Void> close() {
+        pools.forEach((loop, pool) -> loop.execute(pool::close));
         var promise = vertx.<Void>promise();
         open.close().addListener(done -> promise.complete());
         return promise.future();

@@ -3,7 +3,6 @@ package dev.jfaas.gateway.upstream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.net.SocketAddress;
 
@@ -14,6 +13,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private SocketAddress address;
     private UpstreamExchange exchange;
+    private long idleSince;
 
     UpstreamConnection(LoopPool pool) {
         this.pool = pool;
@@ -21,6 +21,14 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     Channel channel() {
         return channel;
+    }
+
+    void idle() {
+        idleSince = System.nanoTime();
+    }
+
+    long idleSince() {
+        return idleSince;
     }
 
     void begin(UpstreamExchange next) {
@@ -82,13 +90,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         if (current != null) {
             current.failed(null);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && exchange == null) {
-            ctx.close(); // before the replica's own keep-alive timeout closes it under a new call
         }
     }
 }

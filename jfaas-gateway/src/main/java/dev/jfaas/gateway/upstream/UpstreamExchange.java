@@ -208,7 +208,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             informational = code >= 100 && code < 200 && code != 101;
             if (!informational) {
                 status = code;
-                headers = new HeadersAdaptor(response.headers());
+                headers = response.headers() instanceof MultiMap decoded ? decoded : new HeadersAdaptor(response.headers());
                 keepAlive = HttpUtil.isKeepAlive(response);
                 head.tryComplete(this);
             }

@@ -40,6 +40,7 @@ class UpstreamClientTest {
     static HttpServer replica;
     static int port;
     static final AtomicInteger connections = new AtomicInteger();
+    static final AtomicInteger closedConnections = new AtomicInteger();
     static final AtomicBoolean queueFilled = new AtomicBoolean();
     static final AtomicBoolean hungUpOn = new AtomicBoolean();
     static final java.util.concurrent.ConcurrentLinkedQueue<HttpServerRequest> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -49,7 +50,10 @@ class UpstreamClientTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
-        replica = vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet())
+        replica = vertx.createHttpServer().connectionHandler(c -> {
+                    connections.incrementAndGet();
+                    c.closeHandler(v -> closedConnections.incrementAndGet());
+                })
                 .requestHandler(UpstreamClientTest::replica);
         port = replica.listen(0, "127.0.0.1").await().actualPort();
         client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
@@ -182,6 +186,23 @@ class UpstreamClientTest {
         }
         assertThat(connections.get() - before).isEqualTo(2);
         limited.close().await();
+    }
+
+    @Test
+    void aConnectionIdlePastTheTimeoutIsClosed() throws Exception {
+        var defaults = UpstreamClient.Options.defaults();
+        var brief = new UpstreamClient(vertx, new UpstreamClient.Options(defaults.maxInitialLineLength(),
+                defaults.maxHeaderSize(), defaults.connectTimeout(), Duration.ofMillis(200), 4, 4));
+        int closedBefore = closedConnections.get();
+        assertThat(onContext(() -> call(brief, request(HttpMethod.POST, "/echo", new Body.Bytes(Buffer.buffer("a"))))).body())
+                .isEqualTo("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> closedConnections.get() > closedBefore);
+        // and the next call opens a new one
+        int before = connections.get();
+        assertThat(onContext(() -> call(brief, request(HttpMethod.POST, "/echo", new Body.Bytes(Buffer.buffer("b"))))).body())
+                .isEqualTo("b");
+        assertThat(connections.get() - before).isEqualTo(1);
+        brief.close().await();
     }
 
     @Test
