@@ -3,6 +3,8 @@ package dev.jfaas.gateway.invoke;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -21,29 +23,25 @@ public final class HopByHop {
     /** Adds to {@code to} every header of {@code from} that is end-to-end, leaving out {@code alsoSkip}. */
     public static MultiMap copyEndToEnd(MultiMap from, MultiMap to, String alsoSkip) {
         var connection = from.get("Connection");
-        if (from instanceof HttpHeaders netty) {
-            // Names and values as decoded (AsciiString names): no String made per header, and
-            // names encode again by copying bytes.
-            for (var iterator = netty.iteratorCharSequence(); iterator.hasNext(); ) {
-                var header = iterator.next();
-                var name = header.getKey();
-                if (isHopByHop(name) || (alsoSkip != null && AsciiString.contentEqualsIgnoreCase(name, alsoSkip))
-                        || (connection != null && listed(connection, name))) {
-                    continue;
-                }
-                to.add(name, header.getValue());
-            }
-            return to;
-        }
-        for (var header : from) {
+        for (var entries = entries(from); entries.hasNext(); ) {
+            var header = entries.next();
             var name = header.getKey();
-            if (isHopByHop(name) || name.equalsIgnoreCase(alsoSkip)
+            if (isHopByHop(name) || AsciiString.contentEqualsIgnoreCase(name, alsoSkip)
                     || (connection != null && listed(connection, name))) {
                 continue;
             }
             to.add(name, header.getValue());
         }
         return to;
+    }
+
+    /**
+     * Netty's header maps (Vert.x's among them) give names and values as decoded, AsciiString
+     * names included: no String is made per header, and the names encode again by copying bytes.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Iterator<Map.Entry<CharSequence, CharSequence>> entries(MultiMap headers) {
+        return headers instanceof HttpHeaders netty ? netty.iteratorCharSequence() : (Iterator) headers.iterator();
     }
 
     static boolean isHopByHop(CharSequence name) {

@@ -145,14 +145,12 @@ final class LoopPool {
         });
     }
 
-    /** A connection whose exchange ended cleanly: the next waiting call's, else kept idle if there is room. */
-    void release(Channel channel, SocketAddress address) {
-        var slot = slots.get(address);
+    /** A connection whose exchange ended cleanly: the next waiting call's, else kept idle. */
+    void release(Channel channel) {
+        var slot = slots.get(channel.attr(ADDRESS).get());
         var next = slot.nextWaiting();
         if (next != null) {
             connection(channel).begin(next);
-        } else if (slot.idle.size() >= options.maxIdlePerAddress()) {
-            channel.close();
         } else {
             connection(channel).idle();
             slot.idle.addFirst(channel);

@@ -23,11 +23,11 @@ public final class UpstreamClient {
 
     /** Bounds and timeouts of upstream connections. */
     public record Options(int maxInitialLineLength, int maxHeaderSize, Duration connectTimeout, Duration idleTimeout,
-            int maxConnectionsPerAddress, int maxIdlePerAddress) {
+            int maxConnectionsPerAddress) {
 
         /** Connections per replica address and event loop: 512, as many as Vert.x's pool held before. */
         public static Options defaults() {
-            return new Options(16 * 1024, 64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(30), 512, 512);
+            return new Options(16 * 1024, 64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(30), 512);
         }
     }
 

@@ -4,14 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.net.SocketAddress;
 
 /** One upstream connection: hands what it reads to the exchange it serves, at most one at a time. */
 final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     private final LoopPool pool;
     private Channel channel;
-    private SocketAddress address;
     private UpstreamExchange exchange;
     private long idleSince;
 
@@ -33,7 +31,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
     void begin(UpstreamExchange next) {
         exchange = next;
-        address = next.request().address();
         next.attach(this);
     }
 
@@ -42,7 +39,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
         exchange = null;
         if (reusable && channel.isActive()) {
             channel.config().setAutoRead(true);
-            pool.release(channel, address);
+            pool.release(channel);
         } else {
             channel.close();
         }

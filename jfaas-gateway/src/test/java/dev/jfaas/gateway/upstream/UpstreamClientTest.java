@@ -111,6 +111,13 @@ class UpstreamClientTest {
         pump[0].run();
     }
 
+    /** A client of its own, with the default bounds but for these two. */
+    static UpstreamClient client(Duration idleTimeout, int maxConnectionsPerAddress) {
+        var defaults = UpstreamClient.Options.defaults();
+        return new UpstreamClient(vertx, new UpstreamClient.Options(defaults.maxInitialLineLength(),
+                defaults.maxHeaderSize(), defaults.connectTimeout(), idleTimeout, maxConnectionsPerAddress));
+    }
+
     static SocketAddress local() {
         return SocketAddress.inetSocketAddress(port, "127.0.0.1");
     }
@@ -166,9 +173,7 @@ class UpstreamClientTest {
 
     @Test
     void callsBeyondTheConnectionLimitWaitForAConnectionAndAllGetAnswered() throws Exception {
-        var defaults = UpstreamClient.Options.defaults();
-        var limited = new UpstreamClient(vertx, new UpstreamClient.Options(defaults.maxInitialLineLength(),
-                defaults.maxHeaderSize(), defaults.connectTimeout(), defaults.idleTimeout(), 2, 2));
+        var limited = client(UpstreamClient.Options.defaults().idleTimeout(), 2);
         int before = connections.get();
         var answers = new java.util.ArrayList<CompletableFuture<Answer>>();
         for (int i = 0; i < 5; i++) {
@@ -190,9 +195,7 @@ class UpstreamClientTest {
 
     @Test
     void aConnectionIdlePastTheTimeoutIsClosed() throws Exception {
-        var defaults = UpstreamClient.Options.defaults();
-        var brief = new UpstreamClient(vertx, new UpstreamClient.Options(defaults.maxInitialLineLength(),
-                defaults.maxHeaderSize(), defaults.connectTimeout(), Duration.ofMillis(200), 4, 4));
+        var brief = client(Duration.ofMillis(200), 4);
         int closedBefore = closedConnections.get();
         assertThat(onContext(() -> call(brief, request(HttpMethod.POST, "/echo", new Body.Bytes(Buffer.buffer("a"))))).body())
                 .isEqualTo("a");
