@@ -28,9 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The embedded durable queue: one table of calls in SQLite (WAL). Every change goes through the
@@ -190,16 +190,31 @@ public final class SqliteCallQueue implements CallQueue {
                 if (skip.contains(call.function())) {
                     continue;
                 }
-                claims.add(rs.getLong(1));
-                leases.add(new Lease(call, UUID.randomUUID().toString(), rs.getInt(16) + 1));
+                long seq = rs.getLong(1);
+                claims.add(seq);
+                leases.add(new Lease(call, token(seq), rs.getInt(16) + 1));
             }
         }
     }
 
+    /**
+     * A delivery's token starts with the call's row id, so a run's writes find the row by its key:
+     * by call id they went through the index of random call ids, a page read from disk per write
+     * once the queue outgrew SQLite's cache. The random rest tells deliveries of one call apart.
+     */
+    private static String token(long seq) {
+        return seq + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    private static long seq(Lease lease) {
+        var token = lease.token();
+        return Long.parseLong(token, 0, token.indexOf(':'), 10);
+    }
+
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
-        return runWrite(c -> db.update("UPDATE calls SET lease_until=? WHERE call_id=? AND lease_token=? AND status='running'",
-                now() + leaseTime.toMillis(), lease.call().callId(), lease.token()) == 1);
+        return runWrite(c -> db.update("UPDATE calls SET lease_until=? WHERE seq=? AND lease_token=? AND status='running'",
+                now() + leaseTime.toMillis(), seq(lease), lease.token()) == 1);
     }
 
     @Override
@@ -210,19 +225,19 @@ public final class SqliteCallQueue implements CallQueue {
         var headers = response == null ? null : toJson(response.headers());
         return runWrite(c -> db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
                         + "status_code=?, duration=?, error=?, result_headers=?, result_body=?, result_truncated=? "
-                        + "WHERE call_id=? AND lease_token=? AND status='running'",
+                        + "WHERE seq=? AND lease_token=? AND status='running'",
                 status.wire(), now(), response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), error, headers,
                 response == null ? null : response.body(), response != null && response.truncated() ? 1 : 0,
-                lease.call().callId(), lease.token()) == 1);
+                seq(lease), lease.token()) == 1);
     }
 
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
         return runWrite(c -> db.update("UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
-                        + "status_code=?, duration=?, error=? WHERE call_id=? AND lease_token=? AND status='running'",
+                        + "status_code=?, duration=?, error=? WHERE seq=? AND lease_token=? AND status='running'",
                 notBefore.toEpochMilli(), response == null ? null : response.status(),
-                response == null ? null : response.durationSeconds(), error, lease.call().callId(), lease.token()) == 1);
+                response == null ? null : response.durationSeconds(), error, seq(lease), lease.token()) == 1);
     }
 
     @Override

