@@ -46,8 +46,16 @@ echo "draining $queued queued calls with the worker on..." >&2
 start=$(date +%s.%N)
 start_jfaas true
 : > "$BENCH_TMP/depths"
+# CPU time of the gateway's threads by name (ticks of 10 ms), to price a drained call per thread.
+thread_cpu() {
+  for t in /proc/$jfaas_pid/task/*; do
+    s=($(sed 's/.*) //' "$t/stat")); echo "$(tr ' ' '_' < "$t/comm") $((s[11] + s[12]))"
+  done | awk '{sub(/-?[0-9]+$/, "", $1); a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
+}
 while true; do
   d=$(depth); echo "$(date +%s.%N) $d" >> "$BENCH_TMP/depths"
+  [ -s "$BENCH_TMP/cpu80" ] || { [ "$d" -le $((queued * 8 / 10)) ] && { thread_cpu > "$BENCH_TMP/cpu80"; d80=$d; }; }
+  [ -s "$BENCH_TMP/cpu20" ] || { [ "$d" -le $((queued * 2 / 10)) ] && { thread_cpu > "$BENCH_TMP/cpu20"; d20=$d; }; }
   [ "$d" -gt 0 ] || break
   sleep 2 # a count of the backlog is not free: polled often, it slowed the drain it measured
 done
@@ -57,6 +65,11 @@ drain=$(awk -v n="$queued" -v a="$start" -v b="$end" 'BEGIN {print n/(b-a)}')
 steady=$(awk -v n="$queued" '$2 <= 0.8*n && !a {a=$1; da=$2} $2 <= 0.2*n && !b {b=$1; db=$2} END {print (da-db)/(b-a)}' "$BENCH_TMP/depths")
 printf "async drain to the no-op function: %10.0f calls/s (%d calls, includes gateway start-up)\n" "$drain" "$queued"
 printf "async drain, steady (80%%..20%%):   %10.0f calls/s\n" "$steady"
+if [ -s "$BENCH_TMP/cpu80" ] && [ -s "$BENCH_TMP/cpu20" ]; then
+  echo "gateway CPU per drained call, steady part, by thread:"
+  join "$BENCH_TMP/cpu80" "$BENCH_TMP/cpu20" | awk -v n=$((d80 - d20)) '$3 > $2 && n > 0 {
+    printf "  %-22s %6.1f us\n", $1, ($3 - $2) * 10000 / n; t += $3 - $2 } END {if (n > 0) printf "  %-22s %6.1f us\n", "all", t * 10000 / n}'
+fi
 # The sync rate again on the gateway warmed by the drain: the first was taken 10 s after a start.
 sync_out=$(wrk -t2 -c64 -d"${secs}s" -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop")
 sync_warm=$(awk '/^Requests\/sec/ {print $2}' <<<"$sync_out")
