@@ -119,8 +119,9 @@ class SpawnerTest {
                 replica.workingDirectory());
         call.stdin().close();
         assertThat(call.next()).isInstanceOf(Frame.Stdout.class);
-        var sleepers = replica.process().toHandle().descendants().filter(p -> p.info().command().orElse("").endsWith("sleep"));
-        assertThat(sleepers.count()).isEqualTo(1);
+        // "started" can come before the backgrounded child has exec'd sleep: wait for it to show.
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
+                .filter(p -> p.info().command().orElse("").endsWith("sleep")).count() == 1);
         call.close();
         await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
                 .noneMatch(p -> p.info().command().orElse("").endsWith("sleep")));
