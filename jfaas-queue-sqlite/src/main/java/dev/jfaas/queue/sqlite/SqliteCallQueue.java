@@ -158,41 +158,38 @@ public final class SqliteCallQueue implements CallQueue {
         return runWrite(c -> {
             long now = now();
             var leases = new ArrayList<Lease>();
-            var claims = new ArrayList<Long>();
             // Calls whose lease ran out (their worker died) first, then the waiting ones by priority
             // and age; each query walks a partial index of its own ("status ..." repeated so SQLite
             // sees that the index applies).
             var expired = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? "
                     + "AND status='running' AND lease_until<? ORDER BY lease_until LIMIT ?");
             SqliteDatabase.bind(expired, queue, now, max + skip.size() * 16L + 16);
-            pick(expired, max, skip, leases, claims);
+            pick(expired, max, skip, leases);
             if (leases.size() < max) {
                 var ready = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
                         + READY + " AND not_before<=? ORDER BY priority DESC, seq LIMIT ?");
                 SqliteDatabase.bind(ready, queue, now, max - leases.size() + skip.size() * 16L + 16);
-                pick(ready, max, skip, leases, claims);
+                pick(ready, max, skip, leases);
             }
             var claim = db.writeStatement("UPDATE calls SET status='running', attempts=attempts+1, lease_token=?, "
                     + "lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?");
-            for (int i = 0; i < leases.size(); i++) {
-                SqliteDatabase.bind(claim, leases.get(i).token(), now + leaseTime.toMillis(), now, claims.get(i));
+            for (var lease : leases) {
+                SqliteDatabase.bind(claim, lease.token(), now + leaseTime.toMillis(), now, seq(lease));
                 claim.executeUpdate();
             }
             return leases;
         });
     }
 
-    private void pick(java.sql.PreparedStatement select, int max, Set<FunctionName> skip, List<Lease> leases,
-            List<Long> claims) throws SQLException {
+    private void pick(java.sql.PreparedStatement select, int max, Set<FunctionName> skip, List<Lease> leases)
+            throws SQLException {
         try (var rs = select.executeQuery()) {
             while (leases.size() < max && rs.next()) {
                 var call = toCall(rs, 2);
                 if (skip.contains(call.function())) {
                     continue;
                 }
-                long seq = rs.getLong(1);
-                claims.add(seq);
-                leases.add(new Lease(call, token(seq), rs.getInt(16) + 1));
+                leases.add(new Lease(call, token(rs.getLong(1)), rs.getInt(16) + 1));
             }
         }
     }
@@ -206,6 +203,9 @@ public final class SqliteCallQueue implements CallQueue {
         return seq + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     }
 
+    /** The row of a call still held by this lease (not ended, cancelled or taken over since). */
+    private static final String HELD = " WHERE seq=? AND lease_token=? AND status='running'";
+
     private static long seq(Lease lease) {
         var token = lease.token();
         return Long.parseLong(token, 0, token.indexOf(':'), 10);
@@ -213,7 +213,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime) {
-        return runWrite(c -> db.update("UPDATE calls SET lease_until=? WHERE seq=? AND lease_token=? AND status='running'",
+        return runWrite(c -> db.update("UPDATE calls SET lease_until=? " + HELD,
                 now() + leaseTime.toMillis(), seq(lease), lease.token()) == 1);
     }
 
@@ -225,7 +225,7 @@ public final class SqliteCallQueue implements CallQueue {
         var headers = response == null ? null : toJson(response.headers());
         return runWrite(c -> db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
                         + "status_code=?, duration=?, error=?, result_headers=?, result_body=?, result_truncated=? "
-                        + "WHERE seq=? AND lease_token=? AND status='running'",
+                        + HELD,
                 status.wire(), now(), response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), error, headers,
                 response == null ? null : response.body(), response != null && response.truncated() ? 1 : 0,
@@ -235,7 +235,7 @@ public final class SqliteCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
         return runWrite(c -> db.update("UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
-                        + "status_code=?, duration=?, error=? WHERE seq=? AND lease_token=? AND status='running'",
+                        + "status_code=?, duration=?, error=? " + HELD,
                 notBefore.toEpochMilli(), response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), error, seq(lease), lease.token()) == 1);
     }

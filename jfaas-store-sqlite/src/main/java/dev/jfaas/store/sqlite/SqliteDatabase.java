@@ -104,7 +104,8 @@ public final class SqliteDatabase implements AutoCloseable {
             // SQLite copies the log back into the file once it holds this many pages, on the
             // committing connection: the writer, blocking every write meanwhile. At the default of
             // 1,000 pages (4 MB) a busy queue checkpointed several times a second and copied a page
-            // changed by many commits as often; a queue's drain ran ~15 % faster at 10,000.
+            // changed by many commits as often; at 10,000 durable accepts ran ~10-50 % faster in an
+            // interleaved A/B (bench/README.md).
             st.execute("PRAGMA wal_autocheckpoint=" + CHECKPOINT_PAGES);
             st.execute("PRAGMA foreign_keys=ON");
         }
