@@ -101,6 +101,9 @@ final class Functions {
                     pass
 
             print("listening on", os.environ["PORT"], flush=True)
-            http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
+            class Listener(http.server.ThreadingHTTPServer):
+                request_queue_size = 1024  # as real function servers do; Python's 5 drops a burst's handshakes
+
+            Listener(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
             """;
 }

@@ -104,7 +104,7 @@ class ScalingTest {
                 for (int i = 0; i < 50; i++) {
                     calls.add(CompletableFuture.supplyAsync(() -> gateway.call("GET", "/function/cold/", null), pool));
                 }
-                calls.forEach(c -> assertThat(c.join().statusCode()).isEqualTo(200));
+                calls.forEach(c -> assertThat(c.join()).satisfies(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200)));
             }
             assertThat(gateway.describe("cold").path("replicas").asInt()).isEqualTo(1);
             var logs = gateway.system("GET", "/system/logs?name=cold", null).body();

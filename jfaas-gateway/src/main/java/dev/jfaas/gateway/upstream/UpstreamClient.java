@@ -25,9 +25,14 @@ public final class UpstreamClient {
     public record Options(int maxInitialLineLength, int maxHeaderSize, Duration connectTimeout, Duration idleTimeout,
             int maxConnectionsPerAddress) {
 
-        /** Connections per replica address and event loop: 512, as many as Vert.x's pool held before. */
+        /**
+         * Connections per replica address and event loop: 512, as many as Vert.x's pool held before.
+         * Connecting may take 10 s: a replica whose listen backlog a burst fills drops the SYNs, which
+         * the kernel sends again after 1 s and 3 s; at 2 s, a cold start's burst of first calls failed
+         * with 502s. The call's exec_timeout bounds the wait in any case.
+         */
         public static Options defaults() {
-            return new Options(16 * 1024, 64 * 1024, Duration.ofSeconds(2), Duration.ofSeconds(30), 512);
+            return new Options(16 * 1024, 64 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(30), 512);
         }
     }
 

@@ -257,6 +257,58 @@ class UpstreamClientTest {
         reserved.close();
     }
 
+    /**
+     * A replica whose listen backlog (1) is full drops further SYNs until it starts accepting; the
+     * kernel sends them again at 1 s and 3 s. The calls wait for the 3 s one instead of failing.
+     */
+    @Test
+    void callsToAReplicaSlowToAcceptWaitForTheResentHandshake() throws Exception {
+        // Closed in reverse: the socket first, which ends the accept loop the executor then waits for.
+        try (var handlers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+                var slow = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var address = SocketAddress.inetSocketAddress(slow.getLocalPort(), "127.0.0.1");
+            var answers = new java.util.ArrayList<CompletableFuture<Answer>>();
+            for (int i = 0; i < 6; i++) {
+                var answer = new CompletableFuture<Answer>();
+                context.runOnContext(v -> call(new UpstreamRequest(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(),
+                        Body.EMPTY, address, "h")).onComplete((a, x) -> {
+                            if (x != null) {
+                                answer.completeExceptionally(x);
+                            } else {
+                                answer.complete(a);
+                            }
+                        }));
+                answers.add(answer);
+            }
+            Thread.sleep(2_500); // the replica is busy starting: the resent SYNs at 1 s find the backlog still full
+            handlers.submit(() -> {
+                try {
+                    while (true) {
+                        var connection = slow.accept();
+                        handlers.submit(() -> answerOnce(connection));
+                    }
+                } catch (java.net.SocketException closed) {
+                    return null;
+                }
+            });
+            for (var answer : answers) {
+                assertThat(answer.get(15, TimeUnit.SECONDS).body()).isEqualTo("ok");
+            }
+        }
+    }
+
+    private static Void answerOnce(java.net.Socket connection) throws java.io.IOException {
+        try (connection) {
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(connection.getInputStream()));
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                // the request's head; it has no body
+            }
+            connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return null;
+    }
+
     @Test
     void aResetCallFailsAndHangsUpOnTheReplica() throws Exception {
         hungUpOn.set(false);

@@ -38,4 +38,10 @@ class Server(http.server.BaseHTTPRequestHandler):
         pass
 
 
-http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("PORT", "8080"))), Server).serve_forever()
+class Listener(http.server.ThreadingHTTPServer):
+    # Python's default backlog of 5 drops the handshakes of a burst of calls (a cold start's, say),
+    # which then wait for the kernel to resend them; Go's and gunicorn's servers queue thousands.
+    request_queue_size = 1024
+
+
+Listener(("127.0.0.1", int(os.environ.get("PORT", "8080"))), Server).serve_forever()
