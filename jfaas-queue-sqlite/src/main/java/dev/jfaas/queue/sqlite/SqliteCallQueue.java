@@ -33,14 +33,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The embedded durable queue: one table of calls in SQLite (WAL). Every change goes through the
+ * The embedded durable queue in SQLite (WAL): a row of state per call, which each run rewrites,
+ * beside its request and its result, each written once. Every change goes through the
  * database's single writer, so leasing is atomic without locks, and concurrent accepts share one
  * fsync. A future completes only after its commit is on disk (with {@link Durability#FULL}).
  * Times are stored as epoch milliseconds.
  */
 public final class SqliteCallQueue implements CallQueue {
 
-    private static final List<String> SCHEMA = List.of(
+    /** Schema steps in order; the database applies those it has not yet (see {@link SqliteDatabase}). */
+    static final List<String> SCHEMA = List.of(
             """
             CREATE TABLE calls (
               seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -81,7 +83,35 @@ public final class SqliteCallQueue implements CallQueue {
             // out, a hundred rows and more per lease with 64 calls in flight on each event loop.
             "DROP INDEX calls_waiting",
             "CREATE INDEX calls_ready ON calls(queue, priority DESC, seq) WHERE status IN ('queued','retrying')",
-            "CREATE INDEX calls_running ON calls(queue, lease_until) WHERE status = 'running'");
+            "CREATE INDEX calls_running ON calls(queue, lease_until) WHERE status = 'running'",
+            // A call's request and its result in tables of their own, each row written once: a
+            // run's lease and end rewrote the whole row, body and headers included, twice per call,
+            // on the one writer thread (bench/README.md, "The store's side of a drained call").
+            """
+            CREATE TABLE call_inputs (
+              seq INTEGER PRIMARY KEY REFERENCES calls(seq) ON DELETE CASCADE,
+              method TEXT NOT NULL,
+              path TEXT NOT NULL,
+              query TEXT NOT NULL,
+              headers TEXT NOT NULL,
+              body BLOB NOT NULL)""",
+            "INSERT INTO call_inputs SELECT seq, method, path, query, headers, body FROM calls",
+            """
+            CREATE TABLE call_results (
+              seq INTEGER PRIMARY KEY REFERENCES calls(seq) ON DELETE CASCADE,
+              headers TEXT NOT NULL,
+              body BLOB NOT NULL,
+              truncated INTEGER NOT NULL)""",
+            "INSERT INTO call_results SELECT seq, result_headers, result_body, result_truncated FROM calls "
+                    + "WHERE result_headers IS NOT NULL",
+            "ALTER TABLE calls DROP COLUMN method",
+            "ALTER TABLE calls DROP COLUMN path",
+            "ALTER TABLE calls DROP COLUMN query",
+            "ALTER TABLE calls DROP COLUMN headers",
+            "ALTER TABLE calls DROP COLUMN body",
+            "ALTER TABLE calls DROP COLUMN result_headers",
+            "ALTER TABLE calls DROP COLUMN result_body",
+            "ALTER TABLE calls DROP COLUMN result_truncated");
 
     private static final String WAITING = "status IN ('queued','retrying','running')";
     private static final String READY = "status IN ('queued','retrying')";
@@ -89,6 +119,8 @@ public final class SqliteCallQueue implements CallQueue {
             + "max_attempts, accepted_at, started_at, finished_at, status_code, duration, error, callback_status";
     private static final String CALL_COLUMNS = "call_id, namespace, function, queue, priority, method, path, query, "
             + "headers, body, callback_url, idempotency_key, accepted_at, max_attempts";
+    /** A call with its request, for {@link #CALL_COLUMNS}. */
+    private static final String CALLS_WITH_INPUTS = " FROM calls JOIN call_inputs USING (seq) ";
     private static final TypeReference<List<Header>> HEADERS = new TypeReference<>() {};
 
     private final SqliteDatabase db;
@@ -140,15 +172,19 @@ public final class SqliteCallQueue implements CallQueue {
                 }
             }
             var st = db.writeStatement("INSERT OR IGNORE INTO calls(call_id, queue, namespace, function, priority, status, "
-                    + "max_attempts, not_before, accepted_at, method, path, query, headers, body, callback_url, idempotency_key) "
-                    + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?,?,?,?,?,?)");
+                    + "max_attempts, not_before, accepted_at, callback_url, idempotency_key) "
+                    + "VALUES (?,?,?,?,?,'queued',?,?,?,?,?)");
             long accepted = call.acceptedAt().toEpochMilli();
             SqliteDatabase.bind(st, call.callId(), call.queue(), call.function().namespace(), call.function().name(), call.priority(),
-                    call.maxAttempts(), accepted, accepted, call.method(), call.path(), call.query(), headers,
-                    call.body(), call.callbackUrl(), call.idempotencyKey());
-            return st.executeUpdate() == 1
-                    ? new Accepted(call.callId(), Accepted.Kind.NEW)
-                    : new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
+                    call.maxAttempts(), accepted, accepted, call.callbackUrl(), call.idempotencyKey());
+            if (st.executeUpdate() != 1) {
+                return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
+            }
+            var input = db.writeStatement("INSERT INTO call_inputs(seq, method, path, query, headers, body) "
+                    + "VALUES (last_insert_rowid(),?,?,?,?,?)");
+            SqliteDatabase.bind(input, call.method(), call.path(), call.query(), headers, call.body());
+            input.executeUpdate();
+            return new Accepted(call.callId(), Accepted.Kind.NEW);
         }).exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 new QueueUnavailable("the embedded queue could not store the call: " + cause(e).getMessage(), cause(e))));
     }
@@ -161,12 +197,12 @@ public final class SqliteCallQueue implements CallQueue {
             // Calls whose lease ran out (their worker died) first, then the waiting ones by priority
             // and age; each query walks a partial index of its own ("status ..." repeated so SQLite
             // sees that the index applies).
-            var expired = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? "
+            var expired = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts" + CALLS_WITH_INPUTS + "WHERE queue=? "
                     + "AND status='running' AND lease_until<? ORDER BY lease_until LIMIT ?");
             SqliteDatabase.bind(expired, queue, now, max + skip.size() * 16L + 16);
             pick(expired, max, skip, leases);
             if (leases.size() < max) {
-                var ready = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts FROM calls WHERE queue=? AND "
+                var ready = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts" + CALLS_WITH_INPUTS + "WHERE queue=? AND "
                         + READY + " AND not_before<=? ORDER BY priority DESC, seq LIMIT ?");
                 SqliteDatabase.bind(ready, queue, now, max - leases.size() + skip.size() * 16L + 16);
                 pick(ready, max, skip, leases);
@@ -223,13 +259,21 @@ public final class SqliteCallQueue implements CallQueue {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
         }
         var headers = response == null ? null : toJson(response.headers());
-        return runWrite(c -> db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
-                        + "status_code=?, duration=?, error=?, result_headers=?, result_body=?, result_truncated=? "
-                        + HELD,
-                status.wire(), now(), response == null ? null : response.status(),
-                response == null ? null : response.durationSeconds(), error, headers,
-                response == null ? null : response.body(), response != null && response.truncated() ? 1 : 0,
-                seq(lease), lease.token()) == 1);
+        long seq = seq(lease);
+        return runWrite(c -> {
+            boolean held = db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
+                            + "status_code=?, duration=?, error=? " + HELD,
+                    status.wire(), now(), response == null ? null : response.status(),
+                    response == null ? null : response.durationSeconds(), error, seq, lease.token()) == 1;
+            // A replayed call's earlier result gives way to this run's, or to none
+            if (held && response != null) {
+                db.update("INSERT OR REPLACE INTO call_results(seq, headers, body, truncated) VALUES (?,?,?,?)",
+                        seq, headers, response.body(), response.truncated() ? 1 : 0);
+            } else if (held) {
+                db.update("DELETE FROM call_results WHERE seq=?", seq);
+            }
+            return held;
+        });
     }
 
     @Override
@@ -269,8 +313,8 @@ public final class SqliteCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Optional<CallResponse>> result(String callId) {
         return read(c -> {
-            try (var st = c.prepareStatement("SELECT status_code, result_headers, result_body, result_truncated, duration "
-                    + "FROM calls WHERE call_id=? AND status IN ('succeeded','failed','dead') AND result_headers IS NOT NULL")) {
+            try (var st = c.prepareStatement("SELECT status_code, headers, body, truncated, duration "
+                    + "FROM calls JOIN call_results USING (seq) WHERE call_id=? AND status IN ('succeeded','failed','dead')")) {
                 st.setString(1, callId);
                 try (var rs = st.executeQuery()) {
                     if (!rs.next()) {
@@ -365,7 +409,8 @@ public final class SqliteCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Optional<QueuedCall>> deadLetter(String callId) {
         return read(c -> {
-            try (var st = c.prepareStatement("SELECT " + CALL_COLUMNS + " FROM calls WHERE call_id=? AND status IN ('dead','failed')")) {
+            try (var st = c.prepareStatement("SELECT " + CALL_COLUMNS + CALLS_WITH_INPUTS
+                    + "WHERE call_id=? AND status IN ('dead','failed')")) {
                 st.setString(1, callId);
                 try (var rs = st.executeQuery()) {
                     return rs.next() ? Optional.of(toCall(rs, 1)) : Optional.empty();

@@ -112,16 +112,29 @@ public final class SqliteDatabase implements AutoCloseable {
         return connection;
     }
 
-    /** Applies the schema statements not yet applied, tracked by SQLite's user_version. */
+    /**
+     * Applies the schema statements not yet applied, tracked by SQLite's user_version; each with
+     * its version in one transaction, so a crash mid-way never leaves a step half applied (a
+     * copy made twice, say).
+     */
     private void migrate(Connection connection, List<String> schema) throws SQLException {
         try (var st = connection.createStatement()) {
             int version;
             try (var rs = st.executeQuery("PRAGMA user_version")) {
                 version = rs.next() ? rs.getInt(1) : 0;
             }
-            for (int i = version; i < schema.size(); i++) {
-                st.execute(schema.get(i));
-                st.execute("PRAGMA user_version=" + (i + 1));
+            connection.setAutoCommit(false);
+            try {
+                for (int i = version; i < schema.size(); i++) {
+                    st.execute(schema.get(i));
+                    st.execute("PRAGMA user_version=" + (i + 1));
+                    connection.commit();
+                }
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
         }
     }
