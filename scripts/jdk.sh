@@ -43,3 +43,10 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m \
 -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000 \
 -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.jfr.enabled=false"
+# From JDK 23 on, sun.misc.Unsafe's memory access is allowed explicitly: on JDK 25 Netty otherwise
+# turns its Unsafe paths off and allocates direct buffers through the foreign linker, whose start-up
+# spins ~260 classes (1-2 MB of an idle gateway, ~10 MB after load; the same throughput in an
+# interleaved A/B, bench/README.md). Older JDKs allow it by default and do not know the option.
+if [ "$(jfaas_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
+  JFAAS_JVM_DEFAULTS="$JFAAS_JVM_DEFAULTS --sun-misc-unsafe-memory-access=allow"
+fi

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Interleaved A/B of the sync path: two gateways side by side, each with the pinned no-op function,
+# called in turn by wrk -t2 -c64 (100-byte POSTs); each round measures A then B (B then A on even
+# rounds), and prints req/s, p99 and each gateway's CPU per call.
+#   bench/sync-ab.sh [rounds=6] [seconds=10]
+# A and B differ by jar and/or JVM options:
+#   JAR_A, JAR_B     (default: this checkout's build)
+#   OPTS_A, OPTS_B   extra JVM options, after the launcher's defaults
+set -euo pipefail
+rounds=${1:-6}
+secs=${2:-10}
+. "$(dirname "$0")/lib.sh" wrk nginx curl
+declare -A port pid
+for side in A B; do
+  jar_var=JAR_$side; opts_var=OPTS_$side
+  port[$side]=$(free_port)
+  JFAAS_PORT=${port[$side]} JFAAS_DATA="$BENCH_TMP/jfaas-$side" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${!opts_var:-} -jar "${!jar_var:-$root/jfaas-app/target/jfaas.jar}" up \
+    > "$BENCH_TMP/jfaas-$side.log" 2>&1 &
+  pid[$side]=$!
+  pids+=($!)
+done
+for side in A B; do
+  wait_port "${port[$side]}"
+  deploy_nginx_function "${port[$side]}" bench
+  wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:${port[$side]}/function/bench" > /dev/null
+done
+cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $((s[11] + s[12])); }
+printf "%-6s %-5s %10s %9s %12s\n" round side req/s p99 "us CPU/call"
+for round in $(seq "$rounds"); do
+  order="A B"; [ $((round % 2)) = 0 ] && order="B A"
+  for side in $order; do
+    c0=$(cpu_ticks "${pid[$side]}")
+    out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:${port[$side]}/function/bench")
+    c1=$(cpu_ticks "${pid[$side]}")
+    awk -v r="$round" -v s="$side" -v c=$((c1 - c0)) -v t="$secs" '
+      /^Requests\/sec/ {rps = $2} $1 == "99%" {p99 = $2} /Non-2xx|Socket errors/ {bad = bad " " $0}
+      END {printf "%-6s %-5s %10.0f %9s %12.1f%s\n", r, s, rps, p99, c * 10000 / (rps * t), bad}' <<<"$out"
+  done
+done
+for side in A B; do echo "RSS $side: $(( $(awk '/VmRSS/ {print $2}' "/proc/${pid[$side]}/status") / 1024 )) MB"; done
