@@ -5,7 +5,8 @@
 # with the worker off for fill_seconds (wrk -c64), then the gateway restarted with the worker on;
 # once a quarter of the backlog has run (start-up and the JIT's warm-up past), the drain rate is
 # the finished attempts counted in /metrics over measure_seconds. Prints accepts/s, drain calls/s
-# and the gateway's CPU per drained call for every round.
+# and the gateway's CPU per drained call for every round. The same jar twice compares settings:
+#   ENV_A / ENV_B (e.g. "JFAAS_QUEUE_MAX_INFLIGHT=256"), OPTS_A / OPTS_B (JVM options).
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 OLD.jar NEW.jar [rounds] [fill_seconds] [measure_seconds]" >&2; exit 2; }
 jars=("$(readlink -f "$1")" "$(readlink -f "$2")")
@@ -16,10 +17,11 @@ measure=${5:-8}
 port=$(free_port)
 jfaas_pid=
 
-start_jfaas() { # $1 = jar, $2 = run the worker (true/false)
-  JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
-  JFAAS_WORKER=$2 JFAAS_QUEUE_MAX_INFLIGHT=${QUEUE_INFLIGHT:-64} \
-    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} -jar "$1" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
+start_jfaas() { # $1 = jar, $2 = run the worker (true/false), $3 = A or B
+  local env_var=ENV_$3 opts_var=OPTS_$3
+  env JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+  JFAAS_WORKER=$2 JFAAS_QUEUE_MAX_INFLIGHT=${QUEUE_INFLIGHT:-64} ${!env_var:-} \
+    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${JFAAS_JAVA_OPTS:-} ${!opts_var:-} -jar "$1" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
   jfaas_pid=$!
   pids+=($jfaas_pid)
   wait_port "$port"
@@ -31,11 +33,12 @@ finished() {
 }
 cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$jfaas_pid/stat")); echo $((s[11] + s[12])); }
 
-printf "%-6s %-4s %12s %12s %14s\n" round jar accepts/s drain/s "us CPU/call"
+printf "%-6s %-4s %12s %12s %14s\n" round side accepts/s drain/s "us CPU/call"
 for round in $(seq "$rounds"); do
   for which in 0 1; do
+    side=$([ $which = 0 ] && echo A || echo B)
     rm -rf "$BENCH_TMP/jfaas"
-    start_jfaas "${jars[$which]}" false
+    start_jfaas "${jars[$which]}" false "$side"
     deploy_nginx_function "$port" noop
     wrk -t2 -c64 -d3s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
     out=$(wrk -t2 -c64 -d"${fill}s" -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
@@ -43,13 +46,13 @@ for round in $(seq "$rounds"); do
     queued=$(curl -sf -u admin:bench "http://127.0.0.1:$port/system/queues/faas-request" \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["depth"])')
     stop_jfaas
-    start_jfaas "${jars[$which]}" true
+    start_jfaas "${jars[$which]}" true "$side"
     until [ "$(finished)" -ge $((queued / 4)) ]; do sleep 0.2; done
     a=$(finished); ca=$(cpu_ticks); ta=$(date +%s.%N)
     sleep "$measure"
     b=$(finished); cb=$(cpu_ticks); tb=$(date +%s.%N)
     [ "$b" -lt "$queued" ] || echo "warning: the backlog ran out while measuring; fill longer" >&2
-    awk -v r="$round" -v j="$([ $which = 0 ] && echo old || echo new)" -v acc="$accepts" -v n=$((b - a)) \
+    awk -v r="$round" -v j="$side" -v acc="$accepts" -v n=$((b - a)) \
         -v ta="$ta" -v tb="$tb" -v c=$((cb - ca)) \
       'BEGIN {printf "%-6s %-4s %12d %12.0f %14.1f\n", r, j, acc, n / (tb - ta), (n > 0 ? c * 10000 / n : 0)}'
     stop_jfaas

@@ -306,4 +306,28 @@ class AsyncInvokeTest {
             assertThat(own.system("GET", "/system/calls/" + ids.get(1) + "/result", null).body()).isEqualTo("two");
         }
     }
+
+    @Test
+    void aQueuesConcurrencyBoundsTheCallsRunningAtOnce() throws IOException {
+        // A worker frees a call's slot once the function answered, while its end is still being
+        // written: the bound is on calls in functions, and it must hold however fast they end.
+        try (var own = TestGateway.start(Map.of("JFAAS_QUEUE_MAX_INFLIGHT", "3"))) {
+            var deployment = Functions.inDirectory("counted", "sh run.sh", Map.of(), Map.of("run.sh",
+                    "mkdir -p running; touch running/$$; ls running | wc -l >> counts; sleep 0.05; rm running/$$; echo done\n"));
+            own.deploy(deployment);
+            var dir = Path.of((String) deployment.get("image"));
+            var ids = new java.util.ArrayList<String>();
+            for (int i = 0; i < 30; i++) {
+                ids.add(callId(own.call("POST", "/async-function/counted", "c" + i)));
+            }
+            for (var id : ids) {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(25)).until(() -> TestGateway.parse(
+                        own.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("succeeded"));
+            }
+            var counts = Files.readAllLines(dir.resolve("counts")).stream().map(String::strip).map(Integer::parseInt).toList();
+            assertThat(counts).hasSize(30);
+            assertThat(counts).allSatisfy(running -> assertThat(running).isBetween(1, 3));
+            assertThat(counts).as("calls ran side by side").anySatisfy(running -> assertThat(running).isGreaterThan(1));
+        }
+    }
 }

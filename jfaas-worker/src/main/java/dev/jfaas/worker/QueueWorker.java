@@ -220,9 +220,19 @@ final class QueueWorker {
                 .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
                         .map(response -> new Attempt(result, response)))
+                .onComplete(ran -> {
+                    // The function is done with it: its slot goes to the next call while its end is
+                    // written, so that call's lease and this end share a commit instead of waiting
+                    // for one another (two store round trips per call in a row were the drain's pace).
+                    running.remove(call.callId());
+                    inFlight--;
+                    slots.release(call.function());
+                    startParked();
+                    poll();
+                })
                 .compose(attempt -> conclude(lease, attempt))
                 .onComplete(done -> {
-                    running.remove(call.callId());
+                    // renewed until its end is written: a lease that ran out meanwhile would run it again
                     var renewTimer = renewTimers.remove(lease.token());
                     if (renewTimer != null) {
                         vertx.cancelTimer(renewTimer);
@@ -234,10 +244,6 @@ final class QueueWorker {
                     } else if (done.failed()) {
                         log.error("call {} could not be concluded; its lease will expire and it runs again", call.callId(), done.cause());
                     }
-                    inFlight--;
-                    slots.release(call.function());
-                    startParked();
-                    poll();
                 });
     }
 

@@ -59,16 +59,24 @@ public final class Workers implements AutoCloseable {
 
     private List<QueueWorker> worker(String name) {
         return byQueue.computeIfAbsent(name, n -> {
-            var perLane = new WorkerSettings((settings.concurrency() + lanes - 1) / lanes, settings.leaseTime(),
-                    settings.maxResultSize(), settings.callbackAttempts(), settings.callbackMinWait(), settings.idlePoll());
             var workers = new ArrayList<QueueWorker>();
-            for (var context : laneContexts) {
-                var worker = new QueueWorker(n, context, perLane, parts);
+            for (int lane = 0; lane < laneContexts.size(); lane++) {
+                var perLane = new WorkerSettings(laneShare(settings.concurrency(), lanes, lane), settings.leaseTime(),
+                        settings.maxResultSize(), settings.callbackAttempts(), settings.callbackMinWait(), settings.idlePoll());
+                var worker = new QueueWorker(n, laneContexts.get(lane), perLane, parts);
                 worker.wake();
                 workers.add(worker);
             }
             return List.copyOf(workers);
         });
+    }
+
+    /**
+     * Lane {@code lane}'s part of a queue's concurrency: the parts add up to it exactly (rounding
+     * each up ran 4 calls of a queue limited to 3 on two lanes); a lane whose part is 0 leases nothing.
+     */
+    static int laneShare(int concurrency, int lanes, int lane) {
+        return concurrency / lanes + (lane < concurrency % lanes ? 1 : 0);
     }
 
     /** New work in {@code queueName}: look now rather than at the next poll. */
