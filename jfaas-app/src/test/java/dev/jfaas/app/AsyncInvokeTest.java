@@ -330,4 +330,31 @@ class AsyncInvokeTest {
             assertThat(counts).as("calls ran side by side").anySatisfy(running -> assertThat(running).isGreaterThan(1));
         }
     }
+
+    @Test
+    void aLeasedCallWaitingForItsFunctionCanBeCancelled() throws IOException {
+        // One lease can bring several calls of a function whose max_inflight lets one run: the
+        // rest wait in the worker, "running" in the queue, and a cancel must keep them from starting.
+        try (var own = TestGateway.start(Map.of("JFAAS_WORKER", "false", "JFAAS_EVENT_LOOPS", "1"))) {
+            var deployment = Functions.inDirectory("held", "sh run.sh", Map.of("max_inflight", "1"), Map.of("run.sh",
+                    "echo \"$(cat)\" >> ran.txt; sleep 1\n"));
+            own.deploy(deployment);
+            var dir = Path.of((String) deployment.get("image"));
+            var first = callId(own.call("POST", "/async-function/held", "first"));
+            var kept = callId(own.call("POST", "/async-function/held", "kept"));
+            var cancelled = callId(own.call("POST", "/async-function/held", "cancelled"));
+            own.restartWith(Map.of("JFAAS_WORKER", "true"));
+            for (var id : List.of(first, kept, cancelled)) {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> TestGateway.parse(
+                        own.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("running"));
+            }
+            assertThat(Files.readAllLines(dir.resolve("ran.txt"))).containsExactly("first");
+            assertThat(own.call("DELETE", "/async-function/" + cancelled, null).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestGateway.parse(
+                    own.system("GET", "/system/calls/" + kept, null).body()).path("status").asText().equals("succeeded"));
+            assertThat(Files.readAllLines(dir.resolve("ran.txt"))).containsExactly("first", "kept");
+            assertThat(TestGateway.parse(own.system("GET", "/system/calls/" + cancelled, null).body())
+                    .path("status").asText()).isEqualTo("cancelled");
+        }
+    }
 }

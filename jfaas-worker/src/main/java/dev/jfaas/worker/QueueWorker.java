@@ -88,12 +88,23 @@ final class QueueWorker {
         });
     }
 
-    /** Stops a call if it runs here (it was cancelled); safe from any thread. */
+    /** Stops a call if it runs or waits here (it was cancelled); safe from any thread. */
     void abort(String callId) {
         context.runOnContext(v -> {
             var cancellation = running.get(callId);
             if (cancellation != null) {
                 cancellation.cancel();
+            }
+            for (var it = parked.iterator(); it.hasNext(); ) {
+                var lease = it.next();
+                if (lease.call().callId().equals(callId)) {
+                    it.remove();
+                    var renewTimer = renewTimers.remove(lease.token());
+                    if (renewTimer != null) {
+                        vertx.cancelTimer(renewTimer);
+                    }
+                    poll();
+                }
             }
         });
     }
