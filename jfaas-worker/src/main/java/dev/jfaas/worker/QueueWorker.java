@@ -6,9 +6,6 @@ import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Pipeline;
 import dev.jfaas.queue.CallQueue;
-import dev.jfaas.queue.CallResponse;
-import dev.jfaas.queue.CallWaiters;
-import dev.jfaas.queue.CallStatus;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueUnavailable;
 import io.vertx.core.Context;
@@ -19,22 +16,20 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.time.Clock;
 import java.time.Duration;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Drains one named queue: leases calls up to its concurrency, leaving out functions at their own
- * limit so one busy function cannot take the whole queue, runs each through the same pipeline as
- * a sync call while renewing its lease, then finishes it, schedules a retry, or dead-letters it,
- * and posts the callback once it has ended. All state lives on one Vert.x context.
+ * limit so one busy function cannot take the whole queue, and runs each through the same pipeline
+ * as a sync call while renewing its lease; {@link Conclusions} then records how it ended. All state
+ * lives on one Vert.x context.
  */
 final class QueueWorker {
 
@@ -47,17 +42,19 @@ final class QueueWorker {
     private final CallQueue queue;
     private final Pipeline pipeline;
     private final FunctionCatalog catalog;
-    private final CallbackSender callbacks;
-    private final CallWaiters waiters;
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final FunctionSlots slots;
+    private final Conclusions conclusions;
     /** Leased calls whose function was at its limit when they came: they start as slots free up. */
     private final Deque<Lease> parked = new ArrayDeque<>();
     private final Map<String, Long> renewTimers = new HashMap<>();
     /** Calls running now, by call id, and how to stop each. */
     private final Map<String, Cancellation> running = new HashMap<>();
     private int inFlight;
+    /** Recent lease round trip and call run time, for {@link #endingSoon()}. */
+    private final Ewma leaseNanos = new Ewma();
+    private final Ewma runNanos = new Ewma();
     private boolean polling;
     private boolean wakeAgain;
     private long idleTimer = -1;
@@ -73,11 +70,10 @@ final class QueueWorker {
         this.queue = parts.queue();
         this.pipeline = parts.pipeline();
         this.catalog = parts.catalog();
-        this.callbacks = parts.callbacks();
-        this.waiters = parts.waiters();
         this.metrics = parts.metrics();
         this.clock = parts.clock();
         this.slots = parts.slots();
+        this.conclusions = new Conclusions(context, parts);
     }
 
     /** Asks the worker to look at its queue now (new work arrived). Safe from any thread. */
@@ -131,7 +127,7 @@ final class QueueWorker {
             wakeAgain = true;
             return;
         }
-        int room = settings.concurrency() - inFlight - parked.size();
+        int room = settings.concurrency() - inFlight - parked.size() + endingSoon();
         if (room <= 0) {
             return;
         }
@@ -142,7 +138,9 @@ final class QueueWorker {
         polling = true;
         wakeAgain = false;
         var skip = slots.full(catalog);
+        long asked = System.nanoTime();
         here(queue.lease(queueName, room, settings.leaseTime(), skip)).onComplete(done -> {
+            leaseNanos.add(System.nanoTime() - asked);
             polling = false;
             if (done.failed()) {
                 // Once per outage, not once per poll: a broker that is down would fill the log.
@@ -173,6 +171,19 @@ final class QueueWorker {
         });
     }
 
+    /**
+     * Running calls likely to end before a lease asked for now comes back: it asks for their
+     * successors too, so a slot that frees finds its next call waiting instead of waiting one
+     * more round trip to the store (with calls that end faster than a lease returns, a lane
+     * otherwise ran about a quarter of its slots; bench/README.md). Calls that run long make
+     * this zero, so a call of higher priority that arrives later is passed over only by calls
+     * that would have started within about one lease's time anyway.
+     */
+    private int endingSoon() {
+        double run = runNanos.value();
+        return run <= 0 ? 0 : (int) (inFlight * Math.min(1.0, leaseNanos.value() / run));
+    }
+
     /** Polls again after a wait that doubles while the queue stays empty (delayed retries still come due). */
     private void idleLater() {
         if (stopped || idleTimer >= 0) {
@@ -198,11 +209,12 @@ final class QueueWorker {
     }
 
     /**
-     * Starts parked calls, in lease order (priority, then age), whose function has room. One lease
-     * may bring several calls of one function; this is where its limit is kept.
+     * Starts parked calls, in lease order (priority, then age), while the lane has room and their
+     * function has too. One lease may bring several calls of one function, and calls leased ahead
+     * of free slots wait here too; this is where both limits are kept.
      */
     private void startParked() {
-        for (var it = parked.iterator(); it.hasNext(); ) {
+        for (var it = parked.iterator(); it.hasNext() && inFlight < settings.concurrency(); ) {
             var lease = it.next();
             var function = lease.call().function();
             if (slots.tryAcquire(function, catalog.concurrencyLimit(function))) {
@@ -230,8 +242,9 @@ final class QueueWorker {
         outcome
                 .recover(e -> Future.succeededFuture(InvocationResult.internal(502, "worker", "call failed: " + e.getMessage())))
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
-                        .map(response -> new Attempt(result, response)))
+                        .map(response -> new Conclusions.Attempt(result, response)))
                 .onComplete(ran -> {
+                    runNanos.add(System.nanoTime() - started);
                     // The function is done with it: its slot goes to the next call while its end is
                     // written, so that call's lease and this end share a commit instead of waiting
                     // for one another (two store round trips per call in a row were the drain's pace).
@@ -241,7 +254,7 @@ final class QueueWorker {
                     startParked();
                     poll();
                 })
-                .compose(attempt -> conclude(lease, attempt))
+                .compose(attempt -> conclusions.conclude(lease, attempt))
                 .onComplete(done -> {
                     // renewed until its end is written: a lease that ran out meanwhile would run it again
                     var renewTimer = renewTimers.remove(lease.token());
@@ -258,67 +271,8 @@ final class QueueWorker {
                 });
     }
 
-    private record Attempt(InvocationResult result, CallResponse response) {}
-
-    private Future<Void> conclude(Lease lease, Attempt attempt) {
-        var call = lease.call();
-        int status = attempt.result().status();
-        var policy = catalog.retryPolicy(call.function());
-        var verdict = Verdict.of(status, attempt.result().isInternal(), retryAfter(attempt.result()), lease.attempt(),
-                call.maxAttempts(), call.acceptedAt(), policy, clock.instant(), ThreadLocalRandom.current());
-        var function = call.function().qualified();
-        var error = status >= 400 ? errorText(attempt) : null;
-        return switch (verdict) {
-            case Verdict.Retry retry -> here(queue.retryLater(lease, retry.notBefore(), attempt.response(), error)).map(kept -> {
-                metrics.attempt(function, kept ? "retried" : "lost");
-                return null;
-            });
-            case Verdict.Done d -> end(lease, d.succeeded() ? CallStatus.SUCCEEDED : CallStatus.FAILED, attempt, error);
-            case Verdict.Dead dead -> end(lease, CallStatus.DEAD, attempt, dead.why() + (error == null ? "" : ": " + error));
-        };
-    }
-
-    private Future<Void> end(Lease lease, CallStatus status, Attempt attempt, String error) {
-        var call = lease.call();
-        return here(queue.finish(lease, status, attempt.response(), error)).compose(kept -> {
-            metrics.attempt(call.function().qualified(), kept ? status.wire() : "lost");
-            if (!kept) {
-                return Future.succeededFuture();
-            }
-            waiters.finished(call.callId());
-            if (call.callbackUrl() == null) {
-                return Future.succeededFuture();
-            }
-            int functionStatus = attempt.result().isInternal() && attempt.result().status() == 502 ? 503 : attempt.result().status();
-            callbacks.send(lease, functionStatus, attempt.response()).onSuccess(outcome -> {
-                metrics.callback(outcome.startsWith("delivered") ? "delivered" : "failed");
-                queue.recordCallback(call.callId(), outcome);
-            });
-            return Future.succeededFuture();
-        });
-    }
-
     private static Throwable unwrap(Throwable failure) {
         return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
-
-    private static String errorText(Attempt attempt) {
-        var body = new String(attempt.response().body(), 0, Math.min(attempt.response().body().length, 500),
-                java.nio.charset.StandardCharsets.UTF_8).strip();
-        var stage = attempt.result().internalStage();
-        return (stage != null ? "jfaas " + stage + ": " : "status " + attempt.result().status() + ": ") + body;
-    }
-
-    private static Duration retryAfter(InvocationResult result) {
-        var header = result.headers().get("Retry-After");
-        if (header == null || (result.status() != 429 && result.status() != 503)) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(header.strip()));
-        } catch (NumberFormatException e) {
-            return null; // an HTTP date: fall back to backoff
-        }
     }
 
     private static Invocation invocation(Lease lease, Cancellation cancellation) {
@@ -331,5 +285,4 @@ final class QueueWorker {
         return new Invocation(call.callId(), call.function(), HttpMethod.valueOf(call.method()), call.path(), call.query(),
                 headers, Body.of(Buffer.buffer(call.body())), startNanos, null, cancellation);
     }
-
 }
