@@ -3,7 +3,10 @@ package dev.jfaas.gateway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
+import java.time.Instant;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -28,8 +31,14 @@ import org.slf4j.LoggerFactory;
 public final class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
+    /**
+     * Instants (the only java.time type the API carries) as ISO-8601 text, with the time module's
+     * own (de)serializer; registering the whole module loaded ~70 classes into every gateway.
+     */
     public static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
+            .registerModule(new SimpleModule("instants")
+                    .addSerializer(Instant.class, InstantSerializer.INSTANCE)
+                    .addDeserializer(Instant.class, InstantDeserializer.INSTANT))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 

@@ -1,0 +1,22 @@
+package dev.jfaas.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RepliesTest {
+
+    record Timed(Instant at) {}
+
+    @Test
+    void instantsAreIsoTextBothWays() throws Exception {
+        var at = Instant.parse("2026-12-05T04:05:06.007Z");
+        assertThat(Replies.JSON.writeValueAsString(new Timed(at))).isEqualTo("{\"at\":\"2026-12-05T04:05:06.007Z\"}");
+        assertThat(Replies.JSON.writeValueAsString(Map.of("at", Instant.ofEpochSecond(1)))).isEqualTo("{\"at\":\"1970-01-01T00:00:01Z\"}");
+        assertThat(Replies.JSON.readValue("{\"at\":\"2026-12-05T04:05:06.007Z\"}", Timed.class).at()).isEqualTo(at);
+        assertThat(Replies.JSON.readValue("{\"at\":null}", new TypeReference<Map<String, Instant>>() {}).get("at")).isNull();
+    }
+}
