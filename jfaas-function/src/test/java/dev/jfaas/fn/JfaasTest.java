@@ -1,6 +1,7 @@
 package dev.jfaas.fn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -112,7 +113,9 @@ class JfaasTest {
         assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(send("GET", "/", null).statusCode()).isEqualTo(429);
         var drained = CompletableFuture.runAsync(() -> running.drain(Duration.ofSeconds(10)));
-        assertThat(send("GET", Jfaas.HEALTH, null).statusCode()).isEqualTo(503);
+        // the drain starts on another thread: health turns 503 once it has
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> send("GET", Jfaas.HEALTH, null).statusCode() == 503);
         release.countDown();
         drained.get(10, TimeUnit.SECONDS);
         for (var call : calls) {
