@@ -46,7 +46,10 @@ final class QueueWorker {
     private final Clock clock;
     private final FunctionSlots slots;
     private final Conclusions conclusions;
-    /** Leased calls whose function was at its limit when they came: they start as slots free up. */
+    /**
+     * Leased calls not started yet, because their function was at its limit or they were leased
+     * ahead of a free slot ({@link #endingSoon()}): they start as slots free up.
+     */
     private final Deque<Lease> parked = new ArrayDeque<>();
     private final Map<String, Long> renewTimers = new HashMap<>();
     /** Calls running now, by call id, and how to stop each. */
