@@ -109,4 +109,4 @@ for target in direct nginx jfaas; do
   printf "%-6s %s\n" "$target" "$("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "${url[$target]}" 1000 20)"
 done | tee "$BENCH_TMP/fixed.txt"
 awk '$1=="direct" {d=$3} $1=="jfaas" {j=$3} END {printf "added p99 jfaas - direct: %.3f ms (target <= 1 ms)\n", j-d}' "$BENCH_TMP/fixed.txt"
-echo "jfaas RSS idle (10 s after the deploys): $idle_rss MB, after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB (targets 100 / 150)"
+echo "jfaas RSS idle: $idle_rss MB, after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB (targets 100 / 150)"
