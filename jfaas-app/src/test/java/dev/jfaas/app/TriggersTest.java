@@ -47,8 +47,11 @@ class TriggersTest {
         BrokerAvailability.require("Redis", REDIS);
     }
 
-    /** The function writes each call's body to calls/<n> in its directory; what arrived is read back. */
-    static final String KEEPER = "mkdir -p calls; cat > calls/$$-$(date +%s%N); echo kept\n";
+    /**
+     * The function writes each call's body to calls/<n> in its directory; what arrived is read back.
+     * It writes beside and then renames, so a reader never sees a file that is still being written.
+     */
+    static final String KEEPER = "mkdir -p calls writing; f=$$-$(date +%s%N); cat > writing/$f; mv writing/$f calls/$f; echo kept\n";
 
     static List<String> kept(Path dir) throws Exception {
         var calls = dir.resolve("calls");
