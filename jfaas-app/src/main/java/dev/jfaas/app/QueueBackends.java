@@ -18,8 +18,8 @@ import java.util.Map;
  * {@code nats://host:port} (JetStream) or {@code redis://host:port} (Streams); plain {@code nats}
  * or {@code redis} take the URL from {@code JFAAS_NATS_URL} / {@code JFAAS_REDIS_URL}. On a broker,
  * {@code JFAAS_QUEUE_PREFIX} (default {@code jfaas}) starts every name, so installations can share
- * a server, and {@code JFAAS_QUEUE_ACK_WAIT} (default 60s) is how long a delivery fetched by a
- * process that died is left before another takes it.
+ * a server, and {@code JFAAS_QUEUE_ACK_WAIT} (default 30s on NATS, the default lease time, and
+ * 60s on Redis) is how long a delivery fetched by a process that died is left before another takes it.
  */
 final class QueueBackends {
 

@@ -2,6 +2,7 @@ package dev.jfaas.queue.document;
 
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.QueueStats;
+import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.queue.QueuedCall;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +96,23 @@ public interface CallBroker extends AutoCloseable {
     List<Delivery> fetch(String queue, int priority, int max) throws Exception;
 
     /**
+     * {@link #fetch} as a future; by default the blocking fetch on a virtual thread of its own.
+     * Fails with {@code QueueUnavailable} while the broker cannot be reached.
+     */
+    default CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, int max) {
+        return CompletableFuture.supplyAsync(() -> {
+            requireConnected();
+            try {
+                return fetch(queue, priority, max);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new QueueUnavailable("the broker did not answer: " + e.getMessage(), e);
+            }
+        }, Thread.ofVirtual()::start);
+    }
+
+    /**
      * The delivery is done with: the message goes. Sent without waiting: one that is lost
      * leaves the message to come again, when its document shows it ended and it is dropped.
      */
@@ -106,6 +124,16 @@ public interface CallBroker extends AutoCloseable {
      * broker's redelivery wait.
      */
     void nak(String handle, Duration delay);
+
+    /**
+     * How long after a delivery the broker delivers it again unless it is acknowledged or handed
+     * back (a consumer's ack wait), or null if that is not one fixed time. A lease exactly this
+     * long needs no hand-back when it is claimed: the broker's own timer already brings the
+     * message back when the lease would run out, one write per call fewer.
+     */
+    default Duration redeliveryWait() {
+        return null;
+    }
 
     /** Keeps a dead or failed call's request for replay. */
     void keepDeadLetter(QueuedCall call, byte[] message) throws Exception;

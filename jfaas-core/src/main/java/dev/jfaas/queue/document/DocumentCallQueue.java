@@ -260,7 +260,12 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
-        return async(() -> leasing.lease(queue, max, leaseTime, skip));
+        try {
+            broker.requireConnected();
+        } catch (QueueUnavailable e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return leasing.lease(queue, max, leaseTime, skip).exceptionallyCompose(failure -> CompletableFuture.failedFuture(unavailable(failure)));
     }
 
     @Override

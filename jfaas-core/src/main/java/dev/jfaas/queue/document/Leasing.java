@@ -56,45 +56,67 @@ final class Leasing {
         }
     }
 
-    /** Up to {@code max} leases of one queue's calls that may run now, skipping {@code skip}'s functions. */
-    List<Lease> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) throws Exception {
-        var leases = new ArrayList<Lease>();
-        if (max <= 0) {
-            return leases;
+    /**
+     * Up to {@code max} leases of one queue's calls that may run now, skipping {@code skip}'s
+     * functions: priorities highest first, each fetched and its deliveries claimed before the next,
+     * without a thread waiting on the broker meanwhile.
+     */
+    CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
+        var round = new Round(queue, max, leaseTime, skip, emptyUntil.computeIfAbsent(queue,
+                q -> new AtomicLongArray(DocumentCallQueue.PRIORITIES)));
+        return max <= 0 ? CompletableFuture.completedFuture(round.leases) : from(DocumentCallQueue.PRIORITIES - 1, round);
+    }
+
+    /** One lease request as it goes down the priorities; touched by one stage at a time. */
+    private record Round(String queue, int max, Duration leaseTime, Set<FunctionName> skip, AtomicLongArray empty,
+            List<Lease> leases, Set<String> seen) {
+        Round(String queue, int max, Duration leaseTime, Set<FunctionName> skip, AtomicLongArray empty) {
+            this(queue, max, leaseTime, skip, empty, new ArrayList<>(), new HashSet<>());
         }
-        var seen = new HashSet<String>();
-        var empty = emptyUntil.computeIfAbsent(queue, q -> new AtomicLongArray(DocumentCallQueue.PRIORITIES));
-        for (int priority = DocumentCallQueue.PRIORITIES - 1; priority >= 0 && leases.size() < max; priority--) {
+    }
+
+    private CompletableFuture<List<Lease>> from(int start, Round round) {
+        for (int priority = start; priority >= 0 && round.leases.size() < round.max; priority--) {
             long now = System.nanoTime();
-            long mark = empty.get(priority);
+            long mark = round.empty.get(priority);
             if (mark != 0 && mark - now > 0) {
                 continue;
             }
-            var deliveries = broker.fetch(queue, priority, max - leases.size());
-            if (deliveries.isEmpty()) {
-                empty.set(priority, now + EMPTY_FOR_NANOS);
-            }
-            var claims = new ArrayList<CompletableFuture<Lease>>();
-            for (var delivery : deliveries) {
-                if (!seen.add(delivery.callId())) {
-                    broker.nak(delivery.handle(), Duration.ZERO); // skipped earlier in this lease: leave it
-                    continue;
-                }
-                var claim = delivery.revision() > 0 ? claimFirst(delivery, leaseTime, skip) : claim(delivery, leaseTime, skip, 0);
-                claims.add(claim.exceptionally(failure -> {
-                    // Left pending: the broker delivers it again after its redelivery wait.
-                    log.warn("could not lease call {}: {}", delivery.callId(), failure.getMessage());
-                    return null;
-                }));
-            }
-            for (var claim : claims) {
-                var lease = claim.join();
-                if (lease != null) {
-                    leases.add(lease);
-                }
-            }
+            int fetched = priority;
+            return broker.fetchAsync(round.queue, priority, round.max - round.leases.size())
+                    .thenCompose(deliveries -> claimAll(deliveries, fetched, now, round))
+                    .thenCompose(v -> from(fetched - 1, round));
         }
-        return leases;
+        return CompletableFuture.completedFuture(round.leases);
+    }
+
+    private CompletableFuture<Void> claimAll(List<CallBroker.Delivery> deliveries, int priority, long fetchedAt, Round round) {
+        if (deliveries.isEmpty()) {
+            round.empty.set(priority, fetchedAt + EMPTY_FOR_NANOS);
+            return CompletableFuture.completedFuture(null);
+        }
+        var claims = new ArrayList<CompletableFuture<Lease>>(deliveries.size());
+        for (var delivery : deliveries) {
+            if (!round.seen.add(delivery.callId())) {
+                broker.nak(delivery.handle(), Duration.ZERO); // skipped earlier in this lease: leave it
+                continue;
+            }
+            var claim = delivery.revision() > 0 ? claimFirst(delivery, round.leaseTime, round.skip)
+                    : claim(delivery, round.leaseTime, round.skip, 0);
+            claims.add(claim.exceptionally(failure -> {
+                // Left pending: the broker delivers it again after its redelivery wait.
+                log.warn("could not lease call {}: {}", delivery.callId(), failure.getMessage());
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(claims.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            for (var claim : claims) {
+                var lease = claim.join(); // done: allOf completed
+                if (lease != null) {
+                    round.leases.add(lease);
+                }
+            }
+        });
     }
 
     /**
@@ -118,7 +140,9 @@ final class Leasing {
     private CompletableFuture<Lease> leased(QueuedCall call, CallDocument leased, long revision, CallBroker.Delivery delivery,
             Duration leaseTime) {
         held.put(leased.token(), new Documents.Known(leased, revision));
-        broker.nak(delivery.handle(), leaseTime);
+        if (!leaseTime.equals(broker.redeliveryWait())) {
+            broker.nak(delivery.handle(), leaseTime); // comes back when the lease runs out, not at the broker's own wait
+        }
         return CompletableFuture.completedFuture(new Lease(call, leased.token(), leased.attempts()));
     }
 

@@ -13,8 +13,6 @@ import dev.jfaas.queue.document.DocumentCallQueue;
 import dev.jfaas.queue.document.DocumentKeys;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
-import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -43,10 +41,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +59,8 @@ final class NatsBroker implements CallBroker {
     private static final Logger log = LoggerFactory.getLogger(NatsBroker.class);
     /** JetStream's "wrong last sequence": the compare in compare-and-set failed. */
     private static final int WRONG_LAST_SEQUENCE = 10071;
+    /** How often jnats looks for async writes past their time (see {@link #connect}). */
+    private static final Duration ASYNC_TIMEOUT_SWEEP = Duration.ofMillis(250);
     private static final int NO_MESSAGE_FOUND = 10037;
     private static final String CALL_ID_HEADER = "Jfaas-Call-Id";
     private static final String REVISION_HEADER = "Jfaas-Document-Revision";
@@ -73,7 +73,9 @@ final class NatsBroker implements CallBroker {
     private final KeyValue kv;
     private final NatsNames names;
     private final NatsSettings settings;
-    private final Map<String, Map<Integer, ConsumerContext>> queues = new ConcurrentHashMap<>();
+    /** Queues whose work stream and consumers this process has made sure of. */
+    private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    private final NatsFetcher fetcher;
     private final String kvStream;
     private final PublishOptions toKvStream;
 
@@ -81,6 +83,7 @@ final class NatsBroker implements CallBroker {
         this.connection = connection;
         this.names = names;
         this.settings = settings;
+        this.fetcher = new NatsFetcher(connection, settings.requestTimeout());
         this.kvStream = "KV_" + names.bucket();
         this.toKvStream = PublishOptions.builder().expectedStream(kvStream).build();
         var options = JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build();
@@ -104,6 +107,11 @@ final class NatsBroker implements CallBroker {
         var options = new Options.Builder().servers(settings.url().split(",")).connectionName("jfaas")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(settings.requestTimeout())
+                // An async write that gets no answer fails after jnats's own 5 s (NatsSettings'
+                // request timeout), noticed by this sweep. A JDK timeout per write (orTimeout) cost
+                // a delayed task, its cancel and a thread wake-up per write: ~5-10 % of a standalone
+                // worker's CPU (bench/README.md).
+                .requestCleanupInterval(ASYNC_TIMEOUT_SWEEP)
                 .connectionListener((conn, event) -> {
                     if (event == ConnectionListener.Events.DISCONNECTED) {
                         log.warn("NATS connection lost: async calls get 503 until it is back (reconnecting by itself)");
@@ -223,7 +231,6 @@ final class NatsBroker implements CallBroker {
     private CompletableFuture<Long> writeExpecting(String key, byte[] value, long revision) {
         var expect = new Headers().put("Nats-Expected-Last-Subject-Sequence", Long.toString(revision));
         return js.publishAsync(kvSubject(key), expect, value, toKvStream)
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(ack -> ack.getSeqno())
                 .exceptionallyCompose(failure -> {
                     var cause = failure;
@@ -238,7 +245,6 @@ final class NatsBroker implements CallBroker {
     @Override
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
         return js.publishAsync(kvSubject(key), null, value, toKvStream)
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(ack -> null);
     }
 
@@ -351,7 +357,25 @@ final class NatsBroker implements CallBroker {
 
     @Override
     public void prepare(String queue) throws IOException, JetStreamApiException {
-        consumers(queue);
+        if (queues.contains(queue)) {
+            return;
+        }
+        synchronized (queues) {
+            if (queues.contains(queue)) {
+                return;
+            }
+            var stream = names.workStream(queue);
+            addStream(StreamConfiguration.builder().name(stream).subjects(names.workSubjects(queue))
+                    .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File)
+                    .duplicateWindow(Duration.ofMinutes(2)).build());
+            for (int p = 0; p < DocumentCallQueue.PRIORITIES; p++) {
+                jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(NatsNames.consumer(p))
+                        .filterSubject(names.consumerFilter(queue, p)).ackPolicy(AckPolicy.Explicit)
+                        .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1).maxAckPending(1_000_000)
+                        .build());
+            }
+            queues.add(queue);
+        }
     }
 
     @Override
@@ -362,7 +386,6 @@ final class NatsBroker implements CallBroker {
         }
         return js.publishAsync(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
                         PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build())
-                .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .thenApply(ack -> null);
     }
 
@@ -384,43 +407,32 @@ final class NatsBroker implements CallBroker {
 
     @Override
     public List<Delivery> fetch(String queue, int priority, int max) throws Exception {
-        var deliveries = new ArrayList<Delivery>();
-        try (var fetch = consumers(queue).get(priority).fetch(FetchConsumeOptions.builder().maxMessages(max).noWait().build())) {
-            for (var m = fetch.nextMessage(); m != null; m = fetch.nextMessage()) {
+        prepare(queue);
+        return fetchAsync(queue, priority, max).join();
+    }
+
+    /** Over {@link NatsFetcher}'s standing subscription; only a queue's first fetch here blocks, to set up its consumers. */
+    @Override
+    public CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, int max) {
+        if (!queues.contains(queue)) {
+            return CompletableFuture.runAsync(() -> {
+                try {
+                    prepare(queue);
+                } catch (IOException | JetStreamApiException e) {
+                    throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
+                }
+            }, Thread.ofVirtual()::start).thenCompose(v -> fetchAsync(queue, priority, max));
+        }
+        return fetcher.fetch(names.workStream(queue), NatsNames.consumer(priority), max).thenApply(messages -> {
+            var deliveries = new ArrayList<Delivery>(messages.size());
+            for (var m : messages) {
                 var revision = m.getHeaders().getFirst(REVISION_HEADER);
-                boolean first = m.metaData().deliveredCount() == 1;
+                boolean first = NatsFetcher.deliveredCount(m.getReplyTo()) == 1;
                 deliveries.add(new Delivery(m.getHeaders().getFirst(CALL_ID_HEADER), m.getData(), m.getReplyTo(),
                         first && revision != null ? Long.parseLong(revision) : 0));
             }
-        }
-        return deliveries;
-    }
-
-    private Map<Integer, ConsumerContext> consumers(String queue) throws IOException, JetStreamApiException {
-        var known = queues.get(queue);
-        if (known != null) {
-            return known;
-        }
-        synchronized (queues) {
-            known = queues.get(queue);
-            if (known != null) {
-                return known;
-            }
-            var stream = names.workStream(queue);
-            addStream(StreamConfiguration.builder().name(stream).subjects(names.workSubjects(queue))
-                    .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File)
-                    .duplicateWindow(Duration.ofMinutes(2)).build());
-            var contexts = new ConcurrentHashMap<Integer, ConsumerContext>();
-            for (int p = 0; p < DocumentCallQueue.PRIORITIES; p++) {
-                jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(NatsNames.consumer(p))
-                        .filterSubject(names.consumerFilter(queue, p)).ackPolicy(AckPolicy.Explicit)
-                        .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1).maxAckPending(1_000_000)
-                        .build());
-                contexts.put(p, js.getConsumerContext(stream, NatsNames.consumer(p)));
-            }
-            queues.put(queue, contexts);
-            return contexts;
-        }
+            return deliveries;
+        });
     }
 
     /** Adds a stream, or keeps the one that is there (another gateway made it). */
@@ -446,6 +458,12 @@ final class NatsBroker implements CallBroker {
     public void nak(String delivery, Duration delay) {
         var body = delay.isZero() || delay.isNegative() ? "-NAK" : "-NAK {\"delay\": " + delay.toNanos() + "}";
         connection.publish(delivery, body.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The consumers' ack wait, as this process sets it when it first uses a queue. */
+    @Override
+    public Duration redeliveryWait() {
+        return settings.redeliverAfter();
     }
 
     // ---- dead letters ---------------------------------------------------------------------------

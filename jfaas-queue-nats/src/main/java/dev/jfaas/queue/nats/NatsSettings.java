@@ -8,11 +8,12 @@ import java.time.Duration;
  * @param url one or more servers, comma separated ({@code nats://127.0.0.1:4222})
  * @param prefix starts every stream, subject and bucket name, so several installations (or test
  *     runs) share one server without meeting; every gateway and worker of one installation uses the same
- * @param requestTimeout how long one broker round trip may take before the call is refused (503)
+ * @param requestTimeout how long one broker round trip may take before the call is refused (503);
+ *     async writes (accepts, leases, ends) fail after jnats's own 5 s, this one's default
  * @param recordTtl how long call documents and dead letters live at most, whatever the result
  *     retention says (a backstop: the gateway forgets finished calls after {@code result_ttl})
- * @param redeliverAfter the consumers' ack wait; it only matters when a process dies, or the
- *     broker goes away, between fetching a message and answering it with the lease's nak
+ * @param redeliverAfter the consumers' ack wait: when a call fetched by a process that died comes
+ *     back. A lease of exactly this long leaves its message to it instead of handing it back
  */
 public record NatsSettings(String url, String prefix, Duration requestTimeout, Duration recordTtl, Duration redeliverAfter) {
 
@@ -30,6 +31,8 @@ public record NatsSettings(String url, String prefix, Duration requestTimeout, D
     }
 
     public static NatsSettings of(String url, String prefix) {
-        return new NatsSettings(url, prefix, Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(60));
+        // The ack wait is the workers' default lease time, so a lease of that length needs no
+        // hand-back to the broker when it is claimed (CallBroker.redeliveryWait).
+        return new NatsSettings(url, prefix, Duration.ofSeconds(5), Duration.ofDays(7), Duration.ofSeconds(30));
     }
 }
