@@ -56,7 +56,7 @@ depth() { # calls not yet finished, from the metrics scrape (the broker's own co
 settled_depth() { depth > /dev/null; sleep 1.2; depth; } # the scrape serves the last count and refreshes it behind
 fill() {
   local out
-  out=$(wrk -t2 -c64 -d"$1"s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
+  out=$(wrk -t2 -c64 -d"$1"s -s "$here/post100-status.lua" "http://127.0.0.1:$port/async-function/noop")
   grep -q "Non-2xx" <<<"$out" && { echo "filling the queue failed: $(grep Non-2xx <<<"$out")" >&2; tail -20 "$BENCH_TMP/jfaas.log" >&2; }
   return 0
 }

@@ -43,7 +43,7 @@ depth() { # calls not yet finished, from the metrics scrape (the broker's own co
   echo "$d"
 }
 settled_depth() { depth > /dev/null; sleep 1.2; depth; } # the scrape serves the last count and refreshes it behind
-fill() { wrk -t2 -c64 -d"$1"s -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null; }
+fill() { wrk -t2 -c64 -d"$1"s -s "$here/post100-status.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null; }
 # Until 95 % of the backlog has run; prints what is left. The last few calls are left out because a
 # worker stopped with SIGSTOP while a fetch was open holds what that fetch brought until the
 # broker's redelivery wait (60 s) sends it again: counting those would time the wait, not the drain.
