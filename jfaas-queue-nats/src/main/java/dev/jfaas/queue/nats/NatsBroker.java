@@ -21,13 +21,13 @@ import io.nats.client.KeyValue;
 import io.nats.client.KeyValueOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.nats.client.PublishOptions;
 import io.nats.client.PurgeOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.PublishAck;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ final class NatsBroker implements CallBroker {
     private static final Logger log = LoggerFactory.getLogger(NatsBroker.class);
     /** JetStream's "wrong last sequence": the compare in compare-and-set failed. */
     private static final int WRONG_LAST_SEQUENCE = 10071;
+    private static final String EXPECTED_STREAM = "Nats-Expected-Stream";
     /** How often jnats looks for async writes past their time (see {@link #connect}). */
     private static final Duration ASYNC_TIMEOUT_SWEEP = Duration.ofMillis(250);
     private static final int NO_MESSAGE_FOUND = 10037;
@@ -77,7 +79,6 @@ final class NatsBroker implements CallBroker {
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final NatsFetcher fetcher;
     private final String kvStream;
-    private final PublishOptions toKvStream;
 
     private NatsBroker(Connection connection, NatsNames names, NatsSettings settings) throws IOException, JetStreamApiException {
         this.connection = connection;
@@ -85,7 +86,6 @@ final class NatsBroker implements CallBroker {
         this.settings = settings;
         this.fetcher = new NatsFetcher(connection, settings.requestTimeout());
         this.kvStream = "KV_" + names.bucket();
-        this.toKvStream = PublishOptions.builder().expectedStream(kvStream).build();
         var options = JetStreamOptions.builder().requestTimeout(settings.requestTimeout()).build();
         this.js = connection.jetStream(options);
         this.jsm = connection.jetStreamManagement(options);
@@ -107,10 +107,11 @@ final class NatsBroker implements CallBroker {
         var options = new Options.Builder().servers(settings.url().split(",")).connectionName("jfaas")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(settings.requestTimeout())
-                // An async write that gets no answer fails after jnats's own 5 s (NatsSettings'
-                // request timeout), noticed by this sweep. A JDK timeout per write (orTimeout) cost
-                // a delayed task, its cancel and a thread wake-up per write: ~5-10 % of a standalone
-                // worker's CPU (bench/README.md).
+                // An async write that gets no answer fails after the request timeout, noticed by
+                // this sweep (a request without a time of its own gets this interval as its time:
+                // every request here names one, see store). A JDK timeout per write (orTimeout)
+                // cost a delayed task, its cancel and a thread wake-up per write: ~5-10 % of a
+                // standalone worker's CPU (bench/README.md).
                 .requestCleanupInterval(ASYNC_TIMEOUT_SWEEP)
                 .connectionListener((conn, event) -> {
                     if (event == ConnectionListener.Events.DISCONNECTED) {
@@ -229,8 +230,9 @@ final class NatsBroker implements CallBroker {
 
     /** Publishes to a key's subject if its last revision is {@code revision} (0: none); the new revision, or 0 if it was not. */
     private CompletableFuture<Long> writeExpecting(String key, byte[] value, long revision) {
-        var expect = new Headers().put("Nats-Expected-Last-Subject-Sequence", Long.toString(revision));
-        return js.publishAsync(kvSubject(key), expect, value, toKvStream)
+        var expect = new Headers().put("Nats-Expected-Last-Subject-Sequence", Long.toString(revision))
+                .put(EXPECTED_STREAM, kvStream);
+        return store(kvSubject(key), expect, value)
                 .thenApply(ack -> ack.getSeqno())
                 .exceptionallyCompose(failure -> {
                     var cause = failure;
@@ -244,8 +246,7 @@ final class NatsBroker implements CallBroker {
 
     @Override
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
-        return js.publishAsync(kvSubject(key), null, value, toKvStream)
-                .thenApply(ack -> null);
+        return store(kvSubject(key), new Headers().put(EXPECTED_STREAM, kvStream), value).thenApply(ack -> null);
     }
 
     @Override
@@ -384,9 +385,29 @@ final class NatsBroker implements CallBroker {
         if (revision > 0) {
             headers.put(REVISION_HEADER, Long.toString(revision));
         }
-        return js.publishAsync(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message,
-                        PublishOptions.builder().expectedStream(names.workStream(call.queue())).messageId(messageId).build())
+        headers.put(EXPECTED_STREAM, names.workStream(call.queue())).put("Nats-Msg-Id", messageId);
+        return store(names.workSubject(call.queue(), call.priority(), call.function().qualified()), headers, message)
                 .thenApply(ack -> null);
+    }
+
+    /**
+     * A JetStream publish, its answer awaited for the request timeout at most, without a thread
+     * waiting. jnats's {@code publishAsync} gives its answer the connection's cleanup interval as
+     * its time (see {@link #connect}: short, so that these timeouts are noticed on time) and
+     * offers no other; so the request is made here and its answer read as jnats reads it.
+     */
+    private CompletableFuture<PublishAck> store(String subject, Headers headers, byte[] data) {
+        return connection.requestWithTimeout(subject, headers, data, settings.requestTimeout()).thenApply(reply -> {
+            if (reply.isStatusMessage()) {
+                // 503: no stream takes the subject (it was deleted) or JetStream is not there
+                throw new CompletionException(new IOException("the NATS server did not store it: " + reply.getStatus().getMessageWithCode()));
+            }
+            try {
+                return new PublishAck(reply); // throws the JetStream error it carries
+            } catch (IOException | JetStreamApiException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     /** A core NATS message, not stored: a hint for idle workers, who poll anyway. */

@@ -31,6 +31,8 @@ final class NatsFetcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NatsFetcher.class);
     private static final byte[] NAK = "-NAK".getBytes(StandardCharsets.US_ASCII);
+    /** How long a subscription whose fetch timed out still hands back what arrives late. */
+    private static final Duration RETIRED_FOR = Duration.ofSeconds(30);
 
     private final Connection connection;
     private final Duration timeout;
@@ -62,9 +64,11 @@ final class NatsFetcher implements AutoCloseable {
             if (failure == null) {
                 idle.push(used);
             } else {
-                // Late messages of this pull would land in the next fetch on it: it goes.
-                dispatcher.unsubscribe(used.subscription);
+                // Not used again: late messages of this pull would land in the next fetch on it.
+                // It stays subscribed a while, so that they are handed back, not dropped here
+                // and left pending until the ack wait.
                 fetch.abandon().forEach(this::handBack);
+                CompletableFuture.delayedExecutor(RETIRED_FOR.toMillis(), TimeUnit.MILLISECONDS).execute(used::unsubscribe);
             }
         });
     }
@@ -82,6 +86,14 @@ final class NatsFetcher implements AutoCloseable {
         Slot(String subject) {
             this.subject = subject;
             this.subscription = dispatcher.subscribe(subject, this::received);
+        }
+
+        void unsubscribe() {
+            try {
+                dispatcher.unsubscribe(subscription);
+            } catch (IllegalStateException e) {
+                log.debug("fetch subscription already gone: {}", e.getMessage()); // the connection closed
+            }
         }
 
         /** On the dispatcher's thread, one message at a time. */

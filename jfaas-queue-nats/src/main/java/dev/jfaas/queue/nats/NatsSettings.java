@@ -8,8 +8,7 @@ import java.time.Duration;
  * @param url one or more servers, comma separated ({@code nats://127.0.0.1:4222})
  * @param prefix starts every stream, subject and bucket name, so several installations (or test
  *     runs) share one server without meeting; every gateway and worker of one installation uses the same
- * @param requestTimeout how long one broker round trip may take before the call is refused (503);
- *     async writes (accepts, leases, ends) fail after jnats's own 5 s, this one's default
+ * @param requestTimeout how long one broker round trip may take before the call is refused (503)
  * @param recordTtl how long call documents and dead letters live at most, whatever the result
  *     retention says (a backstop: the gateway forgets finished calls after {@code result_ttl})
  * @param redeliverAfter the consumers' ack wait: when a call fetched by a process that died comes

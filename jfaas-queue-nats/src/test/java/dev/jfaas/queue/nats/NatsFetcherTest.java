@@ -14,8 +14,11 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +97,35 @@ class NatsFetcherTest {
         var fetches = java.util.stream.IntStream.range(0, 10).mapToObj(i -> fetcher.fetch(stream, "c", 5)).toList();
         var all = fetches.stream().flatMap(f -> bodies(f.join()).stream()).toList();
         assertThat(all).hasSize(50).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void whatArrivesForAFetchThatGaveUpIsHandedBackAtOnceNotLeftForTheAckWait() throws Exception {
+        var big = "x".repeat(4096);
+        for (int i = 0; i < 200; i++) {
+            publish(i + big);
+        }
+        try (var impatient = new NatsFetcher(connection, Duration.ZERO)) {
+            // A fetch with no time at all gives up while 800 KB are on their way (the server may
+            // win a try now and then: what it brought goes back, and the fetch is tried again).
+            boolean gaveUp = false;
+            for (int i = 0; i < 20 && !gaveUp; i++) {
+                try {
+                    impatient.fetch(stream, "c", 200).join().forEach(m -> connection.publish(m.getReplyTo(), "-NAK".getBytes()));
+                } catch (CompletionException e) {
+                    assertThat(e).hasCauseInstanceOf(TimeoutException.class);
+                    gaveUp = true;
+                }
+            }
+            assertThat(gaveUp).isTrue();
+            // The ack wait is 30 s: only hand-backs bring them all again within this test's time.
+            var again = new HashSet<String>();
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (again.size() < 200 && System.nanoTime() < until) {
+                again.addAll(bodies(fetcher.fetch(stream, "c", 200).join()));
+            }
+            assertThat(again).hasSize(200);
+        }
     }
 
     @Test
