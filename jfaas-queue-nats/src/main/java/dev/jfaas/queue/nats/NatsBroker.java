@@ -113,6 +113,9 @@ final class NatsBroker implements CallBroker {
                 // cost a delayed task, its cancel and a thread wake-up per write: ~5-10 % of a
                 // standalone worker's CPU (bench/README.md).
                 .requestCleanupInterval(ASYNC_TIMEOUT_SWEEP)
+                // Requests (every stored write) are written with whatever else is queued instead of
+                // one socket write each; the writer still sends at once when its queue runs dry.
+                .dontForceFlushOnRequest()
                 .connectionListener((conn, event) -> {
                     if (event == ConnectionListener.Events.DISCONNECTED) {
                         log.warn("NATS connection lost: async calls get 503 until it is back (reconnecting by itself)");
