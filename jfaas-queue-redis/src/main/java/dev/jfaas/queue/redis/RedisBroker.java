@@ -23,6 +23,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +69,16 @@ final class RedisBroker implements CallBroker {
     static RedisBroker connect(RedisSettings settings) {
         var uri = RedisURI.create(settings.url());
         uri.setTimeout(settings.requestTimeout());
-        var client = RedisClient.create(uri);
+        var client = RedisClient.create(DefaultClientResources.builder().nettyCustomizer(new NettyCustomizer() {
+            // Lettuce writes and flushes each command on its own: one socket write per command.
+            // Flushes asked for while others are queued are merged into one, sent when the
+            // channel's event loop gets to it (bench/README.md).
+            @Override
+            public void afterChannelInitialized(Channel channel) {
+                channel.pipeline().addFirst(new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+            }
+        }).build(), uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
@@ -74,6 +87,7 @@ final class RedisBroker implements CallBroker {
             return new RedisBroker(client, client.connect(ByteArrayCodec.INSTANCE), settings);
         } catch (RedisException e) {
             client.shutdown();
+            client.getResources().shutdown();
             throw new QueueUnavailable("cannot reach Redis at " + settings.url() + ": " + e.getMessage(), e);
         }
     }
@@ -404,5 +418,6 @@ final class RedisBroker implements CallBroker {
     public void close() {
         connection.close();
         client.shutdown();
+        client.getResources().shutdown(); // made here, not by the client: it leaves them running
     }
 }
