@@ -15,20 +15,8 @@ esac
 prefix=bench$$
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"
-remove_queue() {
-  if [ "$broker" = nats ]; then
-    "$JAVA_HOME/bin/java" -cp "$jar" "$here/NatsCleanup.java" "$broker_url" "$prefix" || true
-  else
-    redis-cli -u "$broker_url" --scan --pattern "$prefix:*" | xargs -r redis-cli -u "$broker_url" unlink > /dev/null || true
-  fi
-}
-trap 'remove_queue; cleanup' EXIT
-
-JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
-JFAAS_QUEUE=$broker_url JFAAS_QUEUE_PREFIX=$prefix \
-  "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$jar" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
-pids+=($!)
-wait_port "$port"
+trap 'remove_broker_queue "$broker_url" "$prefix" "$jar"; cleanup' EXIT
+start_broker_gateway "$jar" "$broker_url" "$prefix"
 deploy_nginx_function "$port" noop
 
 echo "warming up..." >&2

@@ -33,3 +33,20 @@ deploy_nginx_function() {
     sleep 0.05
   done
 }
+# Removes what a broker benchmark made on its server: $1 = broker URL (nats:// or redis://),
+# $2 = the installation prefix, $3 = a jfaas jar (NatsCleanup.java runs on its jnats).
+remove_broker_queue() {
+  case "$1" in
+    nats://*) "$JAVA_HOME/bin/java" -cp "$3" "$here/NatsCleanup.java" "$1" "$2" || true ;;
+    *) redis-cli -u "$1" --scan --pattern "$2:*" | xargs -r redis-cli -u "$1" unlink > /dev/null || true ;;
+  esac
+}
+# Starts a gateway (worker off) on the broker at $2 with prefix $3 from jar $1, on $port; sets gateway_pid.
+start_broker_gateway() {
+  JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
+  JFAAS_QUEUE=$2 JFAAS_QUEUE_PREFIX=$3 \
+    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$1" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
+  gateway_pid=$!
+  pids+=($gateway_pid)
+  wait_port "$port"
+}

@@ -20,21 +20,9 @@ case "$broker" in
 esac
 prefix=ab$$
 port=$(free_port)
-remove_queue() {
-  if [ "$broker" = nats ]; then
-    "$JAVA_HOME/bin/java" -cp "${jars[0]}" "$here/NatsCleanup.java" "$broker_url" "$prefix" || true
-  else
-    redis-cli -u "$broker_url" --scan --pattern "$prefix:*" | xargs -r redis-cli -u "$broker_url" unlink > /dev/null || true
-  fi
-}
-trap 'remove_queue; cleanup' EXIT
-
-JFAAS_PORT=$port JFAAS_DATA="$BENCH_TMP/jfaas" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_WORKER=false \
-JFAAS_QUEUE=$broker_url JFAAS_QUEUE_PREFIX=$prefix \
-  "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "${jars[0]}" up >> "$BENCH_TMP/jfaas.log" 2>&1 &
-gateway=$!
-pids+=($gateway)
-wait_port "$port"
+trap 'remove_broker_queue "$broker_url" "$prefix" "${jars[0]}"; cleanup' EXIT
+start_broker_gateway "${jars[0]}" "$broker_url" "$prefix"
+gateway=$gateway_pid
 deploy_nginx_function "$port" noop
 
 depth() { # calls not yet finished, from the metrics scrape (the broker's own counts)

@@ -41,8 +41,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -430,8 +430,7 @@ final class NatsBroker implements CallBroker {
     }
 
     @Override
-    public List<Delivery> fetch(String queue, int priority, int max) throws Exception {
-        prepare(queue);
+    public List<Delivery> fetch(String queue, int priority, int max) {
         return fetchAsync(queue, priority, max).join();
     }
 
