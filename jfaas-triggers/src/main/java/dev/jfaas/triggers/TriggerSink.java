@@ -1,6 +1,7 @@
 package dev.jfaas.triggers;
 
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.invoke.CallIds;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.Accepted;
 import dev.jfaas.queue.CallQueue;
@@ -8,7 +9,6 @@ import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.triggers.TriggerMetrics.Outcome;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +76,7 @@ public final class TriggerSink {
         var fn = deployed.get();
         var queueName = fn.deployment().annotations() == null ? QueuedCall.DEFAULT_QUEUE
                 : fn.deployment().annotations().getOrDefault(QueuedCall.QUEUE_ANNOTATION, QueuedCall.DEFAULT_QUEUE);
-        var call = new QueuedCall(UUID.randomUUID().toString(), function, queueName, 0, "POST", "/", "", event.headers(),
+        var call = new QueuedCall(CallIds.next(), function, queueName, 0, "POST", "/", "", event.headers(),
                 event.body(), null, event.idempotencyKey(), clock.instant(), fn.retryPolicy().maxAttempts());
         queue.enqueue(call).whenComplete((accepted, failure) -> {
             if (failure == null && accepted.kind() == Accepted.Kind.ID_TAKEN) {

@@ -3,6 +3,7 @@ package dev.jfaas.gateway.api;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Authorize;
+import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.provider.DeployedFunction;
 import dev.jfaas.provider.Provider;

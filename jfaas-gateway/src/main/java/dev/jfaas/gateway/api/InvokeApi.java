@@ -4,6 +4,7 @@ import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.gateway.invoke.HopByHop;
 import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
