@@ -84,6 +84,18 @@ public interface CallBroker extends AutoCloseable {
      */
     CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision);
 
+    /**
+     * A new call, as one step: creates its document ({@link #createAsync}) and, if it did not
+     * exist, queues its message ({@link #publish}, the message id being the call id) carrying the
+     * document's revision. Completes with that revision, or 0 if the document existed and nothing
+     * was queued. By default the two writes one after the other; a broker that can make both at
+     * once in one round trip does, and then never leaves one without the other.
+     */
+    default CompletableFuture<Long> createAndPublish(String key, byte[] document, QueuedCall call, byte[] message) {
+        return createAsync(key, document).thenCompose(revision -> revision == 0 ? CompletableFuture.completedFuture(0L)
+                : publish(call, message, call.callId(), revision).thenApply(published -> revision));
+    }
+
     /** Tells every process listening that a call was queued in {@code queue} (best effort, no waiting). */
     default void announce(String queue) throws Exception {}
 

@@ -137,42 +137,35 @@ public final class DocumentCallQueue implements CallQueue {
     }
 
     /**
-     * Writes the call's document, then its message, which carries the document's revision so
-     * that its first lease needs no read; no thread waits meanwhile. A message whose document is
+     * Writes the call's document and its message, which carries the document's revision so that
+     * its first lease needs no read (one round trip where the broker can, see
+     * {@link CallBroker#createAndPublish}); no thread waits meanwhile. A message whose document is
      * not there (a process that died in between, a gateway of an earlier version) is put off
      * when delivered, then dropped (see {@link Leasing}).
      */
     private CompletableFuture<Accepted> store(QueuedCall call) {
-        CompletableFuture<Long> document;
+        CompletableFuture<Long> stored;
         try {
             broker.requireConnected();
-            document = broker.createAsync(DocumentKeys.document(call.callId()), CallCodec.document(CallDocument.queued(call)));
+            stored = broker.createAndPublish(DocumentKeys.document(call.callId()),
+                    CallCodec.document(CallDocument.queued(call)), call, CallCodec.call(call));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(unavailable(e));
         }
-        return document.handle((revision, failure) -> {
+        return stored.handle((revision, failure) -> {
             if (failure != null) {
+                // Not stored, so not accepted: a document written before the message failed goes.
+                io.execute(() -> forgetQuietly(call.callId(), null));
                 throw unavailable(failure);
             }
             if (revision == 0) {
-                return CompletableFuture.completedFuture(new Accepted(call.callId(), Accepted.Kind.ID_TAKEN));
+                return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
             }
-            CompletableFuture<Void> message;
-            try {
-                message = publish(call, call.callId(), revision);
-            } catch (RuntimeException e) {
-                message = CompletableFuture.failedFuture(e);
-            }
-            return message.handle((stored, notStored) -> {
-                if (notStored != null) {
-                    io.execute(() -> forgetQuietly(call.callId(), null)); // not stored, so not accepted
-                    throw unavailable(notStored);
-                }
-                published.add(call.queue());
-                announceQuietly(call.queue());
-                return new Accepted(call.callId(), Accepted.Kind.NEW);
-            });
-        }).thenCompose(accepted -> accepted);
+            leasing.published(call.queue(), call.priority());
+            published.add(call.queue());
+            announceQuietly(call.queue());
+            return new Accepted(call.callId(), Accepted.Kind.NEW);
+        });
     }
 
     private static QueueUnavailable unavailable(Throwable failure) {

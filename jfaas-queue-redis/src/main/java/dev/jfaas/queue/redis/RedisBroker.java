@@ -303,6 +303,15 @@ final class RedisBroker implements CallBroker {
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message, number(revision)).thenApply(added -> null);
     }
 
+    /** One script, so a call's document and its message are stored together or not at all. */
+    @Override
+    public CompletableFuture<Long> createAndPublish(String name, byte[] document, QueuedCall call, byte[] message) {
+        return this.<Long>runAsync(RedisScripts.CREATE_AND_PUBLISH, ScriptOutputType.INTEGER,
+                new byte[][] {key(name), key("docs"), bytes(stream(call.queue(), call.priority())), key("load"), key("streams")},
+                document, number(settings.recordTtl().toMillis()), bytes(call.callId()), bytes(DocumentKeys.token(call.queue())),
+                bytes(call.function().qualified()), message).thenApply(created -> created == 1 ? 1L : 0L);
+    }
+
     /**
      * Pub/sub, not stored: a hint for idle workers, who poll anyway. Not waited for: it may be
      * called from Lettuce's own thread, where waiting for Lettuce would never end.

@@ -40,6 +40,16 @@ final class RedisScripts {
             redis.call('HINCRBY', KEYS[2], ARGV[2] .. ' ' .. ARGV[3], 1)
             redis.call('SADD', KEYS[3], KEYS[1])
             return 1""";
+    /** CREATE of a call's document and PUBLISH of its message (at revision 1) in one. */
+    static final String CREATE_AND_PUBLISH = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            redis.call('SADD', KEYS[2], KEYS[1])
+            redis.call('XADD', KEYS[3], '*', 'id', ARGV[3], 'q', ARGV[4], 'fn', ARGV[5], 'call', ARGV[6], 'rev', 1)
+            redis.call('HINCRBY', KEYS[4], ARGV[4] .. ' ' .. ARGV[5], 1)
+            redis.call('SADD', KEYS[5], KEYS[3])
+            return 1""";
     static final String LOAD = """
             local oldest = {}
             for _, s in ipairs(redis.call('SMEMBERS', KEYS[3])) do
