@@ -1,6 +1,7 @@
 package dev.jfaas.gateway.invoke;
 
 import dev.jfaas.gateway.upstream.UpstreamClient;
+import dev.jfaas.gateway.upstream.UpstreamExchange;
 import dev.jfaas.gateway.upstream.UpstreamRequest;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Invocation;
@@ -63,6 +64,12 @@ public final class Forward implements Stage {
         return best;
     }
 
+    private static InvocationResult answer(UpstreamExchange response) {
+        var whole = response.wholeBody();
+        return InvocationResult.of(response.status(), response.headers(),
+                whole != null ? Body.of(whole) : new Body.Stream(response, response::reset));
+    }
+
     private Future<InvocationResult> proxy(Invocation call, HttpReplica replica) {
         var address = replica.socket() != null ? SocketAddress.domainSocketAddress(replica.socket().toString())
                 : SocketAddress.inetSocketAddress(replica.port(), replica.host());
@@ -79,8 +86,7 @@ public final class Forward implements Stage {
             vertx.cancelTimer(timer);
             replica.callEnded();
         });
-        return exchange.head().map(response -> InvocationResult.of(response.status(), response.headers(),
-                new Body.Stream(response, response::reset))).recover(failure -> {
+        return exchange.head().map(Forward::answer).recover(failure -> {
             if (timedOut.get()) {
                 return Future.succeededFuture(InvocationResult.internal(504, "forward",
                         "function " + call.function() + " did not answer within exec_timeout " + timeoutMs + "ms"));

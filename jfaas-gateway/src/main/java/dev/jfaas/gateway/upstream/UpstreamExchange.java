@@ -31,10 +31,15 @@ import java.util.ArrayDeque;
 /**
  * One call to a replica: writes the request (its body streamed with back-pressure), completes
  * {@link #head()} with the response's status and headers, and is itself the response body's
- * stream. {@link #end()} completes when the exchange is over, either way. Its state is touched
+ * stream. A small answer of known length ({@value #WHOLE_LIMIT} bytes at most) is held until it is
+ * all in and then handed over whole ({@link #wholeBody()}): most answers arrive in one read, and
+ * one buffer is answered in one write, without a stream, a pipe and their futures per call. {@link #end()} completes when the exchange is over, either way. Its state is touched
  * only on its event loop; what another thread asks of it is passed to that loop.
  */
 public final class UpstreamExchange implements ReadStream<Buffer> {
+
+    /** The longest answer held whole; longer ones, and those of unknown length, stream as they come. */
+    static final int WHOLE_LIMIT = 64 * 1024;
 
     private final ContextInternal context;
     private final UpstreamRequest request;
@@ -52,6 +57,8 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     private boolean ended;
     private boolean endDelivered;
     private boolean keepAlive;
+    private boolean whole;
+    private Buffer wholeBody;
     private int status;
     private MultiMap headers;
     private Handler<Buffer> handler;
@@ -86,6 +93,14 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
 
     public MultiMap headers() {
         return headers;
+    }
+
+    /**
+     * The whole answer's body once {@link #head()} completed, if it was held whole (this stream
+     * then gives the same bytes, in one buffer); null when the body streams.
+     */
+    public Buffer wholeBody() {
+        return wholeBody;
     }
 
     /** Abandons the call: its connection is closed (never reused), what waits on it fails. */
@@ -210,7 +225,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
                 status = code;
                 headers = response.headers() instanceof MultiMap decoded ? decoded : new HeadersAdaptor(response.headers());
                 keepAlive = HttpUtil.isKeepAlive(response);
-                head.tryComplete(this);
+                whole = holdsWhole(response);
+                if (!whole) {
+                    head.tryComplete(this);
+                }
             }
         }
         if (message instanceof HttpContent content) {
@@ -226,9 +244,34 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             }
             if (message instanceof LastHttpContent) {
                 finished();
+                if (whole) {
+                    wholeBody = joined();
+                    pending.add(wholeBody); // for a consumer that reads it as a stream all the same
+                    head.tryComplete(this);
+                }
             }
             deliver();
         }
+    }
+
+    private boolean holdsWhole(HttpResponse response) {
+        if (status == 204 || status == 304 || request.method() == io.vertx.core.http.HttpMethod.HEAD
+                || HttpUtil.isTransferEncodingChunked(response)) {
+            return false; // no body, or one whose length is not known ahead
+        }
+        long length = HttpUtil.getContentLength(response, -1L);
+        return length >= 0 && length <= WHOLE_LIMIT;
+    }
+
+    private Buffer joined() {
+        if (pending.size() == 1) {
+            return pending.poll();
+        }
+        var all = Buffer.buffer();
+        for (Buffer part; (part = pending.poll()) != null; ) {
+            all.appendBuffer(part);
+        }
+        return all;
     }
 
     private void finished() {
@@ -280,18 +323,17 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             }
             context.emit(pending.poll(), handler);
         }
-        if (ended && pending.isEmpty() && !endDelivered) {
-            endDelivered = true;
-            if (endHandler != null) {
-                context.emit(null, endHandler);
-            }
+        if (ended && pending.isEmpty() && !endDelivered && endHandler != null) {
+            endDelivered = true; // a body held whole can end before its consumer has set its end handler
+            context.emit(null, endHandler);
         }
         var upstream = connection;
         if (upstream != null) {
             // Reads stop only once data waits that the consumer did not take (back-pressure then
             // reaches the replica over TCP), not on every pause: a consumer setting up pauses and
             // resumes at once, and each change of reading is a system call.
-            upstream.channel().config().setAutoRead(pending.isEmpty());
+            // An answer held whole is read to its end regardless: it is bounded, and no consumer takes it in parts.
+            upstream.channel().config().setAutoRead(whole || pending.isEmpty());
         }
     }
 

@@ -84,6 +84,11 @@ class UpstreamClientTest {
                 response.writeContinue();
                 response.end("after continue");
             }
+            case "/late" -> {
+                response.putHeader("Content-Length", "4").write("ab");
+                vertx.setTimer(50, id -> response.end("cd"));
+            }
+            case "/chunked" -> response.setChunked(true).end("small but chunked");
             case "/flood" -> flood(request, 64 * 1024 * 1024);
             case "/held" -> held.add(request);
             default -> response.setStatusCode(404).end();
@@ -146,14 +151,38 @@ class UpstreamClientTest {
     }
 
     static Future<Answer> call(UpstreamClient client, UpstreamRequest request) {
+        return call(client.exchange(request).head());
+    }
+
+    /** The body {@link UpstreamExchange#wholeBody()} had when the head came, or null. */
+    static Future<String> wholeBodyAtHead(UpstreamRequest request) {
         var exchange = client.exchange(request);
         return exchange.head().compose(head -> {
+            var whole = head.wholeBody() == null ? null : head.wholeBody().toString();
+            return call(Future.succeededFuture(head)).map(streamed -> whole);
+        });
+    }
+
+    private static Future<Answer> call(Future<UpstreamExchange> exchange) {
+        return exchange.compose(head -> {
             var body = Buffer.buffer();
             var done = io.vertx.core.Promise.<Answer>promise();
             head.handler(body::appendBuffer).exceptionHandler(done::tryFail)
                     .endHandler(v -> done.tryComplete(new Answer(head.status(), head.headers(), body.toString())));
             return done.future();
         });
+    }
+
+    @Test
+    void aShortAnswerOfKnownLengthComesWholeWithItsHeadOthersStream() throws Exception {
+        assertThat(onContext(() -> wholeBodyAtHead(request(HttpMethod.POST, "/echo", new Body.Bytes(Buffer.buffer("small"))))))
+                .isEqualTo("small");
+        // The head arrived 50 ms before the rest of the body: it is held until the body is in.
+        assertThat(onContext(() -> wholeBodyAtHead(request(HttpMethod.GET, "/late", Body.EMPTY)))).isEqualTo("abcd");
+        assertThat(onContext(() -> wholeBodyAtHead(request(HttpMethod.GET, "/chunked", Body.EMPTY)))).isNull();
+        assertThat(onContext(() -> wholeBodyAtHead(request(HttpMethod.HEAD, "/echo", Body.EMPTY)))).isNull();
+        // Read as a stream all the same, a whole body gives the same bytes.
+        assertThat(onContext(() -> call(request(HttpMethod.GET, "/late", Body.EMPTY))).body()).isEqualTo("abcd");
     }
 
     @Test
