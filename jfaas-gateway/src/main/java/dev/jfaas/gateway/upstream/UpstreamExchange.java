@@ -38,8 +38,11 @@ import java.util.ArrayDeque;
  */
 public final class UpstreamExchange implements ReadStream<Buffer> {
 
-    /** The longest answer held whole; longer ones, and those of unknown length, stream as they come. */
-    static final int WHOLE_LIMIT = 64 * 1024;
+    /**
+     * The longest answer held whole; longer ones, and those of unknown length, stream as they come.
+     * Small, as held answers add up: thousands of calls in flight each hold one until it is written.
+     */
+    static final int WHOLE_LIMIT = 8 * 1024;
 
     private final ContextInternal context;
     private final UpstreamRequest request;
