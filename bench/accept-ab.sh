@@ -2,8 +2,9 @@
 # Interleaved A/B of async accepts between two builds of the jar, on a broker or the embedded queue.
 #   bench/accept-ab.sh OLD.jar NEW.jar [nats|redis|embedded] [rounds=4] [seconds=8]
 # Each round, for each jar in turn: a fresh gateway (worker off, a fresh queue) with the no-op nginx
-# function, WARM (6) s of warm-up and then `seconds` of wrk -c64 POSTs to /async-function; prints accepts/s,
-# p99 and the CPU per accept of the gateway and of the broker's server, then the medians.
+# function, WARM (15) s of warm-up (the JIT takes that long to settle on a broker client's paths),
+# then `seconds` of wrk -c64 POSTs to /async-function; prints accepts/s, p99 and the CPU per accept
+# of the gateway and of the broker's server, then the medians.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 OLD.jar NEW.jar [nats|redis|embedded] [rounds] [seconds]" >&2; exit 2; }
 jars=("$(readlink -f "$1")" "$(readlink -f "$2")")
@@ -31,7 +32,7 @@ for round in $(seq "$rounds"); do
     rm -rf "$BENCH_TMP/jfaas"
     start_broker_gateway "${jars[$j]}" "$broker_url" "$prefix"
     deploy_nginx_function "$port" noop
-    wrk -t2 -c64 -d"${WARM:-6}s" -s "$here/post100-status.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
+    wrk -t2 -c64 -d"${WARM:-15}s" -s "$here/post100-status.lua" "http://127.0.0.1:$port/async-function/noop" > /dev/null
     before=($(cpu_ticks "$gateway_pid") $(cpu_ticks "$server"))
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:$port/async-function/noop")
     after=($(cpu_ticks "$gateway_pid") $(cpu_ticks "$server"))

@@ -13,6 +13,7 @@ import dev.jfaas.queue.document.DocumentCallQueue;
 import dev.jfaas.queue.document.DocumentKeys;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -22,11 +23,11 @@ import io.nats.client.KeyValueOptions;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.PurgeOptions;
-import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.OrderedConsumerConfiguration;
 import io.nats.client.api.PublishAck;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
@@ -68,6 +69,8 @@ final class NatsBroker implements CallBroker {
     private static final String REVISION_HEADER = "Jfaas-Document-Revision";
     /** Room left in a message for everything but a result's body. */
     private static final int ENVELOPE = 64 * 1024;
+    /** Documents a pass over the bucket holds at most in memory, beside the one being visited. */
+    private static final int DOCUMENTS_PER_PULL = 256;
 
     private final Connection connection;
     private final JetStream js;
@@ -279,21 +282,22 @@ final class NatsBroker implements CallBroker {
      * Reads the last message of every document key in one pass over the bucket's stream.
      * Documents keep changing while a busy queue is read, so the pass ends at the first message
      * written after it began, rather than waiting for a moment with nothing new; each key is seen
-     * once before that.
+     * once before that. The messages are pulled a batch at a time: a push consumer had the
+     * server send every document at once, and jnats held what the visitor had not taken yet, so
+     * a backlog of a few hundred thousand calls filled the gateway's heap (the minutely sweep of
+     * finished calls runs this).
      */
     @Override
-    public void eachDocument(Consumer<CallDocument> visitor) throws IOException, JetStreamApiException, InterruptedException {
-        var stream = kvStream;
-        long last = jsm.getStreamInfo(stream).getStreamState().getLastSequence();
+    public void eachDocument(Consumer<CallDocument> visitor) throws Exception {
+        long last = jsm.getStreamInfo(kvStream).getStreamState().getLastSequence();
         if (last == 0) {
             return;
         }
-        var options = PushSubscribeOptions.builder().stream(stream).ordered(true)
-                .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.LastPerSubject).build()).build();
-        var subscription = js.subscribe(kvSubject("c.>"), options);
-        try {
+        var pass = js.getStreamContext(kvStream).createOrderedConsumer(new OrderedConsumerConfiguration()
+                .filterSubject(kvSubject("c.>")).deliverPolicy(DeliverPolicy.LastPerSubject));
+        try (var documents = pass.iterate(ConsumeOptions.builder().batchSize(DOCUMENTS_PER_PULL).build())) {
             while (true) {
-                var message = subscription.nextMessage(settings.requestTimeout());
+                var message = documents.nextMessage(settings.requestTimeout());
                 if (message == null) {
                     throw new QueueUnavailable("reading call documents from NATS timed out");
                 }
@@ -306,8 +310,6 @@ final class NatsBroker implements CallBroker {
                     break;
                 }
             }
-        } finally {
-            subscription.unsubscribe();
         }
     }
 
