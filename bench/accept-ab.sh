@@ -12,15 +12,10 @@ broker=${3:-embedded}
 rounds=${4:-4}
 secs=${5:-8}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-case "$broker" in
-  nats) broker_url=${NATS_URL:-nats://127.0.0.1:4222} ;;
-  redis) broker_url=${REDIS_URL:-redis://127.0.0.1:6379} ;;
-  embedded) broker_url=embedded ;;
-  *) echo "queue: nats, redis or embedded" >&2; exit 2 ;;
-esac
+if [ "$broker" = embedded ]; then broker_url=embedded
+else broker_url=$(broker_url "$broker") || { echo "queue: nats, redis or embedded" >&2; exit 2; }; fi
 port=$(free_port)
 server=$( [ "$broker" = embedded ] || pgrep -x "${broker}-server" | head -1 || true)
-cpu_ticks() { [ -n "$1" ] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
 prefix=
 trap '[ -z "$prefix" ] || [ "$broker" = embedded ] || remove_broker_queue "$broker_url" "$prefix" "${jars[0]}"; cleanup' EXIT
 
@@ -47,5 +42,4 @@ for round in $(seq "$rounds"); do
         r, s, rate, p99, g * 10000 / (rate * t), b * 10000 / (rate * t), bad}' <<<"$out"
   done
 done
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 printf "median A %s  B %s accepts/s  (A: %s; B: %s)\n" "$(median "${rates[0]}")" "$(median "${rates[1]}")" "${jars[0]}" "${jars[1]}"

@@ -9,11 +9,7 @@ set -euo pipefail
 broker=${1:-nats}
 fill=${2:-30}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-case "$broker" in
-  nats) broker_url=${NATS_URL:-nats://127.0.0.1:4222} ;;
-  redis) broker_url=${REDIS_URL:-redis://127.0.0.1:6379} ;;
-  *) echo "broker: nats or redis" >&2; exit 2 ;;
-esac
+broker_url=$(broker_url "$broker") || { echo "broker: nats or redis" >&2; exit 2; }
 prefix=backlog$$
 port=$(free_port)
 jar="${JAR:-$root/jfaas-app/target/jfaas.jar}"

@@ -7,11 +7,8 @@ set -euo pipefail
 broker=${1:-nats}
 secs=${2:-10}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-case "$broker" in
-  nats) broker_url=${NATS_URL:-nats://127.0.0.1:4222}; raw_rate=NatsPublishRate.java ;;
-  redis) broker_url=${REDIS_URL:-redis://127.0.0.1:6379}; raw_rate=RedisPublishRate.java ;;
-  *) echo "usage: bench/broker.sh [nats|redis] [seconds]" >&2; exit 2 ;;
-esac
+broker_url=$(broker_url "$broker") || { echo "usage: bench/broker.sh [nats|redis] [seconds]" >&2; exit 2; }
+raw_rate=$([ "$broker" = nats ] && echo NatsPublishRate.java || echo RedisPublishRate.java)
 prefix=bench$$
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"

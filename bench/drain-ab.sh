@@ -31,7 +31,6 @@ stop_jfaas() { kill "$jfaas_pid"; wait "$jfaas_pid" 2>/dev/null || true; jfaas_p
 finished() {
   curl -sf "http://127.0.0.1:$port/metrics" | awk '/^jfaas_async_attempts_total/ {s += $NF} END {printf "%d\n", s}'
 }
-cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$jfaas_pid/stat")); echo $((s[11] + s[12])); }
 
 printf "%-6s %-4s %12s %12s %14s\n" round side accepts/s drain/s "us CPU/call"
 for round in $(seq "$rounds"); do
@@ -48,9 +47,9 @@ for round in $(seq "$rounds"); do
     stop_jfaas
     start_jfaas "${jars[$which]}" true "$side"
     until [ "$(finished)" -ge $((queued / 4)) ]; do sleep 0.2; done
-    a=$(finished); ca=$(cpu_ticks); ta=$(date +%s.%N)
+    a=$(finished); ca=$(cpu_ticks "$jfaas_pid"); ta=$(date +%s.%N)
     sleep "$measure"
-    b=$(finished); cb=$(cpu_ticks); tb=$(date +%s.%N)
+    b=$(finished); cb=$(cpu_ticks "$jfaas_pid"); tb=$(date +%s.%N)
     [ "$b" -lt "$queued" ] || echo "warning: the backlog ran out while measuring; fill longer" >&2
     awk -v r="$round" -v j="$side" -v acc="$accepts" -v n=$((b - a)) \
         -v ta="$ta" -v tb="$tb" -v c=$((cb - ca)) \

@@ -50,3 +50,18 @@ start_broker_gateway() {
   pids+=($gateway_pid)
   wait_port "$port"
 }
+# The URL of broker $1 (nats or redis) as the benchmarks reach it; fails for any other name.
+broker_url() {
+  case "$1" in
+    nats) echo "${NATS_URL:-nats://127.0.0.1:4222}" ;;
+    redis) echo "${REDIS_URL:-redis://127.0.0.1:6379}" ;;
+    *) return 1 ;;
+  esac
+}
+# CPU time (user + system, in clock ticks) process $1 has used so far; 0 without a process.
+cpu_ticks() {
+  [ -n "${1:-}" ] || { echo 0; return; }
+  local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $((s[11] + s[12]))
+}
+# The median of the numbers in $1 (separated by spaces).
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

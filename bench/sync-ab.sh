@@ -25,7 +25,6 @@ for side in A B; do
   deploy_nginx_function "${port[$side]}" bench
   wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:${port[$side]}/function/bench" > /dev/null
 done
-cpu_ticks() { local s; s=($(sed 's/.*) //' "/proc/$1/stat")); echo $((s[11] + s[12])); }
 printf "%-6s %-5s %10s %9s %12s\n" round side req/s p99 "us CPU/call"
 for round in $(seq "$rounds"); do
   order="A B"; [ $((round % 2)) = 0 ] && order="B A"

@@ -13,11 +13,7 @@ broker=${3:-nats}
 rounds=${4:-4}
 fill_secs=${5:-4}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-case "$broker" in
-  nats) broker_url=${NATS_URL:-nats://127.0.0.1:4222} ;;
-  redis) broker_url=${REDIS_URL:-redis://127.0.0.1:6379} ;;
-  *) echo "broker: nats or redis" >&2; exit 2 ;;
-esac
+broker_url=$(broker_url "$broker") || { echo "broker: nats or redis" >&2; exit 2; }
 prefix=ab$$
 port=$(free_port)
 trap 'remove_broker_queue "$broker_url" "$prefix" "${jars[0]}"; cleanup' EXIT
@@ -36,7 +32,6 @@ fill() { wrk -t2 -c64 -d"$1"s -s "$here/post100-status.lua" "http://127.0.0.1:$p
 # worker stopped with SIGSTOP while a fetch was open holds what that fetch brought until the
 # broker's redelivery wait (60 s) sends it again: counting those would time the wait, not the drain.
 drain_most() { local left; while left=$(depth); [ "$left" -gt $(($1 / 20)) ]; do sleep 0.1; done; echo "$left"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 workers=()
 for jar in "${jars[@]}"; do
@@ -58,11 +53,11 @@ for round in $(seq "$rounds"); do
   for w in 0 1; do
     kill -STOP "${workers[@]}"
     fill "$fill_secs"; queued=$(settled_depth)
-    before=($(cpu_ticks "${workers[$w]}") $(cpu_ticks "$gateway") $([ -n "$server" ] && cpu_ticks "$server" || echo 0))
+    before=($(cpu_ticks "${workers[$w]}") $(cpu_ticks "$gateway") $(cpu_ticks "$server"))
     t=$(date +%s.%N)
     kill -CONT "${workers[$w]}"
     left=$(drain_most "$queued")
-    after=($(cpu_ticks "${workers[$w]}") $(cpu_ticks "$gateway") $([ -n "$server" ] && cpu_ticks "$server" || echo 0))
+    after=($(cpu_ticks "${workers[$w]}") $(cpu_ticks "$gateway") $(cpu_ticks "$server"))
     kill -CONT "${workers[@]}"
     queued=$((queued - left))
     rate=$(awk -v q="$queued" -v a="$t" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", q / (b - a)}')
@@ -73,5 +68,4 @@ for round in $(seq "$rounds"); do
         r, j, rate, q, w * 10000 / q, g * 10000 / q, s * 10000 / q}'
   done
 done
-median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 printf "median A %s  B %s calls/s  (A: %s; B: %s)\n" "$(median "${rates[0]}")" "$(median "${rates[1]}")" "${jars[0]}" "${jars[1]}"

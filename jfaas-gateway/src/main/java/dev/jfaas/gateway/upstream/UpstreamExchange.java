@@ -33,8 +33,9 @@ import java.util.ArrayDeque;
  * {@link #head()} with the response's status and headers, and is itself the response body's
  * stream. A small answer of known length ({@value #WHOLE_LIMIT} bytes at most) is held until it is
  * all in and then handed over whole ({@link #wholeBody()}): most answers arrive in one read, and
- * one buffer is answered in one write, without a stream, a pipe and their futures per call. {@link #end()} completes when the exchange is over, either way. Its state is touched
- * only on its event loop; what another thread asks of it is passed to that loop.
+ * one buffer is answered in one write, without a stream, a pipe and their futures per call.
+ * {@link #end()} completes when the exchange is over, either way. Its state is touched only on its
+ * event loop; what another thread asks of it is passed to that loop.
  */
 public final class UpstreamExchange implements ReadStream<Buffer> {
 
@@ -335,7 +336,8 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             // Reads stop only once data waits that the consumer did not take (back-pressure then
             // reaches the replica over TCP), not on every pause: a consumer setting up pauses and
             // resumes at once, and each change of reading is a system call.
-            // An answer held whole is read to its end regardless: it is bounded, and no consumer takes it in parts.
+            // An answer held whole is read to its end regardless: it is bounded, and no consumer
+            // takes it in parts.
             upstream.channel().config().setAutoRead(whole || pending.isEmpty());
         }
     }
