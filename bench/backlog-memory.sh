@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A gateway on a broker with a large backlog (worker off) stays within its heap and keeps serving:
 # accepts for `fill` seconds, then sync calls in rounds of 5 s for 75 s, past the minutely sweep of
-# finished calls (which reads every call document). Prints each round's rate, then whether the
-# gateway is still alive and its RSS. Before the sweep pulled documents in batches, a NATS backlog of
-# ~300k calls filled the 96 MB heap within that minute and the gateway exited (bench/README.md).
+# finished calls. Prints each round's rate, then the gateway's CPU over 65 s idle (the sweep's
+# share), whether it is still alive and its RSS. Before the sweep pulled documents in batches, a
+# NATS backlog of ~300k calls filled the 96 MB heap within that minute and the gateway exited; until
+# it read only documents written before the retention, it read the whole backlog each minute
+# (bench/README.md).
 #   bench/backlog-memory.sh [nats|redis] [fill=30]
 set -euo pipefail
 broker=${1:-nats}
@@ -22,6 +24,9 @@ for round in $(seq 15); do
   wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:$port/function/noop" 2>&1 |
     awk '/^Requests\/sec/ {printf "%.0f req/s", $2} /unable to connect|Non-2xx/ {printf " %s", $0} END {print ""}'
 done
+ticks=$(cpu_ticks "$gateway_pid")
+sleep 65
+echo "idle 65 s: gateway CPU $(( ($(cpu_ticks "$gateway_pid") - ticks) * 1000 / $(getconf CLK_TCK) )) ms"
 if kill -0 "$gateway_pid" 2>/dev/null; then
   echo "gateway alive, RSS $(( $(awk '/VmRSS/ {print $2}' "/proc/$gateway_pid/status") / 1024 )) MB"
 else

@@ -5,6 +5,7 @@ import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.queue.QueuedCall;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -63,6 +64,18 @@ public interface CallBroker extends AutoCloseable {
 
     /** Hands every call document ({@code c.} keys) to {@code visitor}, in one pass, without holding them all. */
     void eachDocument(Consumer<CallDocument> visitor) throws Exception;
+
+    /**
+     * {@link #eachDocument}, where the broker may leave out documents it last wrote at
+     * {@code before} or later by its own clock. For the sweep of calls finished before that time
+     * this only ever delays: a call is last written when it finishes or after, so one left out
+     * (written again since, say with its callback's outcome, or by a broker whose clock is ahead)
+     * is forgotten by a later sweep. A broker that keeps documents in the order written so spares
+     * that sweep a read of a young backlog. By default every document.
+     */
+    default void eachDocumentWrittenBefore(Instant before, Consumer<CallDocument> visitor) throws Exception {
+        eachDocument(visitor);
+    }
 
     /**
      * Per queue and function, from the broker's own bookkeeping: calls not yet acknowledged as

@@ -416,13 +416,17 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
-        return async(() -> forgetWhere(doc -> doc.status().isFinal() && doc.finishedAt() != null
-                && doc.finishedAt().isBefore(cutoff)));
+        return async(() -> forget(documents.matchingWrittenBefore(cutoff, doc -> doc.status().isFinal()
+                && doc.finishedAt() != null && doc.finishedAt().isBefore(cutoff))));
     }
 
     private int forgetWhere(java.util.function.Predicate<CallDocument> doomed) throws Exception {
+        return forget(documents.matching(doomed));
+    }
+
+    private int forget(List<CallDocument> doomed) throws Exception {
         int forgotten = 0;
-        for (var doc : documents.matching(doomed)) {
+        for (var doc : doomed) {
             broker.delete(DocumentKeys.document(doc.callId()));
             if (doc.resultOf() != null && doc.result() == null) {
                 broker.delete(DocumentKeys.result(doc.callId(), doc.resultOf()));

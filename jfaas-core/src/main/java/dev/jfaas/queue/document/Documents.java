@@ -1,10 +1,12 @@
 package dev.jfaas.queue.document;
 
 import dev.jfaas.queue.QueueUnavailable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -66,11 +68,22 @@ final class Documents {
     /** The documents {@code test} picks, gathered in one pass (only those are held). */
     List<CallDocument> matching(Predicate<CallDocument> test) throws Exception {
         var picked = new ArrayList<CallDocument>();
-        broker.eachDocument(doc -> {
+        broker.eachDocument(picking(test, picked));
+        return picked;
+    }
+
+    /** {@link #matching} among the documents last written before {@code before} (see {@link CallBroker#eachDocumentWrittenBefore}). */
+    List<CallDocument> matchingWrittenBefore(Instant before, Predicate<CallDocument> test) throws Exception {
+        var picked = new ArrayList<CallDocument>();
+        broker.eachDocumentWrittenBefore(before, picking(test, picked));
+        return picked;
+    }
+
+    private static Consumer<CallDocument> picking(Predicate<CallDocument> test, List<CallDocument> picked) {
+        return doc -> {
             if (test.test(doc)) {
                 picked.add(doc);
             }
-        });
-        return picked;
+        };
     }
 }

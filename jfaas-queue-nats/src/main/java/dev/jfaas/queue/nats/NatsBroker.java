@@ -82,6 +82,12 @@ final class NatsBroker implements CallBroker {
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
     private final NatsFetcher fetcher;
     private final String kvStream;
+    /**
+     * Whether the bucket keeps only each key's last revision, as it does when this class made it:
+     * then every message in its stream is a document's current revision, and a pass reads them in
+     * order without the server first finding the last one of each key (a walk over every key).
+     */
+    private final boolean oneRevisionPerKey;
 
     private NatsBroker(Connection connection, NatsNames names, NatsSettings settings) throws IOException, JetStreamApiException {
         this.connection = connection;
@@ -94,12 +100,15 @@ final class NatsBroker implements CallBroker {
         this.jsm = connection.jetStreamManagement(options);
         var kvOptions = KeyValueOptions.builder().jetStreamOptions(options).build();
         var kvm = connection.keyValueManagement(kvOptions);
+        long history;
         try {
-            kvm.create(KeyValueConfiguration.builder().name(names.bucket()).storageType(StorageType.File)
-                    .maxHistoryPerKey(1).ttl(settings.recordTtl()).build());
+            history = kvm.create(KeyValueConfiguration.builder().name(names.bucket()).storageType(StorageType.File)
+                    .maxHistoryPerKey(1).ttl(settings.recordTtl()).build()).getMaxHistoryPerKey();
         } catch (JetStreamApiException e) {
-            kvm.getStatus(names.bucket()); // made earlier with other settings: use it as it is
+            // made earlier with other settings: use it as it is
+            history = kvm.getStatus(names.bucket()).getMaxHistoryPerKey();
         }
+        this.oneRevisionPerKey = history == 1;
         this.kv = connection.keyValue(names.bucket(), kvOptions);
         addStream(StreamConfiguration.builder().name(names.deadStream()).subjects(names.deadSubjects())
                 .storageType(StorageType.File).retentionPolicy(RetentionPolicy.Limits).maxMessagesPerSubject(1)
@@ -289,23 +298,43 @@ final class NatsBroker implements CallBroker {
      */
     @Override
     public void eachDocument(Consumer<CallDocument> visitor) throws Exception {
+        pass(null, visitor);
+    }
+
+    /**
+     * The bucket's stream holds documents in the order they were last written (one revision per
+     * key), each with the server's time of writing: the pass stops at the first one written at
+     * {@code before} or later. The minutely sweep of finished calls then reads only documents
+     * older than the retention, not a backlog queued since.
+     */
+    @Override
+    public void eachDocumentWrittenBefore(Instant before, Consumer<CallDocument> visitor) throws Exception {
+        pass(before, visitor);
+    }
+
+    /** One pass over the last revision of each document, in the order written, up to {@code before} if not null. */
+    private void pass(Instant before, Consumer<CallDocument> visitor) throws Exception {
         long last = jsm.getStreamInfo(kvStream).getStreamState().getLastSequence();
         if (last == 0) {
             return;
         }
         var pass = js.getStreamContext(kvStream).createOrderedConsumer(new OrderedConsumerConfiguration()
-                .filterSubject(kvSubject("c.>")).deliverPolicy(DeliverPolicy.LastPerSubject));
+                .filterSubject(kvSubject("c.>"))
+                .deliverPolicy(oneRevisionPerKey ? DeliverPolicy.All : DeliverPolicy.LastPerSubject));
         try (var documents = pass.iterate(ConsumeOptions.builder().batchSize(DOCUMENTS_PER_PULL).build())) {
             while (true) {
                 var message = documents.nextMessage(settings.requestTimeout());
                 if (message == null) {
                     throw new QueueUnavailable("reading call documents from NATS timed out");
                 }
+                var meta = message.metaData();
+                if (before != null && !meta.timestamp().toInstant().isBefore(before)) {
+                    break;
+                }
                 var operation = message.getHeaders() == null ? null : message.getHeaders().getFirst("KV-Operation");
                 if (operation == null || operation.equals("PUT")) {
                     visitor.accept(CallCodec.document(message.getData()));
                 }
-                var meta = message.metaData();
                 if (meta.pendingCount() == 0 || meta.streamSequence() >= last) {
                     break;
                 }
