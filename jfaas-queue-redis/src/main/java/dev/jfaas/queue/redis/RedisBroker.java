@@ -50,6 +50,10 @@ import java.util.function.Consumer;
 final class RedisBroker implements CallBroker {
 
     private static final String GROUP = "jfaas";
+    /** The index of call documents: a sorted set of their keys, scored by when each was made (ms). */
+    private static final String MADE = "made";
+    /** Documents one script reads at most (see {@link RedisScripts#DOCUMENTS_MADE_BEFORE}). */
+    private static final long DOCUMENTS_PER_BATCH = 500;
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -84,7 +88,9 @@ final class RedisBroker implements CallBroker {
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .timeoutOptions(TimeoutOptions.enabled(settings.requestTimeout())).build());
         try {
-            return new RedisBroker(client, client.connect(ByteArrayCodec.INSTANCE), settings);
+            var broker = new RedisBroker(client, client.connect(ByteArrayCodec.INSTANCE), settings);
+            broker.run(RedisScripts.MIGRATE_DOCUMENTS, ScriptOutputType.INTEGER, new byte[][] {broker.key("docs"), broker.key(MADE)});
+            return broker;
         } catch (RedisException e) {
             client.shutdown();
             client.getResources().shutdown();
@@ -102,6 +108,11 @@ final class RedisBroker implements CallBroker {
 
     private static byte[] number(long n) {
         return bytes(Long.toString(n));
+    }
+
+    /** This process's clock, as a document's score in the index: the sweep's cutoff is read from it too. */
+    private static byte[] now() {
+        return number(System.currentTimeMillis());
     }
 
     /**
@@ -169,15 +180,15 @@ final class RedisBroker implements CallBroker {
 
     @Override
     public boolean create(String name, byte[] value) {
-        Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"));
+        Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key(MADE)}, value,
+                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now());
         return created == 1;
     }
 
     @Override
     public CompletableFuture<Long> createAsync(String name, byte[] value) {
-        return this.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key("docs")}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0")).thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
+        return this.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key(MADE)}, value,
+                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now()).thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
     }
 
     @Override
@@ -208,19 +219,41 @@ final class RedisBroker implements CallBroker {
     @Override
     public void delete(String name) {
         redis.del(key(name));
-        redis.srem(key("docs"), key(name));
+        redis.zrem(key(MADE), key(name));
     }
 
     @Override
     public void eachDocument(Consumer<CallDocument> visitor) {
         var cursor = bytes("0");
         do {
-            List<Object> batch = run(RedisScripts.DOCUMENTS, ScriptOutputType.MULTI, new byte[][] {key("docs")}, cursor);
+            List<Object> batch = run(RedisScripts.DOCUMENTS, ScriptOutputType.MULTI, new byte[][] {key(MADE)}, cursor);
             cursor = (byte[]) batch.getFirst();
             for (var value : batch.subList(1, batch.size())) {
                 visitor.accept(CallCodec.document((byte[]) value));
             }
         } while (!new String(cursor, StandardCharsets.US_ASCII).equals("0"));
+    }
+
+    /**
+     * The index orders documents by when they were made, and a call is made before it finishes:
+     * the documents made before {@code before} hold every call finished before it, so the sweep of
+     * finished calls reads those, not a backlog queued since.
+     */
+    @Override
+    public void eachDocumentWrittenBefore(Instant before, Consumer<CallDocument> visitor) {
+        byte[] from = bytes("-inf");
+        byte[] skip = number(0);
+        long looked;
+        do {
+            List<Object> batch = run(RedisScripts.DOCUMENTS_MADE_BEFORE, ScriptOutputType.MULTI, new byte[][] {key(MADE)},
+                    from, skip, number(before.toEpochMilli()));
+            looked = (Long) batch.get(0);
+            from = (byte[]) batch.get(1);
+            skip = number((Long) batch.get(2));
+            for (var value : batch.subList(3, batch.size())) {
+                visitor.accept(CallCodec.document((byte[]) value));
+            }
+        } while (looked == DOCUMENTS_PER_BATCH);
     }
 
     /** Kept by the scripts that add and remove entries, so reading it is one short script. */
@@ -307,9 +340,9 @@ final class RedisBroker implements CallBroker {
     @Override
     public CompletableFuture<Long> createAndPublish(String name, byte[] document, QueuedCall call, byte[] message) {
         return this.<Long>runAsync(RedisScripts.CREATE_AND_PUBLISH, ScriptOutputType.INTEGER,
-                new byte[][] {key(name), key("docs"), bytes(stream(call.queue(), call.priority())), key("load"), key("streams")},
+                new byte[][] {key(name), key(MADE), bytes(stream(call.queue(), call.priority())), key("load"), key("streams")},
                 document, number(settings.recordTtl().toMillis()), bytes(call.callId()), bytes(DocumentKeys.token(call.queue())),
-                bytes(call.function().qualified()), message).thenApply(created -> created == 1 ? 1L : 0L);
+                bytes(call.function().qualified()), message, now()).thenApply(created -> created == 1 ? 1L : 0L);
     }
 
     /**

@@ -12,7 +12,7 @@ final class RedisScripts {
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            if ARGV[3] == '1' then redis.call('SADD', KEYS[2], KEYS[1]) end
+            if ARGV[3] == '1' then redis.call('ZADD', KEYS[2], ARGV[4], KEYS[1]) end
             return 1""";
     static final String UPDATE = """
             if redis.call('HGET', KEYS[1], 'r') ~= ARGV[2] then return 0 end
@@ -27,13 +27,42 @@ final class RedisScripts {
             return 1""";
     /** One batch of documents: the next cursor first, then the values; expired keys leave the index. */
     static final String DOCUMENTS = """
-            local r = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', 500)
+            local r = redis.call('ZSCAN', KEYS[1], ARGV[1], 'COUNT', 500)
             local out = {r[1]}
-            for _, k in ipairs(r[2]) do
+            for i = 1, #r[2], 2 do
+              local k = r[2][i]
               local v = redis.call('HGET', k, 'v')
-              if v then out[#out + 1] = v else redis.call('SREM', KEYS[1], k) end
+              if v then out[#out + 1] = v else redis.call('ZREM', KEYS[1], k) end
             end
             return out""";
+    /**
+     * One batch of the documents made before ARGV[3] (ms, exclusive), in the order made, from
+     * score ARGV[1] on, skipping the first ARGV[2] kept at that score (read by the batch before).
+     * Answers how many entries it looked at (fewer than the batch: the last), where the next
+     * batch starts (score, how many to skip there), then the values; expired keys leave the index.
+     */
+    static final String DOCUMENTS_MADE_BEFORE = """
+            local r = redis.call('ZRANGE', KEYS[1], ARGV[1], '(' .. ARGV[3], 'BYSCORE', 'LIMIT', ARGV[2], 500, 'WITHSCORES')
+            local last, same = ARGV[1], tonumber(ARGV[2])
+            local values = {}
+            for i = 1, #r, 2 do
+              local v = redis.call('HGET', r[i], 'v')
+              if v then
+                values[#values + 1] = v
+                if r[i + 1] == last then same = same + 1 else last = r[i + 1]; same = 1 end
+              else
+                redis.call('ZREM', KEYS[1], r[i])
+              end
+            end
+            local out = {#r / 2, last, same}
+            for _, v in ipairs(values) do out[#out + 1] = v end
+            return out""";
+    /** The index of documents was a set before it was ordered by when each was made: those in it count as oldest. */
+    static final String MIGRATE_DOCUMENTS = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do redis.call('ZADD', KEYS[2], 0, k) end
+            redis.call('DEL', KEYS[1])
+            return 1""";
     /** The entry carries its queue and function, so the load count can follow it in and out. */
     static final String PUBLISH = """
             redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4], 'rev', ARGV[5])
@@ -45,7 +74,7 @@ final class RedisScripts {
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            redis.call('SADD', KEYS[2], KEYS[1])
+            redis.call('ZADD', KEYS[2], ARGV[7], KEYS[1])
             redis.call('XADD', KEYS[3], '*', 'id', ARGV[3], 'q', ARGV[4], 'fn', ARGV[5], 'call', ARGV[6], 'rev', 1)
             redis.call('HINCRBY', KEYS[4], ARGV[4] .. ' ' .. ARGV[5], 1)
             redis.call('SADD', KEYS[5], KEYS[3])
