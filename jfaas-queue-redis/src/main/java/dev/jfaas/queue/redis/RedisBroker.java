@@ -1,11 +1,13 @@
 package dev.jfaas.queue.redis;
 
+import static dev.jfaas.queue.redis.RedisScripting.bytes;
+import static dev.jfaas.queue.redis.RedisScripting.number;
+
 import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.queue.document.CallBroker;
-import dev.jfaas.queue.document.CallCodec;
 import dev.jfaas.queue.document.CallDocument;
 import dev.jfaas.queue.document.CallTally;
 import dev.jfaas.queue.document.DocumentCallQueue;
@@ -15,7 +17,6 @@ import io.lettuce.core.MaintNotificationsConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
@@ -50,10 +51,6 @@ import java.util.function.Consumer;
 final class RedisBroker implements CallBroker {
 
     private static final String GROUP = "jfaas";
-    /** The index of call documents: a sorted set of their keys, scored by when each was made (ms). */
-    private static final String MADE = "made";
-    /** Documents one script reads at most (see {@link RedisScripts#DOCUMENTS_MADE_BEFORE}). */
-    private static final long DOCUMENTS_PER_BATCH = 500;
 
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -61,13 +58,16 @@ final class RedisBroker implements CallBroker {
     private final RedisSettings settings;
     private final String consumer = "c-" + UUID.randomUUID();
     private final Map<String, Boolean> groups = new ConcurrentHashMap<>();
-    private final Map<String, String> scriptShas = new ConcurrentHashMap<>();
+    private final RedisScripting scripts;
+    private final RedisDocuments documents;
 
     private RedisBroker(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, RedisSettings settings) {
         this.client = client;
         this.connection = connection;
         this.redis = connection.sync();
         this.settings = settings;
+        this.scripts = new RedisScripting(connection, settings.prefix());
+        this.documents = new RedisDocuments(connection, scripts, settings);
     }
 
     static RedisBroker connect(RedisSettings settings) {
@@ -89,68 +89,13 @@ final class RedisBroker implements CallBroker {
                 .timeoutOptions(TimeoutOptions.enabled(settings.requestTimeout())).build());
         try {
             var broker = new RedisBroker(client, client.connect(ByteArrayCodec.INSTANCE), settings);
-            broker.run(RedisScripts.MIGRATE_DOCUMENTS, ScriptOutputType.INTEGER, new byte[][] {broker.key("docs"), broker.key(MADE)});
+            broker.documents.migrate();
             return broker;
         } catch (RedisException e) {
             client.shutdown();
             client.getResources().shutdown();
             throw new QueueUnavailable("cannot reach Redis at " + settings.url() + ": " + e.getMessage(), e);
         }
-    }
-
-    private byte[] key(String name) {
-        return bytes(settings.prefix() + ":" + name);
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] number(long n) {
-        return bytes(Long.toString(n));
-    }
-
-    /** This process's clock, as a document's score in the index: the sweep's cutoff is read from it too. */
-    private static byte[] now() {
-        return number(System.currentTimeMillis());
-    }
-
-    /**
-     * Runs a script by its SHA (the text crosses the wire once); a server that restarted has
-     * forgotten it, so a NOSCRIPT answer loads it again.
-     */
-    private <T> T run(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        var sha = scriptShas.computeIfAbsent(script, text -> redis.scriptLoad(bytes(text)));
-        try {
-            return redis.evalsha(sha, type, keys, args);
-        } catch (RedisNoScriptException forgotten) {
-            scriptShas.put(script, redis.scriptLoad(bytes(script)));
-            return redis.evalsha(scriptShas.get(script), type, keys, args);
-        }
-    }
-
-    /**
-     * As {@link #run}, without a thread waiting for the answer, loading the script the same way
-     * if needed: this may run on Lettuce's own thread, where waiting for Lettuce never ends.
-     */
-    private <T> CompletableFuture<T> runAsync(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        var known = scriptShas.get(script);
-        if (known == null) {
-            return loadAndRun(script, type, keys, args);
-        }
-        CompletableFuture<T> first = connection.async().<T>evalsha(known, type, keys, args).toCompletableFuture();
-        return first.exceptionallyCompose(failure -> {
-            var cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            return cause instanceof RedisNoScriptException ? loadAndRun(script, type, keys, args) : CompletableFuture.failedFuture(cause);
-        });
-    }
-
-    private <T> CompletableFuture<T> loadAndRun(String script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        return connection.async().scriptLoad(bytes(script)).toCompletableFuture().thenCompose(sha -> {
-            scriptShas.put(script, sha);
-            return connection.async().<T>evalsha(sha, type, keys, args).toCompletableFuture();
-        });
     }
 
     @Override
@@ -160,106 +105,67 @@ final class RedisBroker implements CallBroker {
         }
     }
 
-    // ---- documents ---------------------------------------------------------------------------
+    // ---- documents (RedisDocuments) -----------------------------------------------------------
 
     @Override
     public Stored get(String name) {
-        var fields = redis.hmget(key(name), bytes("v"), bytes("r"));
-        if (fields.isEmpty() || !fields.get(0).hasValue()) {
-            return null;
-        }
-        return new Stored(fields.get(0).getValue(), Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII)));
+        return documents.get(name);
     }
 
     @Override
     public CompletableFuture<Stored> getAsync(String name) {
-        return connection.async().hmget(key(name), bytes("v"), bytes("r")).toCompletableFuture().thenApply(fields ->
-                fields.isEmpty() || !fields.get(0).hasValue() ? null
-                        : new Stored(fields.get(0).getValue(), Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII))));
+        return documents.getAsync(name);
     }
 
     @Override
     public boolean create(String name, byte[] value) {
-        Long created = run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key(MADE)}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now());
-        return created == 1;
+        return documents.create(name, value);
     }
 
     @Override
     public CompletableFuture<Long> createAsync(String name, byte[] value) {
-        return this.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {key(name), key(MADE)}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now()).thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
+        return documents.createAsync(name, value);
     }
 
     @Override
     public long update(String name, byte[] value, long revision) {
-        Long updated = run(RedisScripts.UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
-                number(settings.recordTtl().toMillis()));
-        return updated;
+        return documents.update(name, value, revision);
     }
-
 
     @Override
     public CompletableFuture<Long> updateAsync(String name, byte[] value, long revision) {
-        return runAsync(RedisScripts.UPDATE, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(revision),
-                number(settings.recordTtl().toMillis()));
-    }
-
-    @Override
-    public CompletableFuture<Void> putAsync(String name, byte[] value) {
-        return this.<Long>runAsync(RedisScripts.PUT, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value,
-                number(settings.recordTtl().toMillis())).thenApply(written -> null);
+        return documents.updateAsync(name, value, revision);
     }
 
     @Override
     public void put(String name, byte[] value) {
-        run(RedisScripts.PUT, ScriptOutputType.INTEGER, new byte[][] {key(name)}, value, number(settings.recordTtl().toMillis()));
+        documents.put(name, value);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String name, byte[] value) {
+        return documents.putAsync(name, value);
     }
 
     @Override
     public void delete(String name) {
-        redis.del(key(name));
-        redis.zrem(key(MADE), key(name));
+        documents.delete(name);
     }
 
     @Override
     public void eachDocument(Consumer<CallDocument> visitor) {
-        var cursor = bytes("0");
-        do {
-            List<Object> batch = run(RedisScripts.DOCUMENTS, ScriptOutputType.MULTI, new byte[][] {key(MADE)}, cursor);
-            cursor = (byte[]) batch.getFirst();
-            for (var value : batch.subList(1, batch.size())) {
-                visitor.accept(CallCodec.document((byte[]) value));
-            }
-        } while (!new String(cursor, StandardCharsets.US_ASCII).equals("0"));
+        documents.eachDocument(visitor);
     }
 
-    /**
-     * The index orders documents by when they were made, and a call is made before it finishes:
-     * the documents made before {@code before} hold every call finished before it, so the sweep of
-     * finished calls reads those, not a backlog queued since.
-     */
     @Override
     public void eachDocumentWrittenBefore(Instant before, Consumer<CallDocument> visitor) {
-        byte[] from = bytes("-inf");
-        byte[] skip = number(0);
-        long looked;
-        do {
-            List<Object> batch = run(RedisScripts.DOCUMENTS_MADE_BEFORE, ScriptOutputType.MULTI, new byte[][] {key(MADE)},
-                    from, skip, number(before.toEpochMilli()));
-            looked = (Long) batch.get(0);
-            from = (byte[]) batch.get(1);
-            skip = number((Long) batch.get(2));
-            for (var value : batch.subList(3, batch.size())) {
-                visitor.accept(CallCodec.document((byte[]) value));
-            }
-        } while (looked == DOCUMENTS_PER_BATCH);
+        documents.eachDocumentWrittenBefore(before, visitor);
     }
 
     /** Kept by the scripts that add and remove entries, so reading it is one short script. */
     @Override
     public List<QueueStats> load() {
-        List<Object> parts = run(RedisScripts.LOAD, ScriptOutputType.MULTI, new byte[][] {key("load"), key("dead-count"), key("streams")});
+        List<Object> parts = scripts.run(RedisScripts.LOAD, ScriptOutputType.MULTI, new byte[][] {scripts.key("load"), scripts.key("dead-count"), scripts.key("streams")});
         var depth = pairs((List<?>) parts.get(0));
         var dead = pairs((List<?>) parts.get(1));
         var oldest = new HashMap<String, Instant>();
@@ -331,18 +237,18 @@ final class RedisBroker implements CallBroker {
     @Override
     public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) {
         var stream = stream(call.queue(), call.priority());
-        return this.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
-                new byte[][] {bytes(stream), key("load"), key("streams")}, bytes(call.callId()),
+        return scripts.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
+                new byte[][] {bytes(stream), scripts.key("load"), scripts.key("streams")}, bytes(call.callId()),
                 bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message, number(revision)).thenApply(added -> null);
     }
 
     /** One script, so a call's document and its message are stored together or not at all. */
     @Override
     public CompletableFuture<Long> createAndPublish(String name, byte[] document, QueuedCall call, byte[] message) {
-        return this.<Long>runAsync(RedisScripts.CREATE_AND_PUBLISH, ScriptOutputType.INTEGER,
-                new byte[][] {key(name), key(MADE), bytes(stream(call.queue(), call.priority())), key("load"), key("streams")},
+        return scripts.<Long>runAsync(RedisScripts.CREATE_AND_PUBLISH, ScriptOutputType.INTEGER,
+                new byte[][] {scripts.key(name), scripts.key(RedisDocuments.MADE), bytes(stream(call.queue(), call.priority())), scripts.key("load"), scripts.key("streams")},
                 document, number(settings.recordTtl().toMillis()), bytes(call.callId()), bytes(DocumentKeys.token(call.queue())),
-                bytes(call.function().qualified()), message, now()).thenApply(created -> created == 1 ? 1L : 0L);
+                bytes(call.function().qualified()), message, RedisDocuments.now()).thenApply(created -> created == 1 ? 1L : 0L);
     }
 
     /**
@@ -351,7 +257,7 @@ final class RedisBroker implements CallBroker {
      */
     @Override
     public void announce(String queue) {
-        connection.async().publish(key("arrived"), bytes(queue));
+        connection.async().publish(scripts.key("arrived"), bytes(queue));
     }
 
     @Override
@@ -363,7 +269,7 @@ final class RedisBroker implements CallBroker {
                 listener.accept(new String(message, StandardCharsets.UTF_8));
             }
         });
-        subscriber.sync().subscribe(key("arrived"));
+        subscriber.sync().subscribe(scripts.key("arrived"));
         return subscriber::close;
     }
 
@@ -408,7 +314,7 @@ final class RedisBroker implements CallBroker {
     }
 
     private List<Object> fetchScript(String stream, int max) {
-        return run(RedisScripts.FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
+        return scripts.run(RedisScripts.FETCH, ScriptOutputType.MULTI, new byte[][] {bytes(stream), bytes(stream + ":due")},
                 bytes(GROUP), bytes(consumer), number(System.currentTimeMillis()), number(max),
                 number(settings.redeliverAfter().toMillis()));
     }
@@ -417,7 +323,7 @@ final class RedisBroker implements CallBroker {
     public void ack(String handle) {
         var at = handle.indexOf(' ');
         var stream = handle.substring(0, at);
-        runAsync(RedisScripts.ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), key("load")},
+        scripts.runAsync(RedisScripts.ACK, ScriptOutputType.INTEGER, new byte[][] {bytes(stream), bytes(stream + ":due"), scripts.key("load")},
                 bytes(GROUP), bytes(handle.substring(at + 1)));
     }
 
@@ -437,18 +343,18 @@ final class RedisBroker implements CallBroker {
 
     @Override
     public void keepDeadLetter(QueuedCall call, byte[] message) {
-        run(RedisScripts.KEEP_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
+        scripts.run(RedisScripts.KEEP_DEAD, ScriptOutputType.INTEGER, new byte[][] {scripts.key("dead"), scripts.key("dead-index"), scripts.key("dead-count")},
                 bytes(call.callId()), message, bytes(countField(call.queue(), call.function().qualified())));
     }
 
     @Override
     public byte[] deadLetter(CallDocument call) {
-        return run(RedisScripts.DEAD_LETTER, ScriptOutputType.VALUE, new byte[][] {key("dead"), key("dead-index")}, bytes(call.callId()));
+        return scripts.run(RedisScripts.DEAD_LETTER, ScriptOutputType.VALUE, new byte[][] {scripts.key("dead"), scripts.key("dead-index")}, bytes(call.callId()));
     }
 
     @Override
     public void purgeDeadLetter(CallDocument call) {
-        run(RedisScripts.PURGE_DEAD, ScriptOutputType.INTEGER, new byte[][] {key("dead"), key("dead-index"), key("dead-count")},
+        scripts.run(RedisScripts.PURGE_DEAD, ScriptOutputType.INTEGER, new byte[][] {scripts.key("dead"), scripts.key("dead-index"), scripts.key("dead-count")},
                 bytes(call.callId()), bytes(countField(call.queue(), call.functionName().qualified())));
     }
 
