@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +50,7 @@ public final class DocumentCallQueue implements CallQueue {
     private final Documents documents;
     private final Leasing leasing;
     private final Ends ends;
+    private final DeadLetters deadLetters;
     /** Leases held by workers of this process, by token: their document as last written here. */
     private final Map<String, Documents.Known> held = new ConcurrentHashMap<>();
     /** Queues this process has published to: their setup is done, so accepts to them need not wait on a thread. */
@@ -62,6 +62,7 @@ public final class DocumentCallQueue implements CallQueue {
         this.documents = new Documents(broker);
         this.leasing = new Leasing(broker, held, clock);
         this.ends = new Ends(broker, documents, held, clock, io);
+        this.deadLetters = new DeadLetters(broker, documents, leasing, clock, this::announceQuietly);
     }
 
     public DocumentCallQueue(CallBroker broker) {
@@ -245,12 +246,6 @@ public final class DocumentCallQueue implements CallQueue {
         }
     }
 
-    private CompletableFuture<Void> publish(QueuedCall call, String messageId, long revision) {
-        var published = broker.publish(call, CallCodec.call(call), messageId, revision);
-        leasing.published(call.queue(), call.priority());
-        return published;
-    }
-
     @Override
     public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
         try {
@@ -353,93 +348,28 @@ public final class DocumentCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
-        return async(() -> {
-            int replayed = 0;
-            for (var doc : documents.matching(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
-                    && (function == null || function.equals(doc.functionName())))) {
-                if (replayOne(doc.callId())) {
-                    replayed++;
-                }
-            }
-            return replayed;
-        });
+        return async(() -> deadLetters.replayAll(queue, function));
     }
 
     @Override
     public CompletableFuture<Optional<QueuedCall>> deadLetter(String callId) {
-        return async(() -> {
-            var entry = broker.get(DocumentKeys.document(callId));
-            var doc = entry == null ? null : CallCodec.document(entry.value());
-            if (doc == null || !doc.replayable()) {
-                return Optional.empty();
-            }
-            return Optional.ofNullable(broker.deadLetter(doc)).map(CallCodec::call);
-        });
+        return async(() -> deadLetters.request(callId));
     }
 
     @Override
     public CompletableFuture<Boolean> replay(String callId) {
-        return async(() -> replayOne(callId));
-    }
-
-    /**
-     * Publishes the kept request again, then marks the document queued: a crash in between leaves a
-     * spare message, which is dropped when delivered, never a queued call without one.
-     */
-    private boolean replayOne(String callId) throws Exception {
-        var entry = broker.get(DocumentKeys.document(callId));
-        if (entry == null || !CallCodec.document(entry.value()).replayable()) {
-            return false;
-        }
-        var dead = CallCodec.document(entry.value());
-        var kept = broker.deadLetter(dead);
-        if (kept == null) {
-            return false;
-        }
-        var call = CallCodec.call(kept);
-        broker.prepare(call.queue());
-        publish(call, callId + "/replay/" + UUID.randomUUID(), 0).join();
-        var now = clock.instant();
-        if (documents.change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
-            return false;
-        }
-        broker.purgeDeadLetter(dead);
-        announceQuietly(call.queue());
-        return true;
+        return async(() -> deadLetters.replay(callId));
     }
 
     @Override
     public CompletableFuture<Integer> purgeDeadLetters(String queue, FunctionName function) {
-        return async(() -> forgetWhere(doc -> doc.status() == CallStatus.DEAD && doc.queue().equals(queue)
-                && (function == null || function.equals(doc.functionName()))));
+        return async(() -> deadLetters.purge(queue, function));
     }
 
     @Override
     public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
-        return async(() -> forget(documents.matchingWrittenBefore(cutoff, doc -> doc.status().isFinal()
+        return async(() -> deadLetters.forget(documents.matchingWrittenBefore(cutoff, doc -> doc.status().isFinal()
                 && doc.finishedAt() != null && doc.finishedAt().isBefore(cutoff))));
-    }
-
-    private int forgetWhere(java.util.function.Predicate<CallDocument> doomed) throws Exception {
-        return forget(documents.matching(doomed));
-    }
-
-    private int forget(List<CallDocument> doomed) throws Exception {
-        int forgotten = 0;
-        for (var doc : doomed) {
-            broker.delete(DocumentKeys.document(doc.callId()));
-            if (doc.resultOf() != null && doc.result() == null) {
-                broker.delete(DocumentKeys.result(doc.callId(), doc.resultOf()));
-            }
-            if (doc.replayable()) {
-                broker.purgeDeadLetter(doc);
-            }
-            if (doc.idempotencyKey() != null) {
-                broker.delete(DocumentKeys.idempotency(doc.functionName().qualified(), doc.idempotencyKey()));
-            }
-            forgotten++;
-        }
-        return forgotten;
     }
 
     @Override
