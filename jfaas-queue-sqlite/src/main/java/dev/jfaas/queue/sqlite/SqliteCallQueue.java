@@ -1,8 +1,5 @@
 package dev.jfaas.queue.sqlite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.queue.Accepted;
 import dev.jfaas.queue.CallFilter;
@@ -10,7 +7,6 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallRecord;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallStatus;
-import dev.jfaas.queue.Header;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
@@ -19,7 +15,6 @@ import dev.jfaas.store.sqlite.Durability;
 import dev.jfaas.store.sqlite.SqlWork;
 import dev.jfaas.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,78 +36,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SqliteCallQueue implements CallQueue {
 
-    /** Schema steps in order; the database applies those it has not yet (see {@link SqliteDatabase}). */
-    static final List<String> SCHEMA = List.of(
-            """
-            CREATE TABLE calls (
-              seq INTEGER PRIMARY KEY AUTOINCREMENT,
-              call_id TEXT NOT NULL UNIQUE,
-              queue TEXT NOT NULL,
-              namespace TEXT NOT NULL,
-              function TEXT NOT NULL,
-              priority INTEGER NOT NULL,
-              status TEXT NOT NULL,
-              attempts INTEGER NOT NULL DEFAULT 0,
-              max_attempts INTEGER NOT NULL,
-              not_before INTEGER NOT NULL,
-              lease_until INTEGER,
-              lease_token TEXT,
-              accepted_at INTEGER NOT NULL,
-              started_at INTEGER,
-              finished_at INTEGER,
-              method TEXT NOT NULL,
-              path TEXT NOT NULL,
-              query TEXT NOT NULL,
-              headers TEXT NOT NULL,
-              body BLOB NOT NULL,
-              callback_url TEXT,
-              idempotency_key TEXT,
-              status_code INTEGER,
-              duration REAL,
-              error TEXT,
-              callback_status TEXT,
-              result_headers TEXT,
-              result_body BLOB,
-              result_truncated INTEGER)""",
-            "CREATE INDEX calls_waiting ON calls(queue, priority DESC, seq) WHERE status IN ('queued','retrying','running')",
-            "CREATE INDEX calls_idempotency ON calls(namespace, function, idempotency_key) WHERE idempotency_key IS NOT NULL",
-            "CREATE INDEX calls_finished ON calls(finished_at) WHERE finished_at IS NOT NULL",
-            "CREATE INDEX calls_dead ON calls(queue, function) WHERE status = 'dead'",
-            // Calls that can be leased, apart from the running ones: a lease used to walk the
-            // running calls too (they sat first, being oldest) to find those whose lease had run
-            // out, a hundred rows and more per lease with 64 calls in flight on each event loop.
-            "DROP INDEX calls_waiting",
-            "CREATE INDEX calls_ready ON calls(queue, priority DESC, seq) WHERE status IN ('queued','retrying')",
-            "CREATE INDEX calls_running ON calls(queue, lease_until) WHERE status = 'running'",
-            // A call's request and its result in tables of their own, each row written once: a
-            // run's lease and end rewrote the whole row, body and headers included, twice per call,
-            // on the one writer thread (bench/README.md, "The store's side of a drained call").
-            """
-            CREATE TABLE call_inputs (
-              seq INTEGER PRIMARY KEY REFERENCES calls(seq) ON DELETE CASCADE,
-              method TEXT NOT NULL,
-              path TEXT NOT NULL,
-              query TEXT NOT NULL,
-              headers TEXT NOT NULL,
-              body BLOB NOT NULL)""",
-            "INSERT INTO call_inputs SELECT seq, method, path, query, headers, body FROM calls",
-            """
-            CREATE TABLE call_results (
-              seq INTEGER PRIMARY KEY REFERENCES calls(seq) ON DELETE CASCADE,
-              headers TEXT NOT NULL,
-              body BLOB NOT NULL,
-              truncated INTEGER NOT NULL)""",
-            "INSERT INTO call_results SELECT seq, result_headers, result_body, result_truncated FROM calls "
-                    + "WHERE result_headers IS NOT NULL",
-            "ALTER TABLE calls DROP COLUMN method",
-            "ALTER TABLE calls DROP COLUMN path",
-            "ALTER TABLE calls DROP COLUMN query",
-            "ALTER TABLE calls DROP COLUMN headers",
-            "ALTER TABLE calls DROP COLUMN body",
-            "ALTER TABLE calls DROP COLUMN result_headers",
-            "ALTER TABLE calls DROP COLUMN result_body",
-            "ALTER TABLE calls DROP COLUMN result_truncated");
-
     private static final String WAITING = "status IN ('queued','retrying','running')";
     private static final String READY = "status IN ('queued','retrying')";
     private static final String RECORD_COLUMNS = "call_id, function, namespace, queue, status, priority, attempts, "
@@ -121,14 +44,12 @@ public final class SqliteCallQueue implements CallQueue {
             + "headers, body, callback_url, idempotency_key, accepted_at, max_attempts";
     /** A call with its request, for {@link #CALL_COLUMNS}. */
     private static final String CALLS_WITH_INPUTS = " FROM calls JOIN call_inputs USING (seq) ";
-    private static final TypeReference<List<Header>> HEADERS = new TypeReference<>() {};
 
     private final SqliteDatabase db;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
 
     public SqliteCallQueue(Path file, Durability durability, Clock clock) {
-        this.db = new SqliteDatabase(file, durability, SCHEMA);
+        this.db = new SqliteDatabase(file, durability, CallTables.SCHEMA);
         this.clock = clock;
     }
 
@@ -160,7 +81,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Accepted> enqueue(QueuedCall call) {
-        var headers = toJson(call.headers());
+        var headers = CallRows.toJson(call.headers());
         return write(c -> {
             if (call.idempotencyKey() != null) {
                 var st = db.writeStatement("SELECT call_id FROM calls WHERE namespace=? AND function=? AND idempotency_key=?");
@@ -221,7 +142,7 @@ public final class SqliteCallQueue implements CallQueue {
             throws SQLException {
         try (var rs = select.executeQuery()) {
             while (leases.size() < max && rs.next()) {
-                var call = toCall(rs, 2);
+                var call = CallRows.toCall(rs, 2);
                 if (skip.contains(call.function())) {
                     continue;
                 }
@@ -258,7 +179,7 @@ public final class SqliteCallQueue implements CallQueue {
         if (!status.isFinal() || status == CallStatus.CANCELLED) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("not an end state: " + status));
         }
-        var headers = response == null ? null : toJson(response.headers());
+        var headers = response == null ? null : CallRows.toJson(response.headers());
         long seq = seq(lease);
         return runWrite(c -> {
             boolean held = db.update("UPDATE calls SET status=?, finished_at=?, lease_token=NULL, lease_until=NULL, "
@@ -304,7 +225,7 @@ public final class SqliteCallQueue implements CallQueue {
             try (var st = c.prepareStatement("SELECT " + RECORD_COLUMNS + " FROM calls WHERE call_id=?")) {
                 st.setString(1, callId);
                 try (var rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(toRecord(rs)) : Optional.empty();
+                    return rs.next() ? Optional.of(CallRows.toRecord(rs)) : Optional.empty();
                 }
             }
         });
@@ -320,7 +241,7 @@ public final class SqliteCallQueue implements CallQueue {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
-                    return Optional.of(new CallResponse(rs.getInt(1), fromJson(rs.getString(2)), rs.getBytes(3),
+                    return Optional.of(new CallResponse(rs.getInt(1), CallRows.fromJson(rs.getString(2)), rs.getBytes(3),
                             rs.getInt(4) == 1, rs.getDouble(5)));
                 }
             }
@@ -351,7 +272,7 @@ public final class SqliteCallQueue implements CallQueue {
                 var out = new ArrayList<CallRecord>();
                 try (var rs = st.executeQuery()) {
                     while (rs.next()) {
-                        out.add(toRecord(rs));
+                        out.add(CallRows.toRecord(rs));
                     }
                 }
                 return out;
@@ -413,7 +334,7 @@ public final class SqliteCallQueue implements CallQueue {
                     + "WHERE call_id=? AND status IN ('dead','failed')")) {
                 st.setString(1, callId);
                 try (var rs = st.executeQuery()) {
-                    return rs.next() ? Optional.of(toCall(rs, 1)) : Optional.empty();
+                    return rs.next() ? Optional.of(CallRows.toCall(rs, 1)) : Optional.empty();
                 }
             }
         });
@@ -440,53 +361,6 @@ public final class SqliteCallQueue implements CallQueue {
     public CompletableFuture<Integer> forgetFinishedBefore(Instant cutoff) {
         return write(c -> db.update("DELETE FROM calls WHERE finished_at IS NOT NULL AND finished_at<? AND NOT " + WAITING,
                 cutoff.toEpochMilli()));
-    }
-
-    // ---- rows
-
-    private QueuedCall toCall(ResultSet rs, int first) throws SQLException {
-        return new QueuedCall(rs.getString(first), new FunctionName(rs.getString(first + 2), rs.getString(first + 1)),
-                rs.getString(first + 3), rs.getInt(first + 4), rs.getString(first + 5), rs.getString(first + 6),
-                rs.getString(first + 7), fromJson(rs.getString(first + 8)), rs.getBytes(first + 9),
-                rs.getString(first + 10), rs.getString(first + 11), Instant.ofEpochMilli(rs.getLong(first + 12)),
-                rs.getInt(first + 13));
-    }
-
-    private static CallRecord toRecord(ResultSet rs) throws SQLException {
-        return new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                CallStatus.parse(rs.getString(5)), rs.getInt(6), rs.getInt(7), rs.getInt(8), instant(rs, 9),
-                instant(rs, 10), instant(rs, 11), integer(rs, 12), real(rs, 13), rs.getString(14), rs.getString(15));
-    }
-
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
-    }
-
-    private static Integer integer(ResultSet rs, int column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private static Double real(ResultSet rs, int column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? null : value;
-    }
-
-    private String toJson(List<Header> headers) {
-        try {
-            return json.writeValueAsString(headers);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("headers are always encodable", e);
-        }
-    }
-
-    private List<Header> fromJson(String text) {
-        try {
-            return json.readValue(text, HEADERS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt headers in the queue: " + e.getOriginalMessage(), e);
-        }
     }
 
     private static Throwable cause(Throwable e) {

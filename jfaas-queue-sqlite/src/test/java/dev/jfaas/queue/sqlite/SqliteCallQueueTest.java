@@ -38,7 +38,7 @@ class SqliteCallQueueTest extends CallQueueContract {
     void aQueueFromBeforeRequestsAndResultsHadTablesOfTheirOwnKeepsThem() {
         // The schema as it stood before the split: one calls table holding requests and results.
         var file = dir.resolve("old.db");
-        var old = new SqliteDatabase(file, Durability.FULL, SqliteCallQueue.SCHEMA.subList(0, 8));
+        var old = new SqliteDatabase(file, Durability.FULL, CallTables.SCHEMA.subList(0, 8));
         old.writeAndWait(c -> old.update("INSERT INTO calls(call_id, queue, namespace, function, priority, status, "
                 + "max_attempts, not_before, accepted_at, method, path, query, headers, body) VALUES "
                 + "('waiting', ?, 'openfaas-fn', 'fn', 0, 'queued', 3, 0, 1, 'PUT', '/p', 'a=1', "
