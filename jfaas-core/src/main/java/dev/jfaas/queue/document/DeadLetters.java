@@ -38,12 +38,15 @@ final class DeadLetters {
     }
 
     Optional<QueuedCall> request(String callId) throws Exception {
+        var doc = replayable(callId);
+        return doc == null ? Optional.empty() : Optional.ofNullable(broker.deadLetter(doc)).map(CallCodec::call);
+    }
+
+    /** The call's document if its request is kept for replay (it is dead or failed), else null. */
+    private CallDocument replayable(String callId) throws Exception {
         var entry = broker.get(DocumentKeys.document(callId));
         var doc = entry == null ? null : CallCodec.document(entry.value());
-        if (doc == null || !doc.replayable()) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(broker.deadLetter(doc)).map(CallCodec::call);
+        return doc != null && doc.replayable() ? doc : null;
     }
 
     int replayAll(String queue, FunctionName function) throws Exception {
@@ -61,12 +64,8 @@ final class DeadLetters {
      * spare message, which is dropped when delivered, never a queued call without one.
      */
     boolean replay(String callId) throws Exception {
-        var entry = broker.get(DocumentKeys.document(callId));
-        if (entry == null || !CallCodec.document(entry.value()).replayable()) {
-            return false;
-        }
-        var dead = CallCodec.document(entry.value());
-        var kept = broker.deadLetter(dead);
+        var dead = replayable(callId);
+        var kept = dead == null ? null : broker.deadLetter(dead);
         if (kept == null) {
             return false;
         }

@@ -78,7 +78,7 @@ final class NatsBroker implements CallBroker {
         this.js = connection.jetStream(options);
         this.jsm = connection.jetStreamManagement(options);
         this.writes = new NatsWrites(connection, settings.requestTimeout());
-        this.documents = new NatsDocuments(connection, options, names, settings, writes);
+        this.documents = new NatsDocuments(connection, js, jsm, options, names, settings, writes);
         addStream(StreamConfiguration.builder().name(names.deadStream()).subjects(names.deadSubjects())
                 .storageType(StorageType.File).retentionPolicy(RetentionPolicy.Limits).maxMessagesPerSubject(1)
                 .maxAge(settings.recordTtl()).build());

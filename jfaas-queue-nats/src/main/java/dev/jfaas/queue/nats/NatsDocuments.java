@@ -50,15 +50,15 @@ final class NatsDocuments {
     private final boolean oneRevisionPerKey;
 
     /** Makes the bucket if it is not there yet. */
-    NatsDocuments(Connection connection, JetStreamOptions options, NatsNames names, NatsSettings settings, NatsWrites writes)
-            throws IOException, JetStreamApiException {
+    NatsDocuments(Connection connection, JetStream js, JetStreamManagement jsm, JetStreamOptions options, NatsNames names,
+            NatsSettings settings, NatsWrites writes) throws IOException, JetStreamApiException {
         this.connection = connection;
+        this.js = js;
+        this.jsm = jsm;
         this.names = names;
         this.settings = settings;
         this.writes = writes;
         this.kvStream = "KV_" + names.bucket();
-        this.js = connection.jetStream(options);
-        this.jsm = connection.jetStreamManagement(options);
         var kvOptions = KeyValueOptions.builder().jetStreamOptions(options).build();
         var kvm = connection.keyValueManagement(kvOptions);
         long history;
@@ -109,8 +109,18 @@ final class NatsDocuments {
     }
 
     private long createdRevision(String key, byte[] value) throws IOException, JetStreamApiException {
+        return unlessChanged(() -> kv.create(key, value));
+    }
+
+    @FunctionalInterface
+    private interface KvWrite {
+        long run() throws IOException, JetStreamApiException;
+    }
+
+    /** A compare-and-set write's new revision, or 0 if the compare failed. */
+    private static long unlessChanged(KvWrite write) throws IOException, JetStreamApiException {
         try {
-            return kv.create(key, value);
+            return write.run();
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
                 return 0;
@@ -161,14 +171,7 @@ final class NatsDocuments {
     }
 
     long update(String key, byte[] value, long revision) throws IOException, JetStreamApiException {
-        try {
-            return kv.update(key, value, revision);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
-                return 0;
-            }
-            throw e;
-        }
+        return unlessChanged(() -> kv.update(key, value, revision));
     }
 
     void put(String key, byte[] value) throws IOException, JetStreamApiException {

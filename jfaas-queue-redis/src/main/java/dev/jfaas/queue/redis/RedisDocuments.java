@@ -6,6 +6,7 @@ import static dev.jfaas.queue.redis.RedisScripting.number;
 import dev.jfaas.queue.document.CallBroker;
 import dev.jfaas.queue.document.CallCodec;
 import dev.jfaas.queue.document.CallDocument;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
@@ -47,28 +48,38 @@ final class RedisDocuments {
     }
 
     CallBroker.Stored get(String name) {
-        var fields = redis.sync().hmget(scripts.key(name), bytes("v"), bytes("r"));
+        return stored(redis.sync().hmget(scripts.key(name), bytes("v"), bytes("r")));
+    }
+
+    CompletableFuture<CallBroker.Stored> getAsync(String name) {
+        return redis.async().hmget(scripts.key(name), bytes("v"), bytes("r")).toCompletableFuture().thenApply(RedisDocuments::stored);
+    }
+
+    /** The value and revision fields of a document's hash, or null if it has none. */
+    private static CallBroker.Stored stored(List<KeyValue<byte[], byte[]>> fields) {
         if (fields.isEmpty() || !fields.get(0).hasValue()) {
             return null;
         }
         return new CallBroker.Stored(fields.get(0).getValue(), Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII)));
     }
 
-    CompletableFuture<CallBroker.Stored> getAsync(String name) {
-        return redis.async().hmget(scripts.key(name), bytes("v"), bytes("r")).toCompletableFuture().thenApply(fields ->
-                fields.isEmpty() || !fields.get(0).hasValue() ? null
-                        : new CallBroker.Stored(fields.get(0).getValue(), Long.parseLong(new String(fields.get(1).getValue(), StandardCharsets.US_ASCII))));
-    }
-
     boolean create(String name, byte[] value) {
-        Long created = scripts.run(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {scripts.key(name), scripts.key(MADE)}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now());
+        Long created = scripts.run(RedisScripts.CREATE, ScriptOutputType.INTEGER, createKeys(name), createArgs(name, value));
         return created == 1;
     }
 
     CompletableFuture<Long> createAsync(String name, byte[] value) {
-        return scripts.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, new byte[][] {scripts.key(name), scripts.key(MADE)}, value,
-                number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now()).thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
+        return scripts.<Long>runAsync(RedisScripts.CREATE, ScriptOutputType.INTEGER, createKeys(name), createArgs(name, value))
+                .thenApply(created -> created == 1 ? 1L : 0L); // CREATE starts at 1
+    }
+
+    private byte[][] createKeys(String name) {
+        return new byte[][] {scripts.key(name), scripts.key(MADE)};
+    }
+
+    /** Only call documents ({@code c.} keys) enter the index. */
+    private byte[][] createArgs(String name, byte[] value) {
+        return new byte[][] {value, number(settings.recordTtl().toMillis()), bytes(name.startsWith("c.") ? "1" : "0"), now()};
     }
 
     long update(String name, byte[] value, long revision) {
