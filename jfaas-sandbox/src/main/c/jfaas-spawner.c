@@ -1,22 +1,33 @@
 /*
- * jfaas-spawner: runs inside a function's sandbox and starts one process per call, so a forking
- * call pays for a fork and an exec, not for a new sandbox (bubblewrap takes 15-25 ms to build one).
+ * jfaas-spawner: runs inside a function's sandbox. It starts every program of the function, so
+ * each one starts under the same seccomp filter (seccomp-filter.h), and it forks one process per
+ * call, so a forking call pays for a fork and an exec, not for a new sandbox (bubblewrap takes
+ * 15-25 ms to build one).
  *
- *   jfaas-spawner SOCKET_PATH
- *   jfaas-spawner --relay SOCKET_PATH PORT -- PROGRAM [ARGS...]
+ *   jfaas-spawner --calls                        serve calls on the socket handed in as fd 3
+ *   jfaas-spawner --exec -- PROGRAM [ARGS...]    run PROGRAM (an http-mode server)
+ *   jfaas-spawner --relay PORT -- PROGRAM [ARGS...]
  *
- * Listens on a Unix socket; each connection is one call, served by a forked manager:
+ * The socket on fd 3 is bound by jfaas-launch outside the sandbox, where the function cannot see
+ * or replace it, and listened on here; the gateway connects to it by its path on the host.
+ * Each connection is one call, served by a forked manager:
  *   request (gateway -> spawner): u32 argc, argc strings; u32 envc, envc "K=V" strings; one string,
  *     the working directory; a string is a u32 length and its bytes; numbers big-endian. The rest
  *     of the stream is the call's stdin; the gateway's half-close is its end.
  *   answer (spawner -> gateway): frames of u8 type, u32 length, bytes: 1 stdout, 2 stderr,
  *     3 exit (4 bytes: the wait status), 4 failure (text; the call could not start).
- * The gateway closing the connection kills the call's process group (timeouts, cancellation,
- * a caller that went away). Static, with no dependencies, so it runs in any root filesystem.
+ * The gateway closing the connection kills the call's processes (timeouts, cancellation, a caller
+ * that went away).
  *
- * With --relay it runs PROGRAM (a server, e.g. an image's watchdog on port 8080, in a network
- * namespace of its own) and carries each connection to SOCKET_PATH over to 127.0.0.1:PORT, so the
- * gateway reaches a server it shares no network with; it ends, with PROGRAM's status, when PROGRAM does.
+ * Calls are kept apart: where the sandbox gave the spawner CAP_SYS_ADMIN in its user namespace,
+ * each call's process is the first of a pid namespace of its own with its own /proc, so it sees,
+ * signals and traces nothing of the spawner or of other calls, and everything it started dies
+ * with it. It then drops every capability before it execs. The spawner itself is not dumpable.
+ *
+ * With --relay it runs PROGRAM (a server in a network namespace of its own, listening on PORT
+ * there) and carries each connection to fd 3 over to 127.0.0.1:PORT: for a gateway that cannot
+ * give replicas a link of their own (not root). It ends, with PROGRAM's status, when PROGRAM does.
+ * Static, with no dependencies, so it runs in any root filesystem.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,6 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <linux/capability.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -37,6 +51,8 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include "seccomp-filter.h"
+
 enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
 
 #define MAX_STRINGS 10000
@@ -44,6 +60,7 @@ enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
 #define MAX_REQUEST (8u << 20)
 #define CHUNK 65536
 #define SPARES 2
+#define CONTROL_FD 3
 
 static int read_full(int fd, void *buf, size_t n) {
     char *p = buf;
@@ -113,18 +130,43 @@ static void fail(int sock, const char *what) {
     send_frame(sock, FRAME_FAILURE, text, n < 0 ? 0 : (uint32_t) (n < (int) sizeof text ? n : (int) sizeof text - 1));
 }
 
+/* Drops every capability, in every set, for good; then the seccomp filter. */
+static int drop_privileges(void) {
+    for (int cap = 0; cap <= 63; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL && errno != EPERM) return -1;
+    }
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct none[2] = {{0}};
+    if (syscall(SYS_capset, &header, none) < 0) return -1;
+    /* Unsandboxed (JFAAS_SANDBOX=none) nobody set it yet; the filter needs it once the capabilities are gone. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
+    return jfaas_install_seccomp();
+}
+
 /*
- * Runs in a vfork child, which shares the manager's memory until it execs: it changes only its
- * own process state (process group, descriptors, directory, signals) and writes no variable.
+ * Runs in the call's child: in its own pid and mount namespaces when isolated (then it mounts the
+ * /proc of its pid namespace over the sandbox's), without capabilities, under the filter. When
+ * not isolated it is a vfork child, sharing the manager's memory until it execs: it then changes
+ * only its own process state (process group, descriptors, directory, signals) and writes no variable.
  * The program is found on the spawner's PATH, which is the function's.
  */
-static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err) {
+static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err, int isolated) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     struct sigaction fresh = {.sa_handler = SIG_DFL};
     sigaction(SIGPIPE, &fresh, NULL);
     sigaction(SIGCHLD, &fresh, NULL);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
+    if (isolated && (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
+            || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)) {
+        dprintf(2, "cannot give the call a /proc of its own: %s\n", strerror(errno));
+        _exit(126);
+    }
+    if (drop_privileges() < 0) {
+        dprintf(2, "cannot drop privileges: %s\n", strerror(errno));
+        _exit(126);
+    }
     if (cwd[0] != '\0' && chdir(cwd) < 0) {
         dprintf(2, "cannot enter %s: %s\n", cwd, strerror(errno));
         _exit(126);
@@ -132,6 +174,22 @@ static void exec_child(char **argv, char **envp, const char *cwd, int in, int ou
     execvpe(argv[0], argv, envp);
     dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
+}
+
+/* Whether calls get namespaces of their own; learnt at the first call (without CAP_SYS_ADMIN they cannot). */
+static int isolating = 1;
+
+/* Starts the call's process: the first of its own pid namespace where it may be, else vforked. */
+static pid_t start_call(char **argv, char **envp, const char *cwd, int in, int out, int err) {
+    if (isolating) {
+        pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid == 0) exec_child(argv, envp, cwd, in, out, err, 1);
+        if (pid > 0 || (errno != EPERM && errno != EINVAL)) return pid;
+        isolating = 0;
+    }
+    pid_t pid = vfork();
+    if (pid == 0) exec_child(argv, envp, cwd, in, out, err, 0);
+    return pid;
 }
 
 /* Forwards stdin, stdout and stderr of one call until it ends, or the gateway goes away. */
@@ -149,12 +207,11 @@ static void serve_call(int sock) {
         fail(sock, "cannot make pipes");
         return;
     }
-    pid_t pid = vfork();
+    pid_t pid = start_call(argv, envp, cwd, in[0], out[1], err[1]);
     if (pid < 0) {
         fail(sock, "cannot fork");
         return;
     }
-    if (pid == 0) exec_child(argv, envp, cwd, in[0], out[1], err[1]);
     close(in[0]);
     close(out[1]);
     close(err[1]);
@@ -231,7 +288,8 @@ static void serve_call(int sock) {
             exited = 1;
         }
     }
-    /* Whatever the call left behind in its process group ends with it. */
+    /* Whatever the call left behind ends with it: its pid namespace (or its process group). */
+    kill(pid, SIGKILL);
     kill(-pid, SIGKILL);
     if (gone) {
         if (!exited) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
@@ -292,13 +350,10 @@ static void splice_both(int a, int b) {
     }
 }
 
-static int relay_main(const char *path, int port, char **program) {
-    int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un address = {.sun_family = AF_UNIX};
-    strcpy(address.sun_path, path);
-    unlink(path);
-    if (server < 0 || bind(server, (struct sockaddr *) &address, sizeof address) < 0 || listen(server, 512) < 0) {
-        fprintf(stderr, "jfaas-spawner: cannot listen on %s: %s\n", path, strerror(errno));
+static int relay_main(int port, char **program) {
+    int server = CONTROL_FD;
+    if (listen(server, 512) < 0 || fcntl(server, F_SETFD, FD_CLOEXEC) < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot listen on the socket handed in: %s\n", strerror(errno));
         return 1;
     }
     pid_t child = fork();
@@ -307,6 +362,11 @@ static int relay_main(const char *path, int port, char **program) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         signal(SIGPIPE, SIG_DFL);
         signal(SIGCHLD, SIG_DFL);
+        prctl(PR_SET_DUMPABLE, 1);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
+            fprintf(stderr, "jfaas-spawner: cannot install the seccomp filter: %s\n", strerror(errno));
+            _exit(126);
+        }
         execvp(program[0], program);
         fprintf(stderr, "cannot run %s: %s\n", program[0], strerror(errno));
         _exit(127);
@@ -343,28 +403,21 @@ static int relay_main(const char *path, int port, char **program) {
     }
 }
 
-int main(int argc, char **argv) {
-    /* No descriptor of whoever started the sandbox may reach the calls. */
-    for (int fd = 3; fd < 1024; fd++) close(fd);
-    if (argc >= 6 && strcmp(argv[1], "--relay") == 0 && strcmp(argv[4], "--") == 0
-            && strlen(argv[2]) < sizeof ((struct sockaddr_un *) 0)->sun_path) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        signal(SIGPIPE, SIG_IGN);
-        return relay_main(argv[2], atoi(argv[3]), argv + 5);
+static int exec_main(char **program) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot install the seccomp filter: %s\n", strerror(errno));
+        return 126;
     }
-    if (argc != 2 || strlen(argv[1]) >= sizeof ((struct sockaddr_un *) 0)->sun_path) {
-        fprintf(stderr, "usage: jfaas-spawner SOCKET_PATH | --relay SOCKET_PATH PORT -- PROGRAM [ARGS...]\n");
-        return 2;
-    }
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGPIPE, SIG_IGN);
+    execvp(program[0], program);
+    fprintf(stderr, "cannot run %s: %s\n", program[0], strerror(errno));
+    return 127;
+}
+
+static int calls_main(void) {
     signal(SIGCHLD, SIG_IGN); /* managers are reaped by the kernel */
-    int server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un address = {.sun_family = AF_UNIX};
-    strcpy(address.sun_path, argv[1]);
-    unlink(argv[1]);
-    if (server < 0 || bind(server, (struct sockaddr *) &address, sizeof address) < 0 || listen(server, 512) < 0) {
-        fprintf(stderr, "jfaas-spawner: cannot listen on %s: %s\n", argv[1], strerror(errno));
+    int server = CONTROL_FD;
+    if (listen(server, 512) < 0 || fcntl(server, F_SETFD, FD_CLOEXEC) < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot listen on the socket handed in: %s\n", strerror(errno));
         return 1;
     }
     /*
@@ -384,4 +437,26 @@ int main(int argc, char **argv) {
         if (n <= 0) return 1;
         for (ssize_t i = 0; i < n; i++) spare(server, notify[1]);
     }
+}
+
+int main(int argc, char **argv) {
+    /* No descriptor of whoever started the sandbox may reach the calls, but the socket handed in. */
+    for (int fd = CONTROL_FD + 1; fd < 1024; fd++) close(fd);
+    /* Nothing of the function may read the spawner's memory or attach to it. */
+    prctl(PR_SET_DUMPABLE, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGPIPE, SIG_IGN);
+    if (argc >= 4 && strcmp(argv[1], "--exec") == 0 && strcmp(argv[2], "--") == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        prctl(PR_SET_DUMPABLE, 1);
+        return exec_main(argv + 3);
+    }
+    if (argc >= 5 && strcmp(argv[1], "--relay") == 0 && strcmp(argv[3], "--") == 0) {
+        return relay_main(atoi(argv[2]), argv + 4);
+    }
+    if (argc == 2 && strcmp(argv[1], "--calls") == 0) {
+        return calls_main();
+    }
+    fprintf(stderr, "usage: jfaas-spawner --calls | --exec -- PROGRAM [ARGS...] | --relay PORT -- PROGRAM [ARGS...]\n");
+    return 2;
 }

@@ -1,5 +1,6 @@
 package dev.jfaas.sandbox;
 
+import dev.jfaas.sandbox.network.ReplicaNetwork;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,12 +12,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Contains a replica with bubblewrap: new user, pid, ipc and uts namespaces (and a network of its
- * own for an isolated server; else the host's), a root of its own that holds the host's /usr read-only, a few files of /etc, fresh
- * /proc and /dev, a size-capped /tmp, the function's directory at /home/app and its secrets at
- * /var/openfaas/secrets; nothing else of the host. As root, bwrap is started through setpriv as the
- * function's own uid with every capability gone, so the sandbox is made by an unprivileged user
- * (bwrap started as root would keep its capabilities).
+ * Contains a replica with bubblewrap: new user, pid, ipc and uts namespaces (the network namespace
+ * is jfaas-launch's, or bwrap's own with loopback only), a root of its own that holds the host's
+ * /usr read-only, a few files of /etc, fresh /proc and /dev, a size-capped /tmp and /dev/shm, the
+ * function's directory at /home/app and its secrets at /var/openfaas/secrets; nothing else of the
+ * host. As root, jfaas-launch becomes the function's own uid with every capability gone before it
+ * execs bwrap, so the sandbox is made by an unprivileged user (bwrap started as root would keep its
+ * capabilities). Every program inside starts through the spawner, under its seccomp filter.
  */
 final class Bubblewrap implements Containment {
 
@@ -24,8 +26,6 @@ final class Bubblewrap implements Containment {
     static final String SECRETS = "/var/openfaas/secrets";
     static final String SPAWNER_DIR = "/run/jfaas";
     static final String SPAWNER = SPAWNER_DIR + "/jfaas-spawner";
-    static final String SOCKET = SPAWNER_DIR + "/spawner.sock";
-    static final String RELAY_SOCKET = SPAWNER_DIR + "/http.sock";
 
     /** What programs commonly need of /etc: the loader cache, TLS roots, name resolution, time zone. */
     private static final List<String> ETC = List.of("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives",
@@ -43,20 +43,21 @@ final class Bubblewrap implements Containment {
     }
 
     /** Finds bwrap and proves it can build a sandbox here, as the user functions will run as. */
-    static Bubblewrap check(SandboxSettings settings, FunctionUsers users) {
+    static Bubblewrap check(SandboxSettings settings, FunctionUsers users, Path launcher) {
         var bwrap = findExecutable("bwrap");
         if (bwrap == null) {
             throw new IllegalStateException("JFAAS_SANDBOX=bwrap but bubblewrap is not installed: install it "
                     + "(apt-get install bubblewrap) or set JFAAS_SANDBOX=none to run functions uncontained");
         }
         boolean switchUser = users.perFunction();
-        if (switchUser && findExecutable("setpriv") == null) {
-            throw new IllegalStateException("running as root, jfaas needs setpriv (util-linux) to start sandboxes as "
-                    + "unprivileged users: install util-linux");
-        }
         var sandbox = new Bubblewrap(bwrap, switchUser);
-        var probe = new ArrayList<>(sandbox.prefix(settings.uidBase() + SandboxSettings.USERS - 1, false));
-        probe.addAll(sandbox.view(null, null, false, settings, false));
+        var probe = new ArrayList<String>(List.of(launcher.toString()));
+        if (switchUser) {
+            probe.addAll(List.of("--user", Integer.toString(users.probeUid())));
+        }
+        probe.add("--");
+        probe.addAll(sandbox.namespaces(true, true));
+        probe.addAll(sandbox.view(null, null, settings, false));
         probe.add("/bin/true");
         try {
             var process = new ProcessBuilder(probe).redirectErrorStream(true).start();
@@ -98,52 +99,62 @@ final class Bubblewrap implements Containment {
     }
 
     @Override
-    public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
-        boolean isolated = launch.program() instanceof Program.Isolated;
-        var argv = new ArrayList<>(prefix(space.uid(), isolated));
-        boolean spawns = !(launch.program() instanceof Program.Command);
+    public Contained contain(FunctionSpace space, Launch launch, ReplicaNetwork network, Path spawner, Map<String, String> env,
+            SandboxSettings settings) {
+        boolean spawns = launch.program() instanceof Program.Spawner;
+        var argv = new ArrayList<>(namespaces(network instanceof ReplicaNetwork.Loopback, !spawns));
         var home = APP;
         switch (launch.view()) {
-            case View.Host host -> argv.addAll(view(space, host, spawns, settings, true));
+            case View.Host host -> argv.addAll(view(space, host, settings, true));
             case View.Image image -> {
-                argv.addAll(imageView(space, image, spawns, settings));
+                argv.addAll(imageView(space, image, settings));
                 home = image.workingDir().isEmpty() ? "/" : image.workingDir();
             }
         }
-        if (spawns) {
-            argv.add("--ro-bind");
-            argv.add(spawner.toString());
-            argv.add(SPAWNER);
-        }
+        argv.addAll(List.of("--size", "65536", "--tmpfs", SPAWNER_DIR, "--ro-bind", spawner.toString(), SPAWNER));
         if (launch.view() instanceof View.Host) {
             argv.add("--remount-ro");
             argv.add("/");
         }
         argv.add("--");
+        argv.add(SPAWNER);
         switch (launch.program()) {
-            case Program.Command command -> argv.addAll(command.argv());
-            case Program.Spawner s -> argv.addAll(List.of(SPAWNER, SOCKET));
-            case Program.Isolated server -> {
-                argv.addAll(List.of(SPAWNER, "--relay", RELAY_SOCKET, Integer.toString(server.port()), "--"));
+            case Program.Spawner s -> argv.add("--calls");
+            case Program.Server server when network instanceof ReplicaNetwork.Loopback -> {
+                argv.addAll(List.of("--relay", Integer.toString(server.port()), "--"));
                 argv.addAll(server.argv());
+            }
+            case Program.Server server -> {
+                argv.addAll(List.of("--exec", "--"));
+                argv.addAll(server.argv());
+            }
+            case Program.Command command -> {
+                argv.addAll(List.of("--exec", "--"));
+                argv.addAll(command.argv());
             }
         }
         var full = new HashMap<>(env);
         full.putIfAbsent("HOME", home);
         full.put("secret_mount_path", SECRETS);
-        return new Contained(argv, full, Path.of("/"), true, isolated ? RELAY_SOCKET : SOCKET, null, null, home);
+        return new Contained(argv, full, Path.of("/"), true, switchUser ? space.uid() : -1, null, home);
     }
 
-    /** setpriv to the function's uid with no capabilities (as root), then bwrap's namespaces. */
-    private List<String> prefix(int uid, boolean ownNetwork) {
-        var argv = new ArrayList<String>();
-        if (switchUser) {
-            argv.addAll(List.of(findExecutable("setpriv"), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
-                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"));
+    /**
+     * bwrap and its namespaces. The spawner keeps CAP_SYS_ADMIN and CAP_SETPCAP inside the user
+     * namespace (never outside it), to give each call pid and mount namespaces of its own and drop
+     * every capability before the call's program runs; anything else runs with none.
+     */
+    private List<String> namespaces(boolean ownLoopback, boolean noCapabilities) {
+        var argv = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session"));
+        if (ownLoopback) {
+            argv.add("--unshare-net");
         }
-        argv.addAll(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", ownNetwork ? "--unshare-net" : "--share-net", "--die-with-parent", "--new-session",
-                "--cap-drop", "ALL"));
+        if (noCapabilities) {
+            argv.addAll(List.of("--cap-drop", "ALL"));
+        } else {
+            argv.addAll(List.of("--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"));
+        }
         return argv;
     }
 
@@ -152,21 +163,19 @@ final class Bubblewrap implements Containment {
      * /dev and /tmp, the host's name resolution, the function's secrets and, for forking modes,
      * the spawner; as the image's user inside.
      */
-    private List<String> imageView(FunctionSpace space, View.Image image, boolean spawns, SandboxSettings settings) {
+    private List<String> imageView(FunctionSpace space, View.Image image, SandboxSettings settings) {
         var argv = new ArrayList<>(List.of("--uid", Integer.toString(image.uid()), "--gid", Integer.toString(image.gid()),
                 "--ro-bind", image.rootfs().toString(), "/", "--proc", "/proc", "--dev", "/dev",
+                "--perms", "1777", "--size", Long.toString(settings.shmBytes()), "--tmpfs", "/dev/shm",
                 "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp",
                 "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf", "--ro-bind-try", "/etc/hosts", "/etc/hosts",
                 "--ro-bind", space.secretsDir().toString(), SECRETS));
-        if (spawns) {
-            argv.addAll(List.of("--size", "65536", "--tmpfs", SPAWNER_DIR));
-        }
         argv.addAll(List.of("--chdir", image.workingDir().isEmpty() ? "/" : image.workingDir()));
         return argv;
     }
 
     /** The mounts: a root made of the host's /usr and the function's own parts. */
-    private List<String> view(FunctionSpace space, View.Host launch, boolean spawns, SandboxSettings settings, boolean etcFiles) {
+    private List<String> view(FunctionSpace space, View.Host launch, SandboxSettings settings, boolean etcFiles) {
         var argv = new ArrayList<String>(List.of("--ro-bind", "/usr", "/usr"));
         for (var top : USR_LINKS) {
             var host = Path.of("/", top);
@@ -185,7 +194,8 @@ final class Bubblewrap implements Containment {
                 argv.addAll(List.of("--ro-bind-try", "/etc/" + name, "/etc/" + name));
             }
         }
-        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp"));
+        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", Long.toString(settings.shmBytes()),
+                "--tmpfs", "/dev/shm", "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp"));
         if (space != null) {
             argv.addAll(List.of("--ro-bind", space.etc("passwd").toString(), "/etc/passwd",
                     "--ro-bind", space.etc("group").toString(), "/etc/group",
@@ -201,9 +211,6 @@ final class Bubblewrap implements Containment {
                 }
             }
             argv.addAll(List.of("--chdir", APP));
-        }
-        if (spawns) {
-            argv.addAll(List.of("--size", "65536", "--tmpfs", SPAWNER_DIR));
         }
         return argv;
     }

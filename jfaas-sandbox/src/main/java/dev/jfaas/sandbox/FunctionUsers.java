@@ -8,8 +8,10 @@ import java.util.BitSet;
 /**
  * The uids functions run as. A gateway running as root gives each function a uid of its own
  * (base + n, the gid equal), so functions cannot read each other's files or signal each other's
- * processes even where a view is shared, and none of them is root. A gateway that is not root
- * cannot switch users: its functions run as its own uid, contained by their views alone.
+ * processes even where a view is shared, and none of them is root. The base is a block of 65536
+ * uids the gateway claims on the host ({@link #claim}), so two gateways never give their functions
+ * the same uid. A gateway that is not root cannot switch users: its functions run as its own uid,
+ * contained by their views alone.
  */
 final class FunctionUsers {
 
@@ -20,6 +22,29 @@ final class FunctionUsers {
     FunctionUsers(int base) {
         this.base = base;
         this.perFunction = gatewayIsRoot();
+    }
+
+    /**
+     * As root, the uids of the first block of 65536 (at a multiple of 65536) at or above
+     * {@code atLeast} that no other gateway on this host holds; else the gateway's own uid.
+     */
+    static FunctionUsers claim(int atLeast, HostClaims claims) {
+        if (!gatewayIsRoot()) {
+            return new FunctionUsers(atLeast);
+        }
+        int first = (atLeast + SandboxSettings.USERS - 1) / SandboxSettings.USERS;
+        var claim = claims.claim("uids", first, Math.min(first + 4095, Integer.MAX_VALUE / SandboxSettings.USERS - 1), block -> true);
+        return new FunctionUsers(claim.block() * SandboxSettings.USERS);
+    }
+
+    /** The first uid of this gateway's block. */
+    int base() {
+        return base;
+    }
+
+    /** A uid of the block no function is given, to try sandboxes with. */
+    int probeUid() {
+        return base + SandboxSettings.USERS - 1;
     }
 
     boolean perFunction() {

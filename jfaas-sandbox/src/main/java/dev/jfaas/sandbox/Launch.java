@@ -1,15 +1,17 @@
 package dev.jfaas.sandbox;
 
+import dev.jfaas.sandbox.network.NetworkMode;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * One replica's start: what runs, with which environment (the function's own variables; the
- * sandbox adds PATH when absent, HOME and secret_mount_path), in which view and within which limits.
+ * sandbox adds PATH when absent, HOME and secret_mount_path), in which view, within which limits
+ * and with which network.
  *
  * @param instance the replica's name, unique in the gateway (names its cgroup)
  */
-public record Launch(String instance, Program program, Map<String, String> env, View view, Limits limits) {
+public record Launch(String instance, Program program, Map<String, String> env, View view, Limits limits, NetworkMode network) {
 
     public Launch {
         env = Map.copyOf(env);
@@ -17,6 +19,6 @@ public record Launch(String instance, Program program, Map<String, String> env, 
 
     /** On the host's root, with the function's directory (null for an empty one) at /home/app. */
     public Launch(String instance, Program program, Map<String, String> env, Path appDir, boolean readOnly, Limits limits) {
-        this(instance, program, env, new View.Host(appDir, readOnly), limits);
+        this(instance, program, env, new View.Host(appDir, readOnly), limits, NetworkMode.EGRESS);
     }
 }

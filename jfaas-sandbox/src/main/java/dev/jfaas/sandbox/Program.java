@@ -2,10 +2,13 @@ package dev.jfaas.sandbox;
 
 import java.util.List;
 
-/** What a replica's sandbox runs: the function's own command (http mode), or the spawner (forking modes). */
+/**
+ * What a replica's sandbox runs: a server the gateway calls (http mode, an image's watchdog), the
+ * spawner that forks each call (forking modes), or a plain command nothing calls.
+ */
 public sealed interface Program {
 
-    /** The function's command, split on spaces as the watchdog splits fprocess. */
+    /** A command, split on spaces as the watchdog splits fprocess, that serves nothing. */
     record Command(List<String> argv) implements Program {
         public Command {
             argv = List.copyOf(argv);
@@ -15,20 +18,16 @@ public sealed interface Program {
         }
     }
 
-    /** The spawner, which forks each call's process inside the sandbox (see {@code spawner/}). */
-    record Spawner() implements Program {}
-
-    /**
-     * A server (an image's watchdog, say) in a network namespace of its own, listening on
-     * {@code port} there: the spawner runs it and relays a Unix socket the gateway reaches to
-     * that port, so nothing else on the machine can reach the server, nor the server anything.
-     */
-    record Isolated(List<String> argv, int port) implements Program {
-        public Isolated {
+    /** An HTTP server listening on {@code port} in the replica's network. */
+    record Server(List<String> argv, int port) implements Program {
+        public Server {
             argv = List.copyOf(argv);
             if (argv.isEmpty() || port < 1 || port > 65535) {
-                throw new IllegalArgumentException("an isolated server needs a program and a port");
+                throw new IllegalArgumentException("a server needs a program and a port");
             }
         }
     }
+
+    /** The spawner, which forks each call's process inside the sandbox (see {@code spawner/}). */
+    record Spawner() implements Program {}
 }

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This gateway's directory under the runtime root, {@code <root>/<id>}: the spawner binary, each
- * function's space (secrets, passwd) and, without a sandbox, the spawners' sockets. It lives as
+ * This gateway's directory under the runtime root, {@code <root>/<id>}: the launcher and spawner
+ * binaries, each function's space (secrets, passwd) and, in a directory of the gateway's alone,
+ * the replicas' control sockets. It lives as
  * long as the gateway; directories that gateways which died left behind are removed at start.
  * Traversable by all (0711) and listable by none, so a function's user reaches its own space and
  * nothing else.
@@ -61,6 +62,18 @@ final class RuntimeDirectory implements AutoCloseable {
             var child = dir.resolve(name);
             Files.createDirectories(child);
             traversable(child);
+            return child;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir.resolve(name), e);
+        }
+    }
+
+    /** A directory only the gateway may enter (0700): what no function may reach or replace. */
+    Path privateDir(String name) {
+        try {
+            var child = dir.resolve(name);
+            Files.createDirectories(child);
+            Files.setPosixFilePermissions(child, PosixFilePermissions.fromString("rwx------"));
             return child;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + dir.resolve(name), e);

@@ -1,7 +1,11 @@
 package dev.jfaas.sandbox;
 
 import dev.jfaas.sandbox.cgroup.Cgroups;
-import dev.jfaas.sandbox.spawner.SpawnerBinary;
+import dev.jfaas.sandbox.cgroup.ReplicaCgroup;
+import dev.jfaas.sandbox.network.NetworkMode;
+import dev.jfaas.sandbox.network.ReplicaLinks;
+import dev.jfaas.sandbox.network.ReplicaNetwork;
+import dev.jfaas.sandbox.spawner.Binaries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,8 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where replicas run. Each replica gets a cgroup of its own with its limits (where the host lets
- * cgroups be written) and is contained as the settings say: by {@link Bubblewrap}, in a view of its
- * own as an unprivileged user with no capabilities, or not at all ({@link Unsandboxed}).
+ * cgroups be written), a network of its own (a veth link to the host behind this gateway's
+ * firewall, where the gateway is root and has nftables; loopback only elsewhere), and is contained
+ * as the settings say: by {@link Bubblewrap}, in a view of its own as an unprivileged user with no
+ * capabilities under a seccomp filter, or not at all ({@link Unsandboxed}). What the gateway uses
+ * to reach a replica (its control socket, its address) is made by jfaas-launch before the sandbox
+ * exists, where the function cannot change it.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -29,19 +37,28 @@ public final class Sandbox implements AutoCloseable {
     private final SandboxSettings settings;
     private final RuntimeDirectory runtime;
     private final Cgroups cgroups;
+    private final HostClaims claims;
     private final FunctionUsers users;
+    private final ReplicaLinks links;
+    private final String noLinks;
     private final Containment containment;
-    private final Path spawner;
+    private final Binaries binaries;
+    private final Path controlSockets;
     private final AtomicLong spaces = new AtomicLong();
+    private final AtomicLong sockets = new AtomicLong();
 
-    private Sandbox(SandboxSettings settings, RuntimeDirectory runtime, Cgroups cgroups, FunctionUsers users,
-            Containment containment, Path spawner) {
+    private Sandbox(SandboxSettings settings, RuntimeDirectory runtime, Cgroups cgroups, HostClaims claims, FunctionUsers users,
+            ReplicaLinks links, String noLinks, Containment containment, Binaries binaries) {
         this.settings = settings;
         this.runtime = runtime;
         this.cgroups = cgroups;
+        this.claims = claims;
         this.users = users;
+        this.links = links;
+        this.noLinks = noLinks;
         this.containment = containment;
-        this.spawner = spawner;
+        this.binaries = binaries;
+        this.controlSockets = runtime.privateDir("c");
     }
 
     /** Opens the sandbox the settings ask for; fails with a clear message when bwrap is asked for and cannot run. */
@@ -53,23 +70,41 @@ public final class Sandbox implements AutoCloseable {
             throw new UncheckedIOException("cannot make the sandbox runtime directory under " + settings.runtimeRoot()
                     + " (set JFAAS_SANDBOX_RUNTIME to a writable place): " + e.getMessage(), e);
         }
+        var claims = new HostClaims(settings.claims());
         Cgroups cgroups = null;
+        ReplicaLinks links = null;
         try {
-            var spawner = SpawnerBinary.install(runtime.resolve("bin"));
-            var users = new FunctionUsers(settings.uidBase());
+            var binaries = Binaries.install(runtime.resolve("bin"));
+            var users = settings.kind() == SandboxSettings.Kind.BWRAP ? FunctionUsers.claim(settings.uidBase(), claims)
+                    : new FunctionUsers(settings.uidBase());
             Containment containment = switch (settings.kind()) {
-                case BWRAP -> Bubblewrap.check(settings, users);
+                case BWRAP -> Bubblewrap.check(settings, users, binaries.launcher());
                 case NONE -> new Unsandboxed(runtime);
             };
+            String noLinks = null;
+            if (containment instanceof Bubblewrap) {
+                var nft = Bubblewrap.findExecutable("nft");
+                if (!FunctionUsers.gatewayIsRoot()) {
+                    noLinks = "the gateway is not root";
+                } else if (nft == null) {
+                    noLinks = "nftables is not installed (apt-get install nftables)";
+                } else {
+                    links = ReplicaLinks.open(settings.network(), claims, nft);
+                }
+            }
             cgroups = Cgroups.detect("jfaas-" + runtime.dir().getFileName(),
                     runtime.staleIds().stream().map(id -> "jfaas-" + id).toList());
-            var sandbox = new Sandbox(settings, runtime, cgroups, users, containment, spawner);
+            var sandbox = new Sandbox(settings, runtime, cgroups, claims, users, links, noLinks, containment, binaries);
             sandbox.logReport();
             return sandbox;
         } catch (RuntimeException e) {
             if (cgroups != null) {
                 cgroups.close();
             }
+            if (links != null) {
+                links.close();
+            }
+            claims.close();
             runtime.close();
             throw e;
         }
@@ -82,26 +117,78 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Whether replicas started with this network mode have a network of their own, where a server
+     * may listen on any port (8080, as in a container); else they share the host's.
+     */
+    public boolean ownNetwork(NetworkMode mode) {
+        return containment instanceof Bubblewrap && mode != NetworkMode.HOST;
+    }
+
+    /**
+     * Checks that functions may have this network mode here.
+     *
+     * @throws IllegalArgumentException for the host's network when the operator has not allowed it
+     */
+    public void checkNetwork(NetworkMode mode) {
+        if (mode == NetworkMode.HOST && !settings.allowHostNetwork() && containment instanceof Bubblewrap) {
+            throw new IllegalArgumentException(NetworkMode.ANNOTATION + "=host gives a function the host's own network "
+                    + "(its loopback services, every port): the operator must allow it with JFAAS_ALLOW_HOST_NETWORK=true");
+        }
+    }
+
+    /** limits.memory for a function that sets none, in bytes (0: unlimited). */
+    public long defaultMemory() {
+        return settings.defaultMemory();
+    }
+
+    /**
      * Starts a replica. Call it from a thread that lives as long as the replica: the kernel ends a
      * sandbox when the thread that started it ends (PR_SET_PDEATHSIG is per thread), which is what
      * makes it die with the gateway, and would kill it early if it were started from a pooled or
      * virtual thread.
      */
     public SandboxedProcess start(FunctionSpace space, Launch launch) throws IOException {
-        var cgroup = cgroups.create(launch.instance(), launch.limits());
+        checkNetwork(launch.network());
+        var network = network(launch.network());
+        ReplicaCgroup cgroup = null;
         try {
+            cgroup = cgroups.create(launch.instance(), launch.limits());
             var env = new HashMap<>(launch.env());
             env.putIfAbsent("PATH", PATH);
-            var contained = containment.contain(space, launch, spawner, env, settings);
-            var builder = new ProcessBuilder(LaunchScript.inCgroup(cgroup, contained.argv())).directory(contained.cwd().toFile());
+            var contained = containment.contain(space, launch, network, binaries.spawner(), env, settings);
+            boolean relayed = launch.program() instanceof Program.Server && network instanceof ReplicaNetwork.Loopback;
+            var control = launch.program() instanceof Program.Spawner || relayed
+                    ? controlSockets.resolve(Long.toString(sockets.incrementAndGet())) : null;
+            int port = launch.program() instanceof Program.Server server ? server.port() : 0;
+            var argv = LaunchCommand.of(binaries.launcher(), cgroup, control, network, port, contained.user(), contained.argv());
+            var builder = new ProcessBuilder(argv).directory(contained.cwd().toFile());
             builder.environment().clear();
             builder.environment().putAll(contained.env());
             var process = builder.start();
-            return new SandboxedProcess(process, cgroup, contained);
+            var peer = Files.getOwner(containment instanceof Bubblewrap ? space.secretsDir().getParent() : runtime.dir());
+            var started = cgroup;
+            return new SandboxedProcess(process, cgroup, contained, control, network, peer, () -> {
+                started.remove();
+                if (network instanceof ReplicaNetwork.Link link) {
+                    links.release(link);
+                }
+            });
         } catch (IOException | RuntimeException e) {
-            cgroup.remove();
+            if (cgroup != null) {
+                cgroup.remove();
+            }
+            if (network instanceof ReplicaNetwork.Link link) {
+                links.release(link);
+            }
             throw e;
         }
+    }
+
+    private ReplicaNetwork network(NetworkMode mode) {
+        if (!ownNetwork(mode)) {
+            return new ReplicaNetwork.Host();
+        }
+        return links != null ? links.allocate(mode == NetworkMode.EGRESS) : new ReplicaNetwork.Loopback();
     }
 
     /** Processes and threads a replica may have unless its function says otherwise. */
@@ -195,9 +282,13 @@ public final class Sandbox implements AutoCloseable {
 
     public SandboxReport report() {
         var who = containment.name().equals("none") ? "as the gateway's own user, uncontained"
-                : users.perFunction() ? "each function as a uid of its own from " + settings.uidBase() + ", no capabilities"
+                : users.perFunction() ? "each function as a uid of its own from " + users.base() + ", no capabilities"
                 : "as the gateway's own uid " + FunctionUsers.gatewayUid() + " (not root: cannot switch users), no capabilities";
-        return new SandboxReport(containment.name(), who, cgroups.description(), cgroups.enforced());
+        var network = containment.name().equals("none") ? "the host's network"
+                : links != null ? "a network namespace per replica, linked to the host from " + links.block()
+                        + " (egress by default; never the host or another replica)"
+                : "a network namespace per replica with loopback only (" + noLinks + ": no egress)";
+        return new SandboxReport(containment.name(), who, network, cgroups.description(), cgroups.enforced());
     }
 
     private void logReport() {
@@ -206,7 +297,7 @@ public final class Sandbox implements AutoCloseable {
             log.warn("JFAAS_SANDBOX=none: functions run UNCONTAINED, as the gateway's own user, and can read its data "
                     + "directory, its secrets and every other function's files; use this only on a machine without bubblewrap");
         } else {
-            log.info("functions run in bubblewrap sandboxes, {}", report.users());
+            log.info("functions run in bubblewrap sandboxes, {}; network: {}", report.users(), report.network());
         }
         if (report.enforced()) {
             log.info("limits: {}", report.limits());
@@ -218,6 +309,10 @@ public final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         cgroups.close();
+        if (links != null) {
+            links.close();
+        }
+        claims.close();
         runtime.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.jfaas.sandbox;
 
+import dev.jfaas.sandbox.network.ReplicaNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,9 +12,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * JFAAS_SANDBOX=none: the program runs as a plain child of the gateway, as its user, in the
- * function's directory (or a scratch directory of its own), with secret_mount_path pointing at the
- * host directory that holds its secrets. Nothing is hidden from it; cgroup limits still apply.
+ * JFAAS_SANDBOX=none: the program runs as a plain child of the gateway, as its user, on the host's
+ * network, in the function's directory (or a scratch directory of its own), with secret_mount_path
+ * pointing at the host directory that holds its secrets. Nothing is hidden from it; cgroup limits
+ * still apply.
  */
 final class Unsandboxed implements Containment {
 
@@ -34,7 +36,8 @@ final class Unsandboxed implements Containment {
     }
 
     @Override
-    public Contained contain(FunctionSpace space, Launch launch, Path spawner, Map<String, String> env, SandboxSettings settings) {
+    public Contained contain(FunctionSpace space, Launch launch, ReplicaNetwork network, Path spawner, Map<String, String> env,
+            SandboxSettings settings) {
         var name = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path scratch = null;
         if (launch.view() instanceof View.Image) {
@@ -53,14 +56,11 @@ final class Unsandboxed implements Containment {
         var full = new HashMap<>(env);
         full.put("HOME", cwd.toString());
         full.put("secret_mount_path", space.secretsDir().toString());
-        // A short path: a Unix socket's name must fit in 108 bytes.
-        var socket = runtime.resolve("s").resolve(name + ".sock");
         var argv = switch (launch.program()) {
             case Program.Command command -> command.argv();
-            case Program.Spawner s -> List.of(spawner.toString(), socket.toString());
-            case Program.Isolated server -> throw new IllegalStateException(
-                    "JFAAS_SANDBOX=none cannot give a server a network of its own: it needs the sandbox");
+            case Program.Server server -> server.argv();
+            case Program.Spawner s -> List.of(spawner.toString(), "--calls");
         };
-        return new Contained(argv, full, cwd, false, socket.toString(), socket, scratch, cwd.toString());
+        return new Contained(argv, full, cwd, false, -1, scratch, cwd.toString());
     }
 }

@@ -19,10 +19,16 @@ final class SandboxFixture {
         try {
             var root = Files.createTempDirectory("jfaas-sandbox-test");
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-            return Sandbox.open(new SandboxSettings(kind, root.resolve("run"), SandboxSettings.DEFAULT_UID_BASE, 8L << 20, 64));
+            return Sandbox.open(settings(kind, root.resolve("run")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The settings a gateway would have, with small /tmp and pids limits. */
+    static SandboxSettings settings(SandboxSettings.Kind kind, Path runtimeRoot) {
+        return SandboxSettings.fromEnvironment(Map.of("JFAAS_SANDBOX", kind.name().toLowerCase(java.util.Locale.ROOT),
+                "JFAAS_SANDBOX_RUNTIME", runtimeRoot.toString(), "JFAAS_SANDBOX_TMP_SIZE", "8Mi", "JFAAS_SANDBOX_PIDS", "64"));
     }
 
     record Finished(int exit, String stdout, String stderr) {}

@@ -31,13 +31,13 @@ class SpawnerTest {
         }
     }
 
-    Path startSpawner(SandboxSettings.Kind kind) throws IOException {
+    SandboxedProcess startSpawner(SandboxSettings.Kind kind) throws IOException {
         sandbox = SandboxFixture.open(kind);
         space = sandbox.space();
         replica = sandbox.start(space, new Launch("spawner-" + System.nanoTime(), new Program.Spawner(),
                 Map.of("fprocess", "cat"), null, false, new Limits(0, 0, 256)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> replica.spawnerSocket().map(SpawnerCall::listening).orElse(false));
-        return replica.spawnerSocket().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(replica::listening);
+        return replica;
     }
 
     @AfterEach
@@ -53,10 +53,10 @@ class SpawnerTest {
         }
     }
 
-    Result call(Path socket, List<String> argv, Map<String, String> extraEnv, byte[] stdin) throws Exception {
+    Result call(SandboxedProcess socket, List<String> argv, Map<String, String> extraEnv, byte[] stdin) throws Exception {
         var env = new HashMap<>(replica.environment());
         env.putAll(extraEnv);
-        try (var call = SpawnerCall.start(socket, argv, env, replica.workingDirectory())) {
+        try (var call = socket.call(argv, env, null)) {
             var writer = Thread.ofVirtual().start(() -> {
                 try (var in = call.stdin()) {
                     in.write(stdin);
@@ -115,8 +115,7 @@ class SpawnerTest {
     @EnumSource(SandboxSettings.Kind.class)
     void closingTheCallKillsItsProcesses(SandboxSettings.Kind kind) throws Exception {
         var socket = startSpawner(kind);
-        var call = SpawnerCall.start(socket, List.of("sh", "-c", "sleep 60 & echo started; wait"), replica.environment(),
-                replica.workingDirectory());
+        var call = socket.call(List.of("sh", "-c", "sleep 60 & echo started; wait"), replica.environment(), null);
         call.stdin().close();
         assertThat(call.next()).isInstanceOf(Frame.Stdout.class);
         // "started" can come before the backgrounded child has exec'd sleep: wait for it to show.
@@ -147,5 +146,51 @@ class SpawnerTest {
         for (int i = 0; i < 20; i++) {
             assertThat(calls.get(i).join().text()).isEqualTo("call " + i);
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void eachCallIsAloneInItsOwnPidNamespaceAndWhatItLeavesRunningEndsWithIt() throws Exception {
+        var replica = startSpawner(SandboxSettings.Kind.BWRAP);
+        var first = call(replica, List.of("sh", "-c", "sleep 300 & echo $$"), Map.of(), new byte[0]);
+        assertThat(first.text().strip()).isEqualTo("1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
+                .noneMatch(p -> p.info().command().orElse("").endsWith("sleep")));
+        var seen = call(replica, List.of("sh", "-c", "ls /proc | grep -c '^[0-9]'"), Map.of(), new byte[0]);
+        assertThat(Integer.parseInt(seen.text().strip())).as("processes this call sees: its shell, ls, grep").isLessThanOrEqualTo(3);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aCallCannotReadAnotherCallsEnvironmentOrTraceIt() throws Exception {
+        var replica = startSpawner(SandboxSettings.Kind.BWRAP);
+        var env = new HashMap<>(replica.environment());
+        env.put("Http_Authorization", "Basic bmVpZ2hib3VyOnNlY3JldA==");
+        try (var victim = replica.call(List.of("sh", "-c", "echo up; sleep 30"), env, new byte[0])) {
+            assertThat(victim.next()).isInstanceOf(Frame.Stdout.class);
+            var snoop = call(replica, List.of("sh", "-c", "cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c bmVpZ2hib3Vy; "
+                    + "grep -h PPid /proc/1/status"), Map.of(), new byte[0]);
+            assertThat(snoop.text()).startsWith("0\n").contains("PPid:\t0");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void callsRunUnderTheSeccompFilterWithoutCapabilities() throws Exception {
+        var replica = startSpawner(SandboxSettings.Kind.BWRAP);
+        var status = call(replica, List.of("sh", "-c", "grep -E '^(Seccomp|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; "
+                + "unshare -U true 2>/dev/null || echo unshare-refused; unshare -m true 2>/dev/null || echo mount-ns-refused; "
+                + "mount -t tmpfs none /tmp 2>/dev/null || echo mount-refused; "
+                + "python3 -c 'import ctypes, os; l = ctypes.CDLL(None, use_errno=True); "
+                + "r = l.syscall(250, 0, 0, 0, 0); print(\"keyctl\", r, os.strerror(ctypes.get_errno()))'"), Map.of(), new byte[0]);
+        assertThat(status.text()).containsPattern("Seccomp:\\s+2").containsPattern("CapEff:\\s+0+\\n")
+                .containsPattern("CapBnd:\\s+0+\\n").containsPattern("CapAmb:\\s+0+\\n").containsPattern("NoNewPrivs:\\s+1")
+                .contains("unshare-refused", "mount-ns-refused", "mount-refused", "keyctl -1 Operation not permitted");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theControlSocketIsNowhereInTheSandbox() throws Exception {
+        var replica = startSpawner(SandboxSettings.Kind.BWRAP);
+        var found = call(replica, List.of("sh", "-c", "ls -A /run/jfaas; find / -xdev -type s 2>/dev/null | wc -l"), Map.of(), new byte[0]);
+        assertThat(found.text()).isEqualTo("jfaas-spawner\n0\n");
+        assertThat(replica.controlSocket()).hasValueSatisfying(socket ->
+                assertThat(socket.getParent().toFile().canExecute()).isTrue());
     }
 }

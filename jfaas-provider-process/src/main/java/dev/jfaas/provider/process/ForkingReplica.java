@@ -110,11 +110,10 @@ final class ForkingReplica extends ExecReplica {
 
     /** Asks the spawner to start the call's process, with the request in its environment. */
     private SpawnerCall begin(Invocation call, byte[] wholeStdin, long contentLength) throws IOException {
-        var socket = sandbox.spawnerSocket().orElseThrow(() -> new IOException("its sandbox has ended"));
         var env = new HashMap<>(sandbox.environment());
         ProcessEnvironment.addRequest(env, call, contentLength);
         logs.append(function, instance(), "Forking fprocess.");
-        var spawned = SpawnerCall.start(socket, watchdog.fprocess(), env, sandbox.workingDirectory(), wholeStdin);
+        var spawned = sandbox.call(watchdog.fprocess(), env, wholeStdin);
         call.cancellation().onCancel(spawned::close);
         return spawned;
     }

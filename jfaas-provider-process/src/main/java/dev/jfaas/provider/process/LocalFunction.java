@@ -3,6 +3,7 @@ package dev.jfaas.provider.process;
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.FunctionStatus;
+import dev.jfaas.function.Resources;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;
@@ -11,6 +12,7 @@ import dev.jfaas.provider.Replica;
 import dev.jfaas.sandbox.FunctionSpace;
 import dev.jfaas.sandbox.Limits;
 import dev.jfaas.sandbox.Sandbox;
+import dev.jfaas.sandbox.network.NetworkMode;
 import dev.jfaas.store.SecretStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +37,10 @@ final class LocalFunction implements DeployedFunction {
 
     /** The desired state; replaced whole, so readers see a consistent set. */
     record Spec(FunctionDeployment deployment, WatchdogConfig watchdog, ScalingPolicy scaling, RetryPolicy retry,
-            Limits limits, FunctionRoots.Root root, int replicas, long generation) {
+            Limits limits, NetworkMode network, FunctionRoots.Root root, int replicas, long generation) {
 
         Spec withReplicas(int count) {
-            return new Spec(deployment, watchdog, scaling, retry, limits, root, count, generation);
+            return new Spec(deployment, watchdog, scaling, retry, limits, network, root, count, generation);
         }
     }
 
@@ -157,10 +159,20 @@ final class LocalFunction implements DeployedFunction {
             }
         }
         return new FunctionStatus(name.name(), d.image(), name.namespace(), d.envProcess(), d.envVars(),
-                d.constraints(), d.secrets(), labels, d.annotations(), d.limits(), d.requests(),
+                d.constraints(), d.secrets(), labels, d.annotations(), effectiveLimits(d.limits(), s.limits()), d.requests(),
                 d.readOnlyRootFilesystem(), invocations.sum(), s.replicas(), ready.size(),
                 createdAt.truncatedTo(ChronoUnit.SECONDS).toString(), usage, message,
                 s.root().image() == null ? null : s.root().image().digest());
+    }
+
+    /** The limits as deployed, with the gateway's default memory limit where none was set, so describe shows it. */
+    private static Resources effectiveLimits(Resources deployed, Limits applied) {
+        boolean noMemory = deployed == null || deployed.memory() == null || deployed.memory().isBlank();
+        if (!noMemory || applied.memoryBytes() == 0) {
+            return deployed;
+        }
+        var memory = applied.memoryBytes() % (1 << 20) == 0 ? (applied.memoryBytes() >> 20) + "Mi" : Long.toString(applied.memoryBytes());
+        return new Resources(memory, deployed == null ? null : deployed.cpu());
     }
 
     /** Brings the running replicas in line with the desired state. Lifecycle queue only. */
@@ -188,8 +200,8 @@ final class LocalFunction implements DeployedFunction {
         var env = ProcessEnvironment.base(envVars, process);
         env.putIfAbsent("function_name", name.name());
         while (replicas.size() < s.replicas()) {
-            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort(), s.limits(), env,
-                    sandbox, space, logs, this::readinessChanged);
+            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort() != 0,
+                    s.network(), s.limits(), env, sandbox, space, logs, this::readinessChanged);
             replicas.add(replica);
             replica.start();
         }

@@ -14,6 +14,7 @@ import dev.jfaas.provider.Provider;
 import dev.jfaas.sandbox.Limits;
 import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.View;
+import dev.jfaas.sandbox.network.NetworkMode;
 import dev.jfaas.images.ImageStore;
 import dev.jfaas.store.FunctionStore;
 import dev.jfaas.store.NamespaceStore;
@@ -74,7 +75,7 @@ public final class ProcessProvider implements Provider {
                 var name = d.validatedName();
                 var root = roots.resolve(d, false);
                 var spec = new LocalFunction.Spec(d, watchdog(d, root), ScalingPolicy.of(d.labels()),
-                        RetryPolicy.of(d.annotations()), limits(d), root, stored.replicas(), 0);
+                        RetryPolicy.of(d.annotations()), limits(d), network(d), root, stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
                 reconcileLater(fn, "restore");
@@ -189,8 +190,8 @@ public final class ProcessProvider implements Provider {
     @Override
     public Map<String, Object> info() {
         var report = sandbox.report();
-        return Map.of("sandbox", report.sandbox(), "users", report.users(), "limits", report.limits(),
-                "limitsEnforced", report.enforced());
+        return Map.of("sandbox", report.sandbox(), "users", report.users(), "network", report.network(),
+                "limits", report.limits(), "limitsEnforced", report.enforced(), "defaultMemory", sandbox.defaultMemory());
     }
 
     private LocalFunction.Spec validate(FunctionDeployment deployment, long generation) {
@@ -217,7 +218,8 @@ public final class ProcessProvider implements Provider {
         } catch (IllegalArgumentException e) {
             throw RequestRejected.invalid(e.getMessage());
         }
-        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), root, 0, generation);
+        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), network(deployment), root, 0,
+                generation);
     }
 
     /**
@@ -294,7 +296,19 @@ public final class ProcessProvider implements Provider {
             }
         }
         try {
-            return Limits.parse(limits == null ? null : limits.memory(), limits == null ? null : limits.cpu(), pids);
+            var parsed = Limits.parse(limits == null ? null : limits.memory(), limits == null ? null : limits.cpu(), pids);
+            return parsed.memoryBytes() > 0 ? parsed : new Limits(sandbox.defaultMemory(), parsed.cpuMillis(), parsed.pids());
+        } catch (IllegalArgumentException e) {
+            throw RequestRejected.invalid(e.getMessage());
+        }
+    }
+
+    /** Its network ({@code com.jfaas.network}), where this gateway allows it. */
+    private NetworkMode network(FunctionDeployment deployment) {
+        try {
+            var mode = NetworkMode.of(deployment.annotations());
+            sandbox.checkNetwork(mode);
+            return mode;
         } catch (IllegalArgumentException e) {
             throw RequestRejected.invalid(e.getMessage());
         }

@@ -12,14 +12,9 @@ import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.SandboxedProcess;
 import dev.jfaas.sandbox.View;
 import dev.jfaas.sandbox.cgroup.ReplicaCgroup;
-import dev.jfaas.sandbox.spawner.SpawnerCall;
+import dev.jfaas.sandbox.network.NetworkMode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +34,8 @@ final class ReplicaProcess {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** Where a server listens in a network of its own, as an OpenFaaS watchdog does. */
+    static final int SERVER_PORT = 8080;
 
     /** Receives this replica when it becomes ready (non-null) or stops being ready (null). */
     interface Listener {
@@ -49,8 +46,9 @@ final class ReplicaProcess {
     private final FunctionName function;
     private final WatchdogConfig watchdog;
     private final View view;
-    /** The port an isolated server listens on in its own network (an image's watchdog: 8080), or 0. */
-    private final int isolatedPort;
+    /** Whether the image's own watchdog is the server (it listens on 8080 unless told {@code port}). */
+    private final boolean imageWatchdog;
+    private final NetworkMode network;
     private final Limits limits;
     private final Map<String, String> baseEnv;
     private final Sandbox sandbox;
@@ -63,13 +61,15 @@ final class ReplicaProcess {
     private SandboxedProcess running;
     private Duration backoff = FIRST_BACKOFF;
 
-    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, int isolatedPort,
-            Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs, Listener listener) {
+    ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, boolean imageWatchdog,
+            NetworkMode network, Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs,
+            Listener listener) {
         this.instance = instance;
         this.function = function;
         this.watchdog = watchdog;
         this.view = view;
-        this.isolatedPort = isolatedPort;
+        this.imageWatchdog = imageWatchdog;
+        this.network = network;
         this.limits = limits;
         this.baseEnv = baseEnv;
         this.sandbox = sandbox;
@@ -127,19 +127,20 @@ final class ReplicaProcess {
     private void runOnce() throws IOException, InterruptedException {
         boolean forking = watchdog.mode().forksPerCall();
         var env = new HashMap<>(baseEnv);
-        boolean isolated = !forking && isolatedPort > 0;
-        int port = forking ? 0 : isolated ? isolatedPort : freePort();
-        if (!forking && !isolated) {
+        // In a network of its own a server has every port to itself, as in a container.
+        int port = forking ? 0 : sandbox.ownNetwork(network) ? SERVER_PORT : freePort();
+        if (!forking && !imageWatchdog) {
             env.put("PORT", Integer.toString(port));
+        } else if (!forking && port != SERVER_PORT) {
+            env.put("port", Integer.toString(port)); // what the OpenFaaS watchdogs read
         }
-        Program program = forking ? new Program.Spawner()
-                : isolated ? new Program.Isolated(watchdog.fprocess(), port) : new Program.Command(watchdog.fprocess());
+        Program program = forking ? new Program.Spawner() : new Program.Server(watchdog.fprocess(), port);
         SandboxedProcess started;
         synchronized (lock) {
             if (stopping) {
                 return;
             }
-            started = sandbox.start(space, new Launch(instance, program, env, view, limits));
+            started = sandbox.start(space, new Launch(instance, program, env, view, limits, network));
             running = started;
         }
         var process = started.process();
@@ -147,7 +148,7 @@ final class ReplicaProcess {
             process.getOutputStream().close();
             logs.pump(function, instance, process.getInputStream());
             logs.pump(function, instance, process.getErrorStream());
-            var ready = forking ? awaitSpawner(started) : isolated ? awaitRelay(started, port) : awaitPort(process, port);
+            var ready = forking ? awaitSpawner(started) : awaitServer(started, port);
             if (ready != null) {
                 problem = null;
                 listener.readinessChanged(this, ready);
@@ -176,8 +177,7 @@ final class ReplicaProcess {
     private Replica awaitSpawner(SandboxedProcess started) throws InterruptedException {
         long begin = System.nanoTime();
         while (started.process().isAlive() && !stopping) {
-            var socket = started.spawnerSocket();
-            if (socket.isPresent() && SpawnerCall.listening(socket.get())) {
+            if (started.listening()) {
                 return new ForkingReplica(instance, function, watchdog, started, logs, limits);
             }
             pause(begin);
@@ -186,48 +186,18 @@ final class ReplicaProcess {
     }
 
     /**
-     * An isolated server is ready when its ready path (its watchdog's /_/health) answers 200
-     * through the relay, unless it dies or we stop first.
+     * A server is ready when it accepts on its address (or its ready path answers 200), or, in a
+     * network with loopback only, when it answers through its relay; unless it dies or we stop first.
      */
-    private Replica awaitRelay(SandboxedProcess started, int port) throws InterruptedException {
+    private Replica awaitServer(SandboxedProcess started, int port) throws InterruptedException {
         long begin = System.nanoTime();
-        var path = watchdog.readyPath().isEmpty() ? "/_/health" : watchdog.readyPath();
+        var address = started.address();
+        var relay = started.controlSocket();
         while (started.process().isAlive() && !stopping) {
-            var socket = started.spawnerSocket();
-            if (socket.isPresent() && answers200(socket.get(), path)) {
-                return new HttpReplica(instance, "127.0.0.1", port, socket.get());
-            }
-            pause(begin);
-        }
-        return null;
-    }
-
-    private static boolean answers200(java.nio.file.Path socket, String path) {
-        try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-            channel.connect(java.net.UnixDomainSocketAddress.of(socket));
-            var request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            channel.write(java.nio.ByteBuffer.wrap(request));
-            var answer = java.nio.ByteBuffer.allocate(64);
-            while (answer.hasRemaining() && channel.read(answer) > 0) {
-                if (new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).contains("\r\n")) {
-                    break;
-                }
-            }
-            var line = new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
-            var parts = line.split(" ");
-            return parts.length > 1 && parts[1].equals("200");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Ready when the port accepts (or ready_path says 200), unless the process dies or we stop first. */
-    private Replica awaitPort(Process started, int port) throws InterruptedException {
-        long begin = System.nanoTime();
-        while (started.isAlive() && !stopping) {
-            if (watchdog.readyPath().isEmpty() ? accepts(port) : answers200(port, watchdog.readyPath())) {
-                return new HttpReplica(instance, "127.0.0.1", port);
+            if (address.isPresent() ? Readiness.ready(address.get(), port, watchdog.readyPath())
+                    : Readiness.ready(relay.orElseThrow(), watchdog.readyPath())) {
+                return address.isPresent() ? new HttpReplica(instance, address.get(), port)
+                        : new HttpReplica(instance, "127.0.0.1", port, relay.get());
             }
             pause(begin);
         }
@@ -283,36 +253,6 @@ final class ReplicaProcess {
     static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean answers200(int port, String path) {
-        try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            socket.setSoTimeout(1000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            var statusLine = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0 && c != '\n') {
-                statusLine.append((char) c);
-            }
-            var parts = statusLine.toString().split(" ");
-            return parts.length > 1 && parts[1].equals("200");
-        } catch (IOException e) {
-            return false;
         }
     }
 }

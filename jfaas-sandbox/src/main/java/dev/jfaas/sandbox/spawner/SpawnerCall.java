@@ -14,8 +14,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import java.util.Map;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * One call run by a spawner: a connection to its socket carrying the request (argv, environment,
@@ -34,24 +36,28 @@ public final class SpawnerCall implements AutoCloseable {
 
     private SpawnerCall(SocketChannel channel) {
         this.channel = channel;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 65536));
+        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 8192));
         this.stdin = new Stdin(channel);
     }
 
-    /** Connects and sends the request; the process starts as soon as the spawner reads it. */
-    public static SpawnerCall start(Path socket, List<String> argv, Map<String, String> env, String cwd) throws IOException {
-        return start(socket, argv, env, cwd, null);
-    }
-
     /**
-     * The same, with the whole of stdin sent with the request and closed, in one write: for a body
-     * that fits in the socket's buffer there is then no writer to run beside the reader.
+     * Connects, checks that the spawner is who it should be, and sends the request; the process
+     * starts as soon as the spawner reads it. With {@code wholeStdin}, the whole of stdin goes with
+     * the request and is closed, in one write: for a body that fits in the socket's buffer there is
+     * then no writer to run beside the reader; null means stdin follows through {@link #stdin()}.
+     *
+     * @param peer the user the spawner must run as (its credentials from when it began to listen)
      */
-    public static SpawnerCall start(Path socket, List<String> argv, Map<String, String> env, String cwd, byte[] wholeStdin)
-            throws IOException {
+    public static SpawnerCall start(Path socket, UserPrincipal peer, List<String> argv, Map<String, String> env, String cwd,
+            byte[] wholeStdin) throws IOException {
         var channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
+            var credentials = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (!credentials.user().getName().equals(peer.getName())) {
+                throw new IOException("refusing the spawner at " + socket + ": it runs as " + credentials.user().getName()
+                        + ", not as the function's user " + peer.getName());
+            }
             var request = new ByteArrayOutputStream(1024);
             var out = new DataOutputStream(request);
             out.writeInt(argv.size());

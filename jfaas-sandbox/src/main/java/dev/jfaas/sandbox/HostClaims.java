@@ -1,0 +1,90 @@
+package dev.jfaas.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * What a gateway takes of the host for its functions and must not share with another gateway on
+ * the same host (its uids, its replicas' addresses), claimed by holding a lock on a file under one
+ * host-wide directory ({@code /run/lock/jfaas}) for as long as the gateway lives. The kernel lets go
+ * of a lock when its process dies, however it dies, so nothing is ever claimed by a gateway that
+ * is gone, and nothing needs cleaning up.
+ */
+public final class HostClaims implements AutoCloseable {
+
+    /** One claimed block: its number and the lock that holds it. */
+    public record Claim(int block, FileLock lock) {}
+
+    private final Path dir;
+    private final List<Claim> held = new ArrayList<>();
+
+    public HostClaims(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Claims the first free block of a kind, from {@code first} up to {@code last} inclusive,
+     * skipping blocks {@code usable} refuses.
+     *
+     * @throws IllegalStateException when every block is taken
+     */
+    public synchronized Claim claim(String kind, int first, int last, IntPredicate usable) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + dir, e);
+        }
+        for (int block = first; block <= last; block++) {
+            if (!usable.test(block)) {
+                continue;
+            }
+            var file = dir.resolve(kind + "-" + block + ".lock");
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                var lock = channel.tryLock();
+                if (lock != null) {
+                    var claim = new Claim(block, lock);
+                    held.add(claim);
+                    return claim;
+                }
+                channel.close();
+            } catch (OverlappingFileLockException e) {
+                // this process holds it already (another sandbox in the same JVM, as in tests)
+                closeQuietly(channel);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new UncheckedIOException("cannot claim " + file, e);
+            }
+        }
+        throw new IllegalStateException("every " + kind + " block from " + first + " to " + last
+                + " is claimed by another jfaas gateway on this host (locks in " + dir + ")");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (var claim : held) {
+            closeQuietly(claim.lock().channel());
+        }
+        held.clear();
+    }
+}
