@@ -39,7 +39,7 @@ class FunctionsApiTest {
         assertThat(listed.path("availableReplicas").asInt()).isEqualTo(1);
         assertThat(listed.path("createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         assertThat(listed.has("secrets")).as("empty fields are omitted").isFalse();
-        assertThat(listed.has("limits")).isFalse();
+        assertThat(listed.path("limits").path("memory").asText()).as("the gateway's default memory limit").isEqualTo("256Mi");
 
         deployment.put("envProcess", "rev");
         assertThat(gateway.system("PUT", "/system/functions", deployment).statusCode()).isEqualTo(202);

@@ -14,7 +14,8 @@ import java.util.Map;
 public final class TestImages {
 
     private static final List<String> APPLETS = List.of("sh", "cat", "echo", "ls", "id", "env", "wc", "rev", "sleep",
-            "httpd", "head", "tr", "printf", "test", "grep", "mkdir", "touch", "nc", "sed", "true", "false");
+            "httpd", "head", "tr", "printf", "test", "grep", "mkdir", "touch", "nc", "sed", "true", "false", "ip", "cut", "rm", "ln", "sort",
+            "kill", "ps");
 
     private TestImages() {}
 

@@ -235,7 +235,8 @@ final class ForkingReplica extends ExecReplica {
                         + MAX_SERIALIZED_OUTPUT + " bytes to stdout, the most a serializing function may answer; "
                         + "use mode=streaming for large answers");
             }
-            if (exit.signalled() && exit.signal() == SIGKILL && oomKilled()) {
+            // Killed itself, or a child it waited for (a shell reports 128 + 9 then).
+            if ((exit.signalled() && exit.signal() == SIGKILL || exit.code() == 128 + SIGKILL) && oomKilled()) {
                 logs.append(function, instance(), "killed: over its memory limit of " + limits.memoryBytes() + " bytes");
                 return text(500, "function " + function + " was killed: it went over its memory limit ("
                         + limits.memoryBytes() + " bytes, limits.memory)");

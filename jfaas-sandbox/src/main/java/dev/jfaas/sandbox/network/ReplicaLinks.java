@@ -27,7 +27,8 @@ public final class ReplicaLinks implements AutoCloseable {
     private final String prefix;
     private final Firewall firewall;
     private final BitSet used = new BitSet(SUBNETS);
-    private int next;
+    /** Where the turn starts: anywhere, so a gateway restarted at once does not reuse what its predecessor's links still hold. */
+    private int next = java.util.concurrent.ThreadLocalRandom.current().nextInt(SUBNETS);
 
     private ReplicaLinks(int blockAddress, String prefix, Firewall firewall) {
         this.blockAddress = blockAddress;
@@ -58,20 +59,37 @@ public final class ReplicaLinks implements AutoCloseable {
         return new ReplicaLinks(blockAddress, prefix, Firewall.install(nft, prefix));
     }
 
-    /** The next free /30, its host end .1 and the replica .2. */
+    /**
+     * The next free /30, its host end .1 and the replica .2. A subnet whose link is still on the
+     * host (a namespace the kernel has not finished removing, a predecessor's replica that still
+     * runs) is passed over: two links with one address would send calls to the wrong replica.
+     */
     public synchronized ReplicaNetwork.Link allocate(boolean egress) {
-        int index = used.nextClearBit(next);
-        if (index >= SUBNETS) {
-            index = used.nextClearBit(0);
+        for (int tried = 0; tried < SUBNETS; tried++) {
+            int index = used.nextClearBit(next);
+            if (index >= SUBNETS) {
+                index = used.nextClearBit(0);
+            }
+            if (index >= SUBNETS) {
+                break;
+            }
+            next = (index + 1) % SUBNETS;
+            if (onHost(name(index, true)) || onHost(name(index, false))) {
+                continue;
+            }
+            used.set(index);
+            int subnet = blockAddress + index * 4;
+            return new ReplicaNetwork.Link(name(index, egress), Cidr.text(subnet + 1), Cidr.text(subnet + 2), 30, egress, index);
         }
-        if (index >= SUBNETS) {
-            throw new IllegalStateException("all " + SUBNETS + " replica links of this gateway are in use");
-        }
-        used.set(index);
-        next = (index + 1) % SUBNETS;
-        int subnet = blockAddress + index * 4;
-        var name = prefix + (egress ? "e" : "n") + String.format(Locale.ROOT, "%03x", index);
-        return new ReplicaNetwork.Link(name, Cidr.text(subnet + 1), Cidr.text(subnet + 2), 30, egress, index);
+        throw new IllegalStateException("all " + SUBNETS + " replica links of this gateway are in use");
+    }
+
+    private String name(int index, boolean egress) {
+        return prefix + (egress ? "e" : "n") + String.format(Locale.ROOT, "%03x", index);
+    }
+
+    private static boolean onHost(String link) {
+        return Files.exists(Path.of("/sys/class/net", link));
     }
 
     public synchronized void release(ReplicaNetwork.Link link) {
