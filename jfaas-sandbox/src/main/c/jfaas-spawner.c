@@ -19,10 +19,13 @@
  * The gateway closing the connection kills the call's processes (timeouts, cancellation, a caller
  * that went away).
  *
- * Calls are kept apart: where the sandbox gave the spawner CAP_SYS_ADMIN in its user namespace,
- * each call's process is the first of a pid namespace of its own with its own /proc, so it sees,
- * signals and traces nothing of the spawner or of other calls, and everything it started dies
- * with it. It then drops every capability before it execs. The spawner itself is not dumpable.
+ * Calls are kept apart: each call's process enters a Landlock domain of its own before it execs,
+ * so it can neither trace nor read the memory, environment or descriptors of the spawner or of
+ * another call (Landlock scopes ptrace and /proc's ptrace checks), nor signal them, nor reach
+ * their abstract Unix sockets (scoped from Landlock ABI 6, Linux 6.12). Pids stay unique across
+ * a replica's calls, so scripts that name files after $$ do not collide. The manager serving a
+ * call is a child subreaper: whatever the call leaves running, even daemonized, is re-parented
+ * to it and killed when the call ends. The spawner itself is not dumpable.
  *
  * With --relay it runs PROGRAM (a server in a network namespace of its own, listening on PORT
  * there) and carries each connection to fd 3 over to 127.0.0.1:PORT: for a gateway that cannot
@@ -38,9 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <linux/capability.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -51,6 +52,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include "landlock-domain.h"
 #include "seccomp-filter.h"
 
 enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
@@ -145,26 +147,19 @@ static int drop_privileges(void) {
 }
 
 /*
- * Runs in the call's child: in its own pid and mount namespaces when isolated (then it mounts the
- * /proc of its pid namespace over the sandbox's), without capabilities, under the filter. When
- * not isolated it is a vfork child, sharing the manager's memory until it execs: it then changes
- * only its own process state (process group, descriptors, directory, signals) and writes no variable.
- * The program is found on the spawner's PATH, which is the function's.
+ * Runs in a vfork child, which shares the manager's memory until it execs: it changes only its
+ * own process state (process group, descriptors, directory, signals, its Landlock domain and
+ * filter) and writes no variable. The program is found on the spawner's PATH, which is the function's.
  */
-static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err, int isolated) {
+static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err) {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     struct sigaction fresh = {.sa_handler = SIG_DFL};
     sigaction(SIGPIPE, &fresh, NULL);
     sigaction(SIGCHLD, &fresh, NULL);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-    if (isolated && (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0
-            || mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)) {
-        dprintf(2, "cannot give the call a /proc of its own: %s\n", strerror(errno));
-        _exit(126);
-    }
-    if (drop_privileges() < 0) {
-        dprintf(2, "cannot drop privileges: %s\n", strerror(errno));
+    if (drop_privileges() < 0 || enter_own_domain() < 0) {
+        dprintf(2, "cannot confine the call: %s\n", strerror(errno));
         _exit(126);
     }
     if (cwd[0] != '\0' && chdir(cwd) < 0) {
@@ -176,20 +171,26 @@ static void exec_child(char **argv, char **envp, const char *cwd, int in, int ou
     _exit(127);
 }
 
-/* Whether calls get namespaces of their own; learnt at the first call (without CAP_SYS_ADMIN they cannot). */
-static int isolating = 1;
-
-/* Starts the call's process: the first of its own pid namespace where it may be, else vforked. */
-static pid_t start_call(char **argv, char **envp, const char *cwd, int in, int out, int err) {
-    if (isolating) {
-        pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, 0);
-        if (pid == 0) exec_child(argv, envp, cwd, in, out, err, 1);
-        if (pid > 0 || (errno != EPERM && errno != EINVAL)) return pid;
-        isolating = 0;
+/* Kills and reaps whatever the call left running: the subreaper's remaining children, until none are left. */
+static void end_leftovers(pid_t call) {
+    kill(-call, SIGKILL);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
+    for (int round = 0; round < 1000; round++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        char list[4096];
+        ssize_t n = fd < 0 ? -1 : read(fd, list, sizeof list - 1);
+        if (fd >= 0) close(fd);
+        if (n <= 0) {
+            if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return;
+            usleep(1000);
+            continue;
+        }
+        list[n] = '\0';
+        for (char *word = strtok(list, " \n"); word != NULL; word = strtok(NULL, " \n")) kill((pid_t) atoi(word), SIGKILL);
+        usleep(100);
     }
-    pid_t pid = vfork();
-    if (pid == 0) exec_child(argv, envp, cwd, in, out, err, 0);
-    return pid;
 }
 
 /* Forwards stdin, stdout and stderr of one call until it ends, or the gateway goes away. */
@@ -207,7 +208,8 @@ static void serve_call(int sock) {
         fail(sock, "cannot make pipes");
         return;
     }
-    pid_t pid = start_call(argv, envp, cwd, in[0], out[1], err[1]);
+    pid_t pid = vfork();
+    if (pid == 0) exec_child(argv, envp, cwd, in[0], out[1], err[1]);
     if (pid < 0) {
         fail(sock, "cannot fork");
         return;
@@ -286,15 +288,18 @@ static void serve_call(int sock) {
         if (i_pid >= 0 && (fds[i_pid].revents & POLLIN)) {
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
             exited = 1;
+            /* The call is over: what it left running must not hold its output open. */
+            end_leftovers(pid);
         }
     }
-    /* Whatever the call left behind ends with it: its pid namespace (or its process group). */
-    kill(pid, SIGKILL);
-    kill(-pid, SIGKILL);
+    /* Whatever the call left behind ends with it. */
+    if (!exited) kill(pid, SIGKILL);
     if (gone) {
         if (!exited) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        end_leftovers(pid);
         return;
     }
+    end_leftovers(pid);
     unsigned char code[4] = {(unsigned) status >> 24, (unsigned) status >> 16, (unsigned) status >> 8, (unsigned) status};
     send_frame(sock, FRAME_EXIT, code, 4);
 }
@@ -302,6 +307,7 @@ static void serve_call(int sock) {
 /* One manager: takes the next connection, tells the spawner to make a spare, serves the call, ends. */
 static void manage(int server, int notify) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGCHLD, SIG_DFL);
     for (;;) {
         int sock = accept4(server, NULL, NULL, SOCK_CLOEXEC);

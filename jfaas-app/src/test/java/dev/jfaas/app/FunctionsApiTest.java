@@ -76,7 +76,7 @@ class FunctionsApiTest {
         gateway.system("POST", "/system/scale-function/sleeper", Map.of("serviceName", "sleeper", "replicas", 0));
         gateway.awaitReady("sleeper", 0);
         var response = gateway.call("GET", "/function/sleeper/", null);
-        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.statusCode()).as(response.headers() + " " + response.body()).isEqualTo(200);
         assertThat(gateway.describe("sleeper").path("replicas").asInt()).isEqualTo(1);
     }
 

@@ -56,7 +56,7 @@ final class Bubblewrap implements Containment {
             probe.addAll(List.of("--user", Integer.toString(users.probeUid())));
         }
         probe.add("--");
-        probe.addAll(sandbox.namespaces(true, true));
+        probe.addAll(sandbox.namespaces(true));
         probe.addAll(sandbox.view(null, null, settings, false));
         probe.add("/bin/true");
         try {
@@ -101,8 +101,7 @@ final class Bubblewrap implements Containment {
     @Override
     public Contained contain(FunctionSpace space, Launch launch, ReplicaNetwork network, Path spawner, Map<String, String> env,
             SandboxSettings settings) {
-        boolean spawns = launch.program() instanceof Program.Spawner;
-        var argv = new ArrayList<>(namespaces(network instanceof ReplicaNetwork.Loopback, !spawns));
+        var argv = new ArrayList<>(namespaces(network instanceof ReplicaNetwork.Loopback));
         var home = APP;
         switch (launch.view()) {
             case View.Host host -> argv.addAll(view(space, host, settings, true));
@@ -139,21 +138,12 @@ final class Bubblewrap implements Containment {
         return new Contained(argv, full, Path.of("/"), true, switchUser ? space.uid() : -1, null, home);
     }
 
-    /**
-     * bwrap and its namespaces. The spawner keeps CAP_SYS_ADMIN and CAP_SETPCAP inside the user
-     * namespace (never outside it), to give each call pid and mount namespaces of its own and drop
-     * every capability before the call's program runs; anything else runs with none.
-     */
-    private List<String> namespaces(boolean ownLoopback, boolean noCapabilities) {
+    /** bwrap and its namespaces, with no capability even inside them. */
+    private List<String> namespaces(boolean ownLoopback) {
         var argv = new ArrayList<>(List.of(bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", "--die-with-parent", "--new-session"));
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL"));
         if (ownLoopback) {
             argv.add("--unshare-net");
-        }
-        if (noCapabilities) {
-            argv.addAll(List.of("--cap-drop", "ALL"));
-        } else {
-            argv.addAll(List.of("--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"));
         }
         return argv;
     }

@@ -149,26 +149,33 @@ class SpawnerTest {
     }
 
     @org.junit.jupiter.api.Test
-    void eachCallIsAloneInItsOwnPidNamespaceAndWhatItLeavesRunningEndsWithIt() throws Exception {
+    void whatACallLeavesRunningEndsWithItEvenDaemonized() throws Exception {
         var replica = startSpawner(SandboxSettings.Kind.BWRAP);
-        var first = call(replica, List.of("sh", "-c", "sleep 300 & echo $$"), Map.of(), new byte[0]);
-        assertThat(first.text().strip()).isEqualTo("1");
+        call(replica, List.of("sh", "-c", "sleep 301 & (setsid sh -c 'sleep 302 &' &) ; echo started"), Map.of(), new byte[0]);
         await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
-                .noneMatch(p -> p.info().command().orElse("").endsWith("sleep")));
-        var seen = call(replica, List.of("sh", "-c", "ls /proc | grep -c '^[0-9]'"), Map.of(), new byte[0]);
-        assertThat(Integer.parseInt(seen.text().strip())).as("processes this call sees: its shell, ls, grep").isLessThanOrEqualTo(3);
+                .noneMatch(p -> p.info().arguments().map(a -> a.length == 1 && a[0].startsWith("30")).orElse(false)));
     }
 
     @org.junit.jupiter.api.Test
-    void aCallCannotReadAnotherCallsEnvironmentOrTraceIt() throws Exception {
+    void aCallCannotReadAnotherCallsEnvironmentTraceItOrSignalIt() throws Exception {
         var replica = startSpawner(SandboxSettings.Kind.BWRAP);
         var env = new HashMap<>(replica.environment());
         env.put("Http_Authorization", "Basic bmVpZ2hib3VyOnNlY3JldA==");
-        try (var victim = replica.call(List.of("sh", "-c", "echo up; sleep 30"), env, new byte[0])) {
-            assertThat(victim.next()).isInstanceOf(Frame.Stdout.class);
-            var snoop = call(replica, List.of("sh", "-c", "cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c bmVpZ2hib3Vy; "
-                    + "grep -h PPid /proc/1/status"), Map.of(), new byte[0]);
-            assertThat(snoop.text()).startsWith("0\n").contains("PPid:\t0");
+        try (var victim = replica.call(List.of("sh", "-c", "echo $$; sleep 2; echo survived"), env, new byte[0])) {
+            var pid = new String(((Frame.Stdout) victim.next()).bytes(), StandardCharsets.UTF_8).strip();
+            var snoop = call(replica, List.of("sh", "-c", "echo $$; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c bmVpZ2hib3Vy; "
+                    + "kill -9 " + pid + " 2>/dev/null || echo kill-refused; kill -9 -1 2>/dev/null; "
+                    + "python3 -c 'import ctypes; print(\"ptrace\", ctypes.CDLL(None).ptrace(16, " + pid + ", 0, 0))'"), Map.of(), new byte[0]);
+            var lines = snoop.text().lines().toList();
+            assertThat(lines.getFirst()).as("pids stay unique across a replica's calls").isNotEqualTo(pid);
+            assertThat(lines.subList(1, lines.size())).containsExactly("0", "kill-refused", "ptrace -1");
+            var rest = new StringBuilder();
+            for (var frame = victim.next(); !(frame instanceof Frame.Exit); frame = victim.next()) {
+                if (frame instanceof Frame.Stdout out) {
+                    rest.append(new String(out.bytes(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(rest.toString()).isEqualTo("survived\n");
         }
     }
 
@@ -177,12 +184,14 @@ class SpawnerTest {
         var replica = startSpawner(SandboxSettings.Kind.BWRAP);
         var status = call(replica, List.of("sh", "-c", "grep -E '^(Seccomp|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; "
                 + "unshare -U true 2>/dev/null || echo unshare-refused; unshare -m true 2>/dev/null || echo mount-ns-refused; "
+                + "cat /proc/1/environ >/dev/null 2>&1 || echo spawner-out-of-reach; "
                 + "mount -t tmpfs none /tmp 2>/dev/null || echo mount-refused; "
                 + "python3 -c 'import ctypes, os; l = ctypes.CDLL(None, use_errno=True); "
                 + "r = l.syscall(250, 0, 0, 0, 0); print(\"keyctl\", r, os.strerror(ctypes.get_errno()))'"), Map.of(), new byte[0]);
         assertThat(status.text()).containsPattern("Seccomp:\\s+2").containsPattern("CapEff:\\s+0+\\n")
                 .containsPattern("CapBnd:\\s+0+\\n").containsPattern("CapAmb:\\s+0+\\n").containsPattern("NoNewPrivs:\\s+1")
-                .contains("unshare-refused", "mount-ns-refused", "mount-refused", "keyctl -1 Operation not permitted");
+                .contains("unshare-refused", "mount-ns-refused", "mount-refused", "keyctl -1 Operation not permitted",
+                        "spawner-out-of-reach");
     }
 
     @org.junit.jupiter.api.Test

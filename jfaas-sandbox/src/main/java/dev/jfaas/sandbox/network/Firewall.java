@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  *       answers to the gateway's own connections;</li>
  *   <li>nothing from a replica reaches another replica, of this gateway or another;</li>
  *   <li>nothing from elsewhere reaches a replica, but the answers to what it sent out;</li>
- *   <li>a replica with egress goes out to the world, masqueraded as the host.</li>
+ *   <li>a replica with egress goes out to the world, masqueraded as the host;</li>
+ *   <li>nothing the host sends to the gateway's block goes anywhere but a replica's link: before a
+ *       link is up (a readiness probe, a call racing a new replica) the host's default route would
+ *       take it out of the machine, where anything may answer.</li>
  * </ul>
  * The input and forward chains run just before the usual filter priority, so their drops hold
  * whatever the host's own rules accept.
@@ -35,8 +38,8 @@ final class Firewall implements AutoCloseable {
         this.table = table;
     }
 
-    /** Installs the rules for links named {@code prefix…}; throws when nft is missing or refuses. */
-    static Firewall install(String nft, String prefix) {
+    /** Installs the rules for links named {@code prefix…} in {@code block}; throws when nft is missing or refuses. */
+    static Firewall install(String nft, String prefix, String block) {
         var table = "jfaas_" + prefix;
         var rules = String.join("\n",
                 "table inet " + table,
@@ -53,6 +56,11 @@ final class Firewall implements AutoCloseable {
                 "    iifname \"" + prefix + "n*\" drop",
                 "    oifname \"" + prefix + "*\" ct state established,related accept",
                 "    oifname \"" + prefix + "*\" drop",
+                "  }",
+                "  chain output {",
+                "    type filter hook output priority filter - 5; policy accept;",
+                "    meta l4proto tcp ip daddr " + block + " oifname != \"" + prefix + "*\" reject with tcp reset",
+                "    ip daddr " + block + " oifname != \"" + prefix + "*\" reject",
                 "  }",
                 "  chain egress {",
                 "    type nat hook postrouting priority srcnat; policy accept;",
