@@ -11,16 +11,16 @@ set -euo pipefail
 rounds=${1:-5}
 secs=${2:-10}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
-start_gateway() { # $1 = name, $2 = jar
-  local p; p=$(free_port)
-  JFAAS_PORT=$p JFAAS_DATA="$BENCH_TMP/jfaas-$1" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN JFAAS_AUTOSCALE=false \
-  JFAAS_ALLOW_HOST_NETWORK=true \
+start_gateway() { # $1 = name, $2 = jar; sets started_port (not in a subshell: pids must reach the cleanup)
+  started_port=$(free_port)
+  JFAAS_PORT=$started_port JFAAS_DATA="$BENCH_TMP/jfaas-$1" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+  JFAAS_AUTOSCALE=false JFAAS_ALLOW_HOST_NETWORK=true \
     "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -jar "$2" up > "$BENCH_TMP/jfaas-$1.log" 2>&1 &
   pids+=($!)
-  wait_port "$p"
-  echo "$p"
+  wait_port "$started_port"
 }
-port=$(start_gateway this "$root/jfaas-app/target/jfaas.jar")
+start_gateway this "$root/jfaas-app/target/jfaas.jar"
+port=$started_port
 pinned='{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}'
 deploy() { # $1 = port, $2 = name, $3 = extra JSON fields
   curl -sf -u admin:bench -X POST "http://127.0.0.1:$1/system/functions" -d "{\"service\":\"$2\",$3}" > /dev/null
@@ -56,7 +56,8 @@ echo "== 2. cold start (scale to 0, first call), interleaved"
 echo "== 3. a forking call (cat), one at a time"
 targets=("fork-host=http://127.0.0.1:$port/function/fork-host" "fork-own=http://127.0.0.1:$port/function/fork-own")
 if [ -n "${BASE_JAR:-}" ]; then
-  base_port=$(start_gateway base "$BASE_JAR")
+  start_gateway base "$BASE_JAR"
+  base_port=$started_port
   deploy "$base_port" fork "\"image\":\"jfaas/cat\",\"envProcess\":\"cat\",\"labels\":$pinned"
   targets=("base=http://127.0.0.1:$base_port/function/fork" "${targets[@]}")
 fi

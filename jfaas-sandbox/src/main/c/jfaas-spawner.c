@@ -148,8 +148,9 @@ static int drop_privileges(void) {
 
 /*
  * Runs in a vfork child, which shares the manager's memory until it execs: it changes only its
- * own process state (process group, descriptors, directory, signals, its Landlock domain and
- * filter) and writes no variable. The program is found on the spawner's PATH, which is the function's.
+ * own process state (process group, descriptors, directory, signals, its Landlock domain) and
+ * writes no variable. Its manager's filter is already its own. The program is found on the
+ * spawner's PATH, which is the function's.
  */
 static void exec_child(char **argv, char **envp, const char *cwd, int in, int out, int err) {
     setpgid(0, 0);
@@ -158,8 +159,8 @@ static void exec_child(char **argv, char **envp, const char *cwd, int in, int ou
     sigaction(SIGPIPE, &fresh, NULL);
     sigaction(SIGCHLD, &fresh, NULL);
     if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
-    if (drop_privileges() < 0 || enter_own_domain() < 0) {
-        dprintf(2, "cannot confine the call: %s\n", strerror(errno));
+    if (enter_own_domain() < 0) {
+        dprintf(2, "cannot give the call a Landlock domain of its own: %s\n", strerror(errno));
         _exit(126);
     }
     if (cwd[0] != '\0' && chdir(cwd) < 0) {
@@ -171,25 +172,28 @@ static void exec_child(char **argv, char **envp, const char *cwd, int in, int ou
     _exit(127);
 }
 
-/* Kills and reaps whatever the call left running: the subreaper's remaining children, until none are left. */
+/*
+ * Kills and reaps whatever the call left running: its process group, then the subreaper's
+ * remaining children (what left the group, daemonized or not, was re-parented here), until none
+ * are left. A call that left nothing costs one kill and one wait.
+ */
 static void end_leftovers(pid_t call) {
     kill(-call, SIGKILL);
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
     for (int round = 0; round < 1000; round++) {
-        while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        pid_t reaped;
+        while ((reaped = waitpid(-1, NULL, WNOHANG)) > 0) {}
+        if (reaped < 0 && errno == ECHILD) return;
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         char list[4096];
         ssize_t n = fd < 0 ? -1 : read(fd, list, sizeof list - 1);
         if (fd >= 0) close(fd);
-        if (n <= 0) {
-            if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return;
-            usleep(1000);
-            continue;
+        if (n > 0) {
+            list[n] = '\0';
+            for (char *word = strtok(list, " \n"); word != NULL; word = strtok(NULL, " \n")) kill((pid_t) atoi(word), SIGKILL);
         }
-        list[n] = '\0';
-        for (char *word = strtok(list, " \n"); word != NULL; word = strtok(NULL, " \n")) kill((pid_t) atoi(word), SIGKILL);
-        usleep(100);
+        usleep(n > 0 ? 100 : 1000);
     }
 }
 
@@ -221,7 +225,7 @@ static void serve_call(int sock) {
     int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
 
     /* stdin: 0 forwarding, 1 discarding (the process closed its stdin), 2 done */
-    int stdin_state = 0, stdout_open = 1, stderr_open = 1, exited = 0, gone = 0;
+    int stdin_state = 0, stdout_open = 1, stderr_open = 1, exited = 0, gone = 0, cleaned = 0;
     int status = 0;
     char input[CHUNK], output[CHUNK];
     size_t pending = 0, offset = 0;
@@ -290,16 +294,17 @@ static void serve_call(int sock) {
             exited = 1;
             /* The call is over: what it left running must not hold its output open. */
             end_leftovers(pid);
+            cleaned = 1;
         }
     }
     /* Whatever the call left behind ends with it. */
     if (!exited) kill(pid, SIGKILL);
     if (gone) {
         if (!exited) while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-        end_leftovers(pid);
+        if (!cleaned) end_leftovers(pid);
         return;
     }
-    end_leftovers(pid);
+    if (!cleaned) end_leftovers(pid);
     unsigned char code[4] = {(unsigned) status >> 24, (unsigned) status >> 16, (unsigned) status >> 8, (unsigned) status};
     send_frame(sock, FRAME_EXIT, code, 4);
 }
@@ -308,6 +313,12 @@ static void serve_call(int sock) {
 static void manage(int server, int notify) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    /*
+     * Without capabilities and under the filter before it takes a call (it waits as a spare, off
+     * the call's path; attaching a filter costs a compilation), so the call's process inherits
+     * them. The Landlock domain is the call's alone: outside it, the manager is out of its reach.
+     */
+    int confined = drop_privileges() == 0 ? 0 : errno;
     signal(SIGCHLD, SIG_DFL);
     for (;;) {
         int sock = accept4(server, NULL, NULL, SOCK_CLOEXEC);
@@ -316,6 +327,11 @@ static void manage(int server, int notify) {
             char one = 1;
             while (write(notify, &one, 1) < 0 && errno == EINTR) {}
             close(notify);
+            if (confined != 0) {
+                errno = confined;
+                fail(sock, "cannot confine the call");
+                _exit(1);
+            }
             serve_call(sock);
             _exit(0);
         }

@@ -26,6 +26,12 @@ public final class SandboxedProcess {
     private final UserPrincipal peer;
     private final Runnable release;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Whether the spawner has shown to be the function's user. Once is enough: only the gateway
+     * can replace what its path names, and looking a uid up (the JDK names the peer's user) costs
+     * a tenth of a millisecond where the host has no passwd entry for it.
+     */
+    private volatile boolean peerChecked;
 
     SandboxedProcess(Process process, ReplicaCgroup cgroup, Containment.Contained contained, Path controlSocket,
             ReplicaNetwork network, UserPrincipal peer, Runnable release) {
@@ -85,14 +91,17 @@ public final class SandboxedProcess {
     }
 
     /**
-     * Starts a call through the spawner, after checking that what answers is the function's own
-     * user (SO_PEERCRED); {@code wholeStdin} null means stdin follows through the call's stream.
+     * Starts a call through the spawner, the first after checking that what answers is the
+     * function's own user (SO_PEERCRED); {@code wholeStdin} null means stdin follows through the
+     * call's stream.
      */
     public SpawnerCall call(List<String> argv, Map<String, String> env, byte[] wholeStdin) throws IOException {
         if (controlSocket == null) {
             throw new IOException("this replica runs no spawner");
         }
-        return SpawnerCall.start(controlSocket, peer, argv, env, contained.workingDir(), wholeStdin);
+        var call = SpawnerCall.start(controlSocket, peerChecked ? null : peer, argv, env, contained.workingDir(), wholeStdin);
+        peerChecked = true;
+        return call;
     }
 
     /** Asks the program to stop (SIGTERM to the program itself, not to bwrap, which would not pass it on). */

@@ -46,15 +46,16 @@ public final class SpawnerCall implements AutoCloseable {
      * the request and is closed, in one write: for a body that fits in the socket's buffer there is
      * then no writer to run beside the reader; null means stdin follows through {@link #stdin()}.
      *
-     * @param peer the user the spawner must run as (its credentials from when it began to listen)
+     * @param peer the user the spawner must run as (its credentials from when it began to listen),
+     *             or null when that was checked before
      */
     public static SpawnerCall start(Path socket, UserPrincipal peer, List<String> argv, Map<String, String> env, String cwd,
             byte[] wholeStdin) throws IOException {
         var channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
-            var credentials = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            if (!credentials.user().getName().equals(peer.getName())) {
+            var credentials = peer == null ? null : channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            if (credentials != null && !credentials.user().getName().equals(peer.getName())) {
                 throw new IOException("refusing the spawner at " + socket + ": it runs as " + credentials.user().getName()
                         + ", not as the function's user " + peer.getName());
             }
