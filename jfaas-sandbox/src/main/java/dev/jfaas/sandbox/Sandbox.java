@@ -84,7 +84,9 @@ public final class Sandbox implements AutoCloseable {
             String noLinks = null;
             if (containment instanceof Bubblewrap) {
                 var nft = Bubblewrap.findExecutable("nft");
-                if (!FunctionUsers.gatewayIsRoot()) {
+                if (settings.network().equalsIgnoreCase("none")) {
+                    noLinks = "JFAAS_SANDBOX_NETWORK=none";
+                } else if (!FunctionUsers.gatewayIsRoot()) {
                     noLinks = "the gateway is not root";
                 } else if (nft == null) {
                     noLinks = "nftables is not installed (apt-get install nftables)";

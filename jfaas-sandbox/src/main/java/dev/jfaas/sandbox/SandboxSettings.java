@@ -16,7 +16,8 @@ import java.util.Map;
  * @param pids              processes and threads a replica may have unless its annotation says otherwise
  * @param shmBytes          size of each replica's /dev/shm
  * @param defaultMemory     limits.memory of a function that sets none, in bytes (0: none)
- * @param network           the pool replicas' links are taken from, a /18 per gateway (JFAAS_SANDBOX_NETWORK)
+ * @param network           the pool replicas' links are taken from, a /18 per gateway (JFAAS_SANDBOX_NETWORK);
+ *                          "none" gives replicas loopback only, reached through a relay
  * @param allowHostNetwork  whether a function may ask for the host's network (com.jfaas.network=host)
  * @param claims            the host-wide directory where gateways claim their uids and addresses
  */

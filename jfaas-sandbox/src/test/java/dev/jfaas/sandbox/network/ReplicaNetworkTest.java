@@ -111,6 +111,37 @@ class ReplicaNetworkTest {
         assertThat(out).isEqualTo("refused No space left on device\n64 MiB\n");
     }
 
+    @Test
+    void withoutLinksAReplicaHasLoopbackOnlyAndItsServerIsReachedThroughTheRelay() throws Exception {
+        var root = Files.createTempDirectory("jfaas-network-test");
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        try (var linkless = Sandbox.open(SandboxSettings.fromEnvironment(Map.of("JFAAS_SANDBOX_RUNTIME", root.resolve("run").toString(),
+                "JFAAS_SANDBOX_NETWORK", "none"))); var own = linkless.space()) {
+            assertThat(linkless.report().network()).contains("loopback only", "JFAAS_SANDBOX_NETWORK=none");
+            var server = linkless.start(own, new Launch("relayed-" + System.nanoTime(), new Program.Server(List.of("python3", "-c",
+                    "import http.server as h; h.HTTPServer(('127.0.0.1', 8080), h.SimpleHTTPRequestHandler).serve_forever()"), 8080),
+                    Map.of(), new View.Host(null, false), new Limits(256L << 20, 0, 64), NetworkMode.EGRESS));
+            started.add(server);
+            assertThat(server.address()).isEmpty();
+            var relay = server.controlSocket().orElseThrow();
+            await().atMost(Duration.ofSeconds(10)).until(() -> statusThrough(relay).startsWith("HTTP/1.0 200"));
+        }
+    }
+
+    private static String statusThrough(Path relay) {
+        try (var channel = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            channel.connect(java.net.UnixDomainSocketAddress.of(relay));
+            channel.write(java.nio.ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            var answer = java.nio.ByteBuffer.allocate(32);
+            while (answer.hasRemaining() && channel.read(answer) > 0) {
+                // the status line is enough
+            }
+            return new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private SandboxedProcess start(NetworkMode network, Program program) throws IOException {
         var replica = sandbox.start(space, new Launch("net-" + System.nanoTime(), program, Map.of(), new View.Host(null, false),
                 new Limits(256L << 20, 0, 64), network));

@@ -31,6 +31,8 @@ export async function show(main, [name]) {
     fn.message ? h("p", { class: "bad" }, fn.message) : "",
     h("h2", {}, "Image and process"), kv({ image: fn.image, digest: fn.imageDigest, process: fn.envProcess, created: fn.createdAt,
       invocations: fn.invocationCount, memory: fn.usage ? `${Math.round((fn.usage.totalMemoryBytes || 0) / 1048576)} MB` : "" }),
+    h("h2", {}, "Limits and network"), kv({ "memory limit": fn.limits?.memory || "none", "cpu limit": fn.limits?.cpu || "none",
+      network: (fn.annotations || {})["com.jfaas.network"] || "egress (default)" }),
     h("h2", {}, "Environment"), kv(fn.envVars),
     h("h2", {}, "Labels"), kv(fn.labels), h("h2", {}, "Annotations"), kv(fn.annotations),
     h("h2", {}, "Secrets (names only)"), h("p", {}, (fn.secrets || []).join(", ") || "none"),

@@ -65,6 +65,7 @@ export async function show(main) {
         parts.replaceChildren(...health.parts.map((p) => h("li", { class: p.healthy ? "good" : "bad" },
           `${p.part} (${p.kind}): ${p.healthy ? "healthy" : p.problem}`)),
           h("li", {}, `limits ${provider.limitsEnforced ? "enforced" : "NOT enforced"}`),
+          provider.network ? h("li", {}, `network: ${provider.network}`) : "",
           h("li", { class: "muted" }, `build ${String((info.version || {}).sha).slice(0, 12)} · ${info.arch}`));
       }
       const t = Date.now() / 1000;
