@@ -55,82 +55,11 @@
 #include "landlock-domain.h"
 #include "seccomp-filter.h"
 
-enum { FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_EXIT = 3, FRAME_FAILURE = 4 };
-
-#define MAX_STRINGS 10000
-#define MAX_STRING (1u << 20)
-#define MAX_REQUEST (8u << 20)
 #define CHUNK 65536
 #define SPARES 2
 #define CONTROL_FD 3
 
-static int read_full(int fd, void *buf, size_t n) {
-    char *p = buf;
-    while (n > 0) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) return -1;
-        p += r;
-        n -= (size_t) r;
-    }
-    return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t n) {
-    const char *p = buf;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t) w;
-    }
-    return 0;
-}
-
-static int send_frame(int sock, uint8_t type, const void *data, uint32_t length) {
-    unsigned char head[5] = {type, length >> 24, length >> 16, length >> 8, length};
-    if (write_full(sock, head, sizeof head) < 0) return -1;
-    return length == 0 ? 0 : write_full(sock, data, length);
-}
-
-static int read_u32(int sock, uint32_t *value) {
-    unsigned char b[4];
-    if (read_full(sock, b, 4) < 0) return -1;
-    *value = (uint32_t) b[0] << 24 | (uint32_t) b[1] << 16 | (uint32_t) b[2] << 8 | b[3];
-    return 0;
-}
-
-static size_t request_bytes;
-
-static char *read_string(int sock) {
-    uint32_t length;
-    if (read_u32(sock, &length) < 0 || length > MAX_STRING) return NULL;
-    request_bytes += length;
-    if (request_bytes > MAX_REQUEST) return NULL;
-    char *s = malloc(length + 1);
-    if (s == NULL || (length > 0 && read_full(sock, s, length) < 0)) return NULL;
-    s[length] = '\0';
-    return s;
-}
-
-/* A NULL-terminated array of strings, or NULL if the request is malformed or too big. */
-static char **read_strings(int sock, int at_least_one) {
-    uint32_t count;
-    if (read_u32(sock, &count) < 0 || count > MAX_STRINGS || (at_least_one && count == 0)) return NULL;
-    char **list = calloc(count + 1, sizeof *list);
-    if (list == NULL) return NULL;
-    for (uint32_t i = 0; i < count; i++) {
-        if ((list[i] = read_string(sock)) == NULL) return NULL;
-    }
-    return list;
-}
-
-static void fail(int sock, const char *what) {
-    char text[512];
-    int n = snprintf(text, sizeof text, "%s: %s", what, strerror(errno));
-    send_frame(sock, FRAME_FAILURE, text, n < 0 ? 0 : (uint32_t) (n < (int) sizeof text ? n : (int) sizeof text - 1));
-}
+#include "call-protocol.h"
 
 /* Drops every capability, in every set, for good; then the seccomp filter. */
 static int drop_privileges(void) {
@@ -346,84 +275,7 @@ static void spare(int server, int notify) {
     if (manager == 0) manage(server, notify);
 }
 
-/* Copies one relayed connection both ways until both directions have ended. */
-static void splice_both(int a, int b) {
-    char buffer[CHUNK];
-    int open_a = 1, open_b = 1;
-    while (open_a || open_b) {
-        struct pollfd fds[2] = {{a, open_a ? POLLIN : 0, 0}, {b, open_b ? POLLIN : 0, 0}};
-        if (poll(fds, 2, -1) < 0) {
-            if (errno == EINTR) continue;
-            return;
-        }
-        for (int i = 0; i < 2; i++) {
-            int from = i == 0 ? a : b, to = i == 0 ? b : a;
-            int *open = i == 0 ? &open_a : &open_b;
-            if (!*open || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            ssize_t n = read(from, buffer, sizeof buffer);
-            if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-            if (n <= 0) {
-                *open = 0;
-                shutdown(to, SHUT_WR);
-                continue;
-            }
-            if (write_full(to, buffer, (size_t) n) < 0) return;
-        }
-    }
-}
-
-static int relay_main(int port, char **program) {
-    int server = CONTROL_FD;
-    if (listen(server, 512) < 0 || fcntl(server, F_SETFD, FD_CLOEXEC) < 0) {
-        fprintf(stderr, "jfaas-spawner: cannot listen on the socket handed in: %s\n", strerror(errno));
-        return 1;
-    }
-    pid_t child = fork();
-    if (child == 0) {
-        close(server);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGCHLD, SIG_DFL);
-        prctl(PR_SET_DUMPABLE, 1);
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
-            fprintf(stderr, "jfaas-spawner: cannot install the seccomp filter: %s\n", strerror(errno));
-            _exit(126);
-        }
-        execvp(program[0], program);
-        fprintf(stderr, "cannot run %s: %s\n", program[0], strerror(errno));
-        _exit(127);
-    }
-    int pidfd = (int) syscall(SYS_pidfd_open, child, 0);
-    for (;;) {
-        struct pollfd fds[2] = {{server, POLLIN, 0}, {pidfd, POLLIN, 0}};
-        if (poll(fds, pidfd >= 0 ? 2 : 1, -1) < 0) {
-            if (errno == EINTR) continue;
-            return 1;
-        }
-        if (pidfd >= 0 && (fds[1].revents & POLLIN)) {
-            int status = 0;
-            while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        if (!(fds[0].revents & POLLIN)) continue;
-        int outside = accept4(server, NULL, NULL, SOCK_CLOEXEC);
-        if (outside < 0) continue;
-        pid_t carrier = fork();
-        if (carrier == 0) {
-            /* Forked twice, so the relay never waits for it: the sandbox's init reaps it. */
-            if (fork() != 0) _exit(0);
-            close(server);
-            int inside = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            struct sockaddr_in upstream = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
-            upstream.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (inside < 0 || connect(inside, (struct sockaddr *) &upstream, sizeof upstream) < 0) _exit(1);
-            splice_both(outside, inside);
-            _exit(0);
-        }
-        close(outside);
-        if (carrier > 0) while (waitpid(carrier, NULL, 0) < 0 && errno == EINTR) {}
-    }
-}
+#include "relay.h"
 
 static int exec_main(char **program) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
