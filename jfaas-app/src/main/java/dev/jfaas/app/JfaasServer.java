@@ -5,6 +5,7 @@ import dev.jfaas.gateway.GatewayConfig;
 import dev.jfaas.gateway.api.ImagesApi;
 import dev.jfaas.images.ImageStore;
 import dev.jfaas.gateway.api.AsyncCalls;
+import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.InvokePipeline;
@@ -131,7 +132,8 @@ public final class JfaasServer implements AutoCloseable {
             var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
                     config.gatewayQueueTimeout(), metrics);
             var load = new LoadTracker();
-            Workers workers = config.worker() ? startWorkers(vertx, config, provider, queue, metrics, load, admit, waiters) : null;
+            Workers workers = config.worker()
+                    ? startWorkers(vertx, config, provider, new BasicAuth(credentials), queue, metrics, load, admit, waiters) : null;
             if (workers != null) {
                 parts.push(workers);
             }
@@ -162,10 +164,11 @@ public final class JfaasServer implements AutoCloseable {
         }
     }
 
-    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, CallQueue queue,
+    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, BasicAuth auth, CallQueue queue,
             GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
         var client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
-        var pipeline = InvokePipeline.async(vertx, client, provider, metrics, load, admit, config.scaleFromZeroTimeout());
+        var pipeline = InvokePipeline.run(vertx, client, provider, auth, metrics, load, admit,
+                config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
                 config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
         return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),

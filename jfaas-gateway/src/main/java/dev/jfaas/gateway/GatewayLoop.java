@@ -3,6 +3,7 @@ package dev.jfaas.gateway;
 import dev.jfaas.gateway.api.InvokeApi;
 import dev.jfaas.gateway.api.AsyncInvokeApi;
 import dev.jfaas.gateway.api.Framing;
+import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.eventloop.EventLoopContexts;
@@ -50,7 +51,9 @@ final class GatewayLoop {
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());
-        var async = new AsyncInvokeApi(parts.provider(), parts.auth(), parts.async(), config.maxAsyncBodySize());
+        var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker());
+        var async = new AsyncInvokeApi(InvokePipeline.accept(parts.provider(), parts.auth(), enqueue), parts.async(),
+                config.maxAsyncBodySize());
         var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
         Router router = parts.routes().router(vertx);
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)

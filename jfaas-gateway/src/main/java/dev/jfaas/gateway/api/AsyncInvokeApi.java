@@ -1,27 +1,19 @@
 package dev.jfaas.gateway.api;
 
+import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
-import dev.jfaas.gateway.auth.BasicAuth;
-import dev.jfaas.gateway.invoke.Authorize;
+import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.Cancellation;
+import dev.jfaas.invoke.Invocation;
+import dev.jfaas.invoke.Pipeline;
 import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.InvocationResult;
-import dev.jfaas.provider.DeployedFunction;
-import dev.jfaas.provider.Provider;
-import dev.jfaas.queue.Accepted;
-import dev.jfaas.queue.Header;
-import dev.jfaas.queue.QueuedCall;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +35,13 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
     private static final Pattern WAIT = Pattern.compile("wait\\s*=\\s*(\\d+)");
     private static final int MAX_WAIT_SECONDS = 300;
 
-    private final Provider provider;
-    private final BasicAuth auth;
+    private final Pipeline accept;
     private final AsyncCalls async;
     private final long maxBodySize;
 
-    public AsyncInvokeApi(Provider provider, BasicAuth auth, AsyncCalls async, long maxBodySize) {
-        this.provider = provider;
-        this.auth = auth;
+    /** @param accept the accept chain (InvokePipeline.accept): resolve, authorize, enqueue */
+    public AsyncInvokeApi(Pipeline accept, AsyncCalls async, long maxBodySize) {
+        this.accept = accept;
         this.async = async;
         this.maxBodySize = maxBodySize;
     }
@@ -76,35 +67,20 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         }
     }
 
-    /** Accepts a call made at {@code prefix + name[/path]}. */
+    /**
+     * Accepts a call made at {@code prefix + name[/path]}: the edge parses what only HTTP knows
+     * (the name, the call id, how to answer) and hands the call to the accept chain, which looks
+     * the function up, authorizes it and stores it.
+     */
     void accept(HttpServerRequest request, String prefix) {
         request.pause();
         long startNanos = ForwardedHeaders.nowNanos();
         var target = FunctionPath.of(request.path(), prefix);
-        var qualified = target.qualified();
-        var path = target.path();
-        DeployedFunction function;
-        String callbackUrl;
-        int priority;
-        Integer waitSeconds;
-        var found = findFunction(target);
-        if (found == null) {
-            reject(request, 404, "error finding function " + qualified);
-            return;
-        }
-        function = found;
+        FunctionName function;
         try {
-            callbackUrl = callbackUrl(request.getHeader("X-Callback-Url"));
-            priority = priority(request.getHeader("X-Priority"));
-            waitSeconds = waitSeconds(request.getHeader("Prefer"));
-        } catch (RequestRejected e) {
-            reject(request, e.status(), e.getMessage());
-            return;
-        }
-        if ("basic".equals(function.deployment().annotations().get(Authorize.ANNOTATION))
-                && !auth.allows(request.getHeader("Authorization"))) {
-            request.response().putHeader("WWW-Authenticate", BasicAuth.CHALLENGE);
-            reject(request, 401, BasicAuth.FAILURE);
+            function = target.function();
+        } catch (RequestRejected invalidName) {
+            reject(request, 404, "error finding function " + target.qualified());
             return;
         }
         var length = request.getHeader("Content-Length");
@@ -113,62 +89,27 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
             reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
             return;
         }
+        var waitSeconds = waitSeconds(request.getHeader("Prefer"));
+        var callerId = request.getHeader("X-Call-Id");
+        var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
+        var call = new Invocation(callId, function, request.method(), target.path(), request.query() == null ? "" : request.query(),
+                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(request), startNanos, null, new Cancellation());
         var context = Vertx.currentContext();
-        var fn = function;
-        readBody(request).onComplete(body -> {
-            if (body.failed() && body.cause() instanceof TooLarge) {
-                request.response().putHeader(InvocationResult.INTERNAL_HEADER, "limits");
-                reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
+        accept.run(call).onComplete(done -> {
+            if (done.failed()) {
+                log.error("accepting call {} to {} failed inside the gateway", callId, function, done.cause());
+                reject(request, 500, "internal error: " + done.cause().getMessage());
                 return;
             }
-            if (body.failed()) {
-                return; // the caller went away (or was cut off) before its body arrived: nobody to answer
+            var result = done.result();
+            var accepted = result.headers().get("X-Call-Id");
+            if (result.status() == 202 && waitSeconds != null && accepted != null) {
+                awaitResult(request, accepted, waitSeconds, context);
+                return;
             }
-            var callerId = request.getHeader("X-Call-Id");
-            var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
-            var headers = new ArrayList<Header>();
-            ForwardedHeaders.of(request, callId, startNanos).forEach(h -> {
-                if (!h.getKey().equalsIgnoreCase("Prefer") && !h.getKey().equalsIgnoreCase("X-Invoke-Mode")) {
-                    headers.add(new Header(h.getKey(), h.getValue()));
-                }
-            });
-            var annotations = fn.deployment().annotations();
-            var queueName = annotations.getOrDefault(QueuedCall.QUEUE_ANNOTATION, QueuedCall.DEFAULT_QUEUE);
-            var call = new QueuedCall(callId, fn.name(), queueName, priority, request.method().name(), path,
-                    request.query() == null ? "" : request.query(), headers, body.result().getBytes(), callbackUrl,
-                    request.getHeader("X-Idempotency-Key"), Instant.now(), fn.retryPolicy().maxAttempts());
-            enqueue(call, context).onComplete(done -> {
-                if (done.failed()) {
-                    // Per call at debug: an outage would log thousands of these; the queue logs the outage itself.
-                    log.debug("could not accept an async call to {}: {}", fn.name(), done.cause().getMessage());
-                    request.response().putHeader("Retry-After", "5").putHeader(InvocationResult.INTERNAL_HEADER, "queue");
-                    reject(request, 503, "the queue cannot take the call now: " + done.cause().getMessage());
-                    return;
-                }
-                var accepted = done.result();
-                async.wakeWorker().accept(queueName);
-                if (waitSeconds == null) {
-                    accepted(request, accepted.callId());
-                } else {
-                    awaitResult(request, accepted.callId(), waitSeconds, context);
-                }
-            });
+            Replies.result(request, result);
+            request.resume();
         });
-    }
-
-    private DeployedFunction findFunction(FunctionPath target) {
-        try {
-            return provider.find(target.function()).orElse(null);
-        } catch (RequestRejected invalidName) {
-            return null; // no function can have an invalid name
-        }
-    }
-
-    /** Stores the call; a caller's id that is taken already gives way to a fresh one. */
-    private Future<Accepted> enqueue(QueuedCall call, Context context) {
-        return here(async.queue().enqueue(call), context).compose(accepted -> accepted.kind() == Accepted.Kind.ID_TAKEN
-                ? enqueue(call.withCallId(CallIds.next()), context)
-                : Future.succeededFuture(accepted));
     }
 
     private static void accepted(HttpServerRequest request, String callId) {
@@ -222,62 +163,8 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                 });
     }
 
-    /** A body over the async limit (unlike a caller that went away, it gets an answer). */
-    private static final class TooLarge extends RuntimeException {
-        TooLarge() {
-            super("too large", null, false, false);
-        }
-    }
-
-    private Future<Buffer> readBody(HttpServerRequest request) {
-        Promise<Buffer> done = Promise.promise();
-        var body = Buffer.buffer();
-        request.handler(chunk -> {
-            if (body.length() + chunk.length() > maxBodySize) {
-                done.tryFail(new TooLarge());
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(done::tryFail);
-        request.endHandler(v -> done.tryComplete(body));
-        request.resume();
-        return done.future();
-    }
-
     private static <T> Future<T> here(CompletionStage<T> stage, Context context) {
         return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
-    }
-
-    static String callbackUrl(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            var uri = new URI(header.strip());
-            var scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri.toString();
-            }
-        } catch (URISyntaxException ignored) {
-            // reported below
-        }
-        throw RequestRejected.invalid("invalid X-Callback-Url \"" + header + "\": use an absolute http or https URL");
-    }
-
-    static int priority(String header) {
-        if (header == null || header.isBlank()) {
-            return 0;
-        }
-        try {
-            int value = Integer.parseInt(header.strip());
-            if (value >= 0 && value <= 9) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw RequestRejected.invalid("invalid X-Priority \"" + header + "\": use 0 (default) to 9 (first)");
     }
 
     static Integer waitSeconds(String prefer) {

@@ -122,6 +122,29 @@ public final class Replies {
         return path.isEmpty() ? "(body)" : "\"" + path + "\"";
     }
 
+    /**
+     * An answer the accept chain made: an error of jfaas's as {@link #error} sends one (plain text,
+     * or JSON when asked for), with the stage's headers (X-Jfaas-Internal, WWW-Authenticate,
+     * Retry-After); anything else as it is, with no body.
+     */
+    public static void result(HttpServerRequest request, dev.jfaas.invoke.InvocationResult result) {
+        var response = request.response();
+        if (gone(response)) {
+            return;
+        }
+        result.headers().forEach(h -> {
+            if (!h.getKey().equalsIgnoreCase("Content-Type") && !h.getKey().equalsIgnoreCase("Content-Length")) {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        });
+        if (result.isInternal()) {
+            var message = result.body() instanceof dev.jfaas.invoke.Body.Bytes bytes ? bytes.buffer().toString() : "";
+            error(request, result.status(), message);
+        } else {
+            response.setStatusCode(result.status()).end();
+        }
+    }
+
     /** A stored call response, as the function gave it, with the call's id and duration. */
     public static void callResponse(HttpServerResponse out, String callId, CallResponse response) {
         out.setStatusCode(response.status());

@@ -10,8 +10,21 @@ import dev.jfaas.gateway.upstream.UpstreamClient;
 import java.time.Duration;
 
 /**
- * The invoke path, assembled. Sync calls run it whole; async calls were resolved and authorized
- * when they were accepted, so workers start at the measure stage.
+ * The invoke paths, assembled in one place. Every entry goes through one of these chains, and
+ * each stage is one class with a test of its own beside it:
+ *
+ * <pre>
+ * entry                                        chain
+ * /function/… (curl, faas-cli, the portal)     sync:   Resolve → Authorize → Measure → Deadlines → Admit → ScaleFromZero → Forward
+ * /async-function/…, X-Invoke-Mode: async,     accept: Resolve → Authorize → Enqueue
+ *   Prefer: respond-async
+ * a queued call, leased by a worker            run:    Resolve → Authorize(accepted) → Measure → Deadlines → Admit → ScaleFromZero → Forward
+ * a standalone worker                          calls /function/… on a gateway: the sync chain
+ * </pre>
+ *
+ * The order: a call to nothing is a 404 before anything else; the gateway's credentials are
+ * checked and removed before anything measures, forwards or stores the call; admission comes after
+ * measuring (a call waiting for a slot counts as started) and before a replica is asked for.
  */
 public final class InvokePipeline {
 
@@ -21,7 +34,7 @@ public final class InvokePipeline {
             GatewayMetrics metrics, LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
-                new Authorize(auth),
+                Authorize.atEntry(auth),
                 new Measure(metrics, load),
                 new Deadlines(vertx),
                 admit,
@@ -29,10 +42,20 @@ public final class InvokePipeline {
                 new Forward(vertx, client));
     }
 
-    public static Pipeline async(Vertx vertx, UpstreamClient client, Provider provider, GatewayMetrics metrics,
+    /** Accepting an async call: it is stored as the stages before Enqueue left it. */
+    public static Pipeline accept(Provider provider, BasicAuth auth, Enqueue enqueue) {
+        return Pipeline.of(
+                new Resolve(provider),
+                Authorize.atEntry(auth),
+                enqueue);
+    }
+
+    /** Running a queued call, authorized when it was accepted. */
+    public static Pipeline run(Vertx vertx, UpstreamClient client, Provider provider, BasicAuth auth, GatewayMetrics metrics,
             LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
+                Authorize.accepted(auth),
                 new Measure(metrics, load),
                 new Deadlines(vertx),
                 admit,
