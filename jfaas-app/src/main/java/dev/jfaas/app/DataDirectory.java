@@ -26,6 +26,41 @@ final class DataDirectory {
     }
 
     /**
+     * Makes this gateway the data directory's only one for as long as it runs: a lock on
+     * {@code gateway.lock}, which names the holder's pid. Two gateways on one directory would both
+     * run every function, worker and schedule. The kernel lets go of the lock however the gateway
+     * ends, kill -9 included.
+     *
+     * @return what releases it
+     * @throws IllegalStateException naming the gateway that holds it
+     */
+    static AutoCloseable lock(Path dir) {
+        var file = dir.resolve("gateway.lock");
+        try {
+            var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // this process holds it already (a second gateway started in the same JVM)
+            }
+            if (lock == null) {
+                var holder = Files.readString(file).strip();
+                channel.close();
+                throw new IllegalStateException("another jfaas gateway (pid " + (holder.isEmpty() ? "unknown" : holder)
+                        + ") runs on the data directory " + dir + "; stop it, or give this one its own JFAAS_DATA");
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            return channel::close;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock the data directory " + dir, e);
+        }
+    }
+
+    /**
      * This gateway's name for brokers (its consumers, clients and groups), the same across its
      * restarts so a broker hands a restarted gateway back what it had taken: kept in {@code gateway-id}.
      */

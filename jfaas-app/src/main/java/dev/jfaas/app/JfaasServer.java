@@ -72,6 +72,7 @@ public final class JfaasServer implements AutoCloseable {
         var parts = new ArrayDeque<AutoCloseable>();
         try {
             DataDirectory.ownerOnly(config.dataDir());
+            parts.push(DataDirectory.lock(config.dataDir()));
             var keyFile = env.containsKey("JFAAS_SECRETS_KEY_FILE") ? java.nio.file.Path.of(env.get("JFAAS_SECRETS_KEY_FILE"))
                     : config.dataDir().resolve("secrets.key");
             var store = SqliteStore.open(config.dataDir(), durability, SecretCipher.from(env.get("JFAAS_SECRETS_KEY"), keyFile));

@@ -23,8 +23,14 @@ public final class Main {
             try {
                 System.exit(Up.serve(System.getenv()));
             } catch (Exception e) {
-                // as picocli would: say why, exit 1 (the server's own threads would keep a failed start alive)
-                org.slf4j.LoggerFactory.getLogger(Main.class).error("jfaas up failed: {}", e.getMessage(), e);
+                // as picocli would: say why, exit 1 (the server's own threads would keep a failed start alive);
+                // a setting or the machine in the way is one line, anything else has its stack
+                var log = org.slf4j.LoggerFactory.getLogger(Main.class);
+                if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+                    log.error("jfaas up failed: {}", e.getMessage());
+                } else {
+                    log.error("jfaas up failed: {}", e.getMessage(), e);
+                }
                 System.exit(1);
             }
         }
