@@ -46,7 +46,11 @@ class BoundsTest {
         deploy(Functions.forking("sha", "sha256sum", Map.of("exec_timeout", "60s")));
         deploy(Functions.forking("cat", "cat", Map.of("exec_timeout", "60s")));
         deploy(Functions.forking("flood", "head -c 104857600 /dev/zero", Map.of("exec_timeout", "20s")));
-        for (var name : List.of("sha", "cat", "flood")) {
+        // What a hostile function writes to its log, as an attacker's review found it: many 16 KiB
+        // lines of invalid UTF-8 (each byte two in the heap) to stderr from every call.
+        deploy(Functions.inDirectory("noisy", "python3 noisy.py", Map.of("exec_timeout", "60s"), Map.of("noisy.py",
+                "import os\nline = b'\\xff' * 16383 + b'\\n'\nfor _ in range(6000):\n    os.write(2, line)\nprint('said it all')\n")));
+        for (var name : List.of("sha", "cat", "flood", "noisy")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
                     "/system/function/" + name, null, true).body()).path("availableReplicas").asInt() == 1);
         }
@@ -74,6 +78,23 @@ class BoundsTest {
             line.append((char) c);
         }
         return line.toString().strip();
+    }
+
+    @Test
+    void aFunctionsLogCannotFillTheHeapWhateverItWrites() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            var response = GatewayHttp.send(http, gateway.port(), "POST", "/function/noisy", "", false);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("said it all\n");
+        }
+        // A replica whose own output, at start, is one line of 300 MB, read by the gateway's log pump.
+        deploy(Functions.inDirectory("endless-line", "sh start.sh", Map.of("mode", "http"), Map.of("start.sh",
+                "head -c 300000000 /dev/zero | tr '\\0' a >&2\nexec python3 -m http.server \"$PORT\"\n")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
+                "/system/function/endless-line", null, true).body()).path("availableReplicas").asInt() == 1);
+        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/function/endless-line/", null, false).statusCode()).isEqualTo(200);
+        assertThat(gateway.process().isAlive()).isTrue();
+        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -1,8 +1,6 @@
 package dev.jfaas.provider.process;
 
 import dev.jfaas.function.FunctionName;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A call's output (stderr, or stdout with write_debug) as lines of the function's log, as it comes
@@ -12,45 +10,24 @@ final class CallLog {
 
     /** How much a failed call's 500 carries (all of it goes to the log). */
     private static final int MAX_ERROR_TEXT = 64 << 10;
-    /** A log line longer than this is cut into several. */
-    private static final int MAX_LINE = 16 << 10;
-
-    private final LogBook logs;
-    private final FunctionName function;
-    private final String instance;
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final StringBuilder kept = new StringBuilder();
+    private final LogLines lines;
 
     CallLog(LogBook logs, FunctionName function, String instance) {
-        this.logs = logs;
-        this.function = function;
-        this.instance = instance;
+        this.lines = new LogLines(text -> {
+            logs.append(function, instance, text);
+            if (kept.length() < MAX_ERROR_TEXT) {
+                kept.append(text, 0, Math.min(text.length(), MAX_ERROR_TEXT - kept.length())).append('\n');
+            }
+        });
     }
 
     void add(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == '\n' || partial.size() >= MAX_LINE) {
-                line();
-            }
-            if (b != '\n') {
-                partial.write(b);
-            }
-        }
+        lines.add(bytes, 0, bytes.length);
     }
 
     void flush() {
-        if (partial.size() > 0) {
-            line();
-        }
-    }
-
-    private void line() {
-        var text = partial.toString(StandardCharsets.UTF_8);
-        partial.reset();
-        logs.append(function, instance, text);
-        if (kept.length() < MAX_ERROR_TEXT) {
-            kept.append(text).append('\n');
-        }
+        lines.flush();
     }
 
     String text() {
