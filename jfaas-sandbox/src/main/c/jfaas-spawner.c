@@ -102,12 +102,31 @@ static void exec_child(char **argv, char **envp, const char *cwd, int in, int ou
 }
 
 /*
- * Kills and reaps whatever the call left running: its process group, then the subreaper's
- * remaining children (what left the group, daemonized or not, was re-parented here), until none
- * are left. A call that left nothing costs one kill and one wait.
+ * Whether this manager sits in a Landlock domain of its own that scopes signals (ABI 6+), with its
+ * call's processes in a domain nested below it: then kill(-1) from the manager reaches exactly
+ * them, and nothing of another call or of the spawner.
+ */
+static int scoped_kill;
+
+/*
+ * Kills and reaps whatever the call left running. With scoped signals, one kill(-1, SIGKILL):
+ * the kernel signals every process it may while no fork can complete, so nothing the call started,
+ * however it forks, is missed. Without, the process group and then the subreaper's remaining
+ * children (what left the group was re-parented here), round after round; a call forking faster
+ * than that can outlive it there. A call that left nothing costs a kill and a wait.
  */
 static void end_leftovers(pid_t call) {
     kill(-call, SIGKILL);
+    if (scoped_kill) {
+        kill(-1, SIGKILL);
+        for (int round = 0; round < 10000; round++) {
+            pid_t reaped;
+            while ((reaped = waitpid(-1, NULL, WNOHANG)) > 0) {}
+            if (reaped < 0 && errno == ECHILD) return;
+            usleep(200);
+        }
+        return;
+    }
     char path[64];
     snprintf(path, sizeof path, "/proc/self/task/%d/children", (int) getpid());
     for (int round = 0; round < 1000; round++) {
@@ -243,11 +262,13 @@ static void manage(int server, int notify) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     /*
-     * Without capabilities and under the filter before it takes a call (it waits as a spare, off
-     * the call's path; attaching a filter costs a compilation), so the call's process inherits
-     * them. The Landlock domain is the call's alone: outside it, the manager is out of its reach.
+     * Confined before it takes a call (it waits as a spare, off the call's path; attaching a
+     * filter costs a compilation): without capabilities, under the filter, in a Landlock domain of
+     * its own. The call's process inherits the filter and enters a domain nested in the manager's,
+     * so the manager is out of its reach and it is within the manager's (see end_leftovers).
      */
-    int confined = drop_privileges() == 0 ? 0 : errno;
+    int confined = drop_privileges() == 0 && enter_own_domain() == 0 ? 0 : errno;
+    scoped_kill = confined == 0 && jfaas_landlock_abi() >= 6;
     signal(SIGCHLD, SIG_DFL);
     for (;;) {
         int sock = accept4(server, NULL, NULL, SOCK_CLOEXEC);

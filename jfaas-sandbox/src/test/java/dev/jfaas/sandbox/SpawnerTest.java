@@ -157,6 +157,30 @@ class SpawnerTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aChainForkingFasterThanATreeWalkCannotOutliveItsCall() throws Exception {
+        var dir = java.nio.file.Files.createTempDirectory("jfaas-chain");
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var source = dir.resolve("chain.c");
+        try (var in = SpawnerTest.class.getResourceAsStream("leftover-chain.c")) {
+            java.nio.file.Files.copy(in, source);
+        }
+        var cc = new ProcessBuilder("cc", "-static", "-O2", "-o", dir.resolve("chain").toString(), source.toString())
+                .redirectErrorStream(true).start();
+        assertThat(cc.waitFor()).as(new String(cc.getInputStream().readAllBytes())).isZero();
+        sandbox = SandboxFixture.open(SandboxSettings.Kind.BWRAP);
+        space = sandbox.space();
+        replica = sandbox.start(space, new Launch("chain-" + System.nanoTime(), new Program.Spawner(), Map.of(), dir, true,
+                new Limits(0, 0, 128)));
+        await().atMost(Duration.ofSeconds(10)).until(replica::listening);
+        for (int i = 0; i < 3; i++) {
+            assertThat(call(replica, List.of("/home/app/chain"), Map.of(), new byte[0]).exit().code()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> replica.process().toHandle().descendants()
+                    .noneMatch(p -> p.info().command().orElse("").endsWith("/chain")));
+        }
+        assertThat(call(replica, List.of("sh", "-c", "echo still serving"), Map.of(), new byte[0]).text()).isEqualTo("still serving\n");
+    }
+
+    @org.junit.jupiter.api.Test
     void aCallCannotReadAnotherCallsEnvironmentTraceItOrSignalIt() throws Exception {
         var replica = startSpawner(SandboxSettings.Kind.BWRAP);
         var env = new HashMap<>(replica.environment());
