@@ -22,6 +22,9 @@
  *                watchdog's contract allows, is reached as well as one bound to every address.
  * --user UID     becomes UID/GID UID with no supplementary groups, no capabilities (bounding and
  *                ambient sets emptied) and no_new_privs.
+ * --args-fd      hands PROGRAM (bwrap) its arguments through a descriptor (bwrap --args 4), not its
+ *                command line: the sandbox's first process is a copy of bwrap, and its command line,
+ *                readable in the sandbox's /proc, would name the host's paths the sandbox is made of.
  * Exit status 125 and one line on stderr when a step fails.
  */
 #define _GNU_SOURCE
@@ -42,6 +45,7 @@
 #include <unistd.h>
 
 #define CONTROL_FD 3
+#define ARGS_FD 4
 
 static void die(const char *format, ...) {
     va_list args;
@@ -101,14 +105,14 @@ static void become(uid_t uid) {
 
 static void usage(void) {
     fprintf(stderr, "usage: jfaas-launch [--cgroup FILE]... [--listen PATH] [--net HOSTIF HOSTADDR ADDR PREFIXLEN [--egress]] "
-                    "[--loopback-port PORT] [--user UID] -- PROGRAM [ARGS...]\n");
+                    "[--loopback-port PORT] [--user UID] [--args-fd] -- PROGRAM [ARGS...]\n");
     _exit(125);
 }
 
 int main(int argc, char **argv) {
     const char *listen_path = NULL, *host_if = NULL, *host_address = NULL, *address = NULL;
     const char *loopback_port = NULL;
-    int prefix = 0, egress = 0;
+    int prefix = 0, egress = 0, args_fd = 0;
     long uid = -1;
     int i = 1;
     /* Cgroups first, so that whatever follows (the namespace, the sandbox) is already inside. */
@@ -124,6 +128,8 @@ int main(int argc, char **argv) {
             prefix = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--egress") == 0) {
             egress = 1;
+        } else if (strcmp(argv[i], "--args-fd") == 0) {
+            args_fd = 1;
         } else if (strcmp(argv[i], "--loopback-port") == 0 && i + 1 < argc) {
             loopback_port = argv[++i];
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
@@ -140,6 +146,30 @@ int main(int argc, char **argv) {
     if (host_if != NULL) make_network(host_if, host_address, address, prefix, egress);
     if (host_if != NULL && loopback_port != NULL) forward_to_loopback(loopback_port);
     if (uid > 0) become((uid_t) uid);
+    if (args_fd) {
+        /* bwrap reads its options from the descriptor; the command after "--" stays on its command line. */
+        int fd = (int) syscall(SYS_memfd_create, "jfaas-sandbox-args", 0);
+        if (fd < 0) die("cannot make a descriptor for the sandbox's arguments");
+        int a = i + 2;
+        for (; a < argc && strcmp(argv[a], "--") != 0; a++) {
+            size_t length = strlen(argv[a]) + 1;
+            if (write(fd, argv[a], length) != (ssize_t) length) die("cannot write the sandbox's arguments");
+        }
+        if (lseek(fd, 0, SEEK_SET) < 0 || (fd != ARGS_FD && (dup2(fd, ARGS_FD) < 0 || close(fd) < 0))) {
+            die("cannot hand the sandbox its arguments");
+        }
+        /* argv[a - 3 .. a - 1] make room for PROGRAM --args 4 before the "--" (the options are in the descriptor). */
+        if (a - (i + 1) < 3) {
+            errno = EINVAL;
+            die("too few sandbox options to pass by descriptor");
+        }
+        char **shorter = argv + a - 3;
+        shorter[0] = argv[i + 1];
+        shorter[1] = "--args";
+        shorter[2] = "4";
+        execvp(shorter[0], shorter);
+        die("cannot run %s", shorter[0]);
+    }
     execvp(argv[i + 1], argv + i + 1);
     die("cannot run %s", argv[i + 1]);
 }

@@ -3,8 +3,8 @@
  * what an unprivileged container is refused there is refused here, with EPERM (ENOSYS for clone3,
  * so C libraries fall back to clone, whose namespace flags can then be checked). Kernel keyrings,
  * BPF, perf events, userfaultfd, io_uring, mounts, new namespaces, module and kexec loading, clock
- * and host settings, file handles, swap, syslog; and any other syscall ABI (32-bit, x32) kills
- * the process. Everything else is allowed: ptrace and process_vm_* reach only the call's own
+ * and host settings, file handles, swap, syslog, NUMA placement, LDT changes, vsock sockets; and
+ * any other syscall ABI (32-bit, x32) kills the process. Everything else is allowed: ptrace and process_vm_* reach only the call's own
  * processes, which are alone in their pid namespace.
  */
 #ifndef JFAAS_SECCOMP_FILTER_H
@@ -34,6 +34,11 @@ static const int jfaas_denied_syscalls[] = {
     __NR_perf_event_open, __NR_quotactl, __NR_reboot, __NR_setdomainname, __NR_sethostname,
     __NR_setns, __NR_settimeofday, __NR_swapon, __NR_swapoff, __NR_syslog, __NR_unshare,
     __NR_vhangup, __NR_lookup_dcookie, __NR_fanotify_init, __NR_kcmp,
+    /* Docker allows these only with CAP_SYS_NICE, which no container has by default. */
+    __NR_mbind, __NR_set_mempolicy, __NR_move_pages, __NR_migrate_pages,
+#ifdef __NR_modify_ldt
+    __NR_modify_ldt,
+#endif
 #ifdef __NR_kexec_file_load
     __NR_kexec_file_load,
 #endif
@@ -133,7 +138,13 @@ static int jfaas_install_seccomp(void) {
     unsigned allowed[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffffu};
     for (int i = 0; i < 5; i++) jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, allowed[i]), JFAAS_ALLOW, 0);
     jfaas_emit(&f, JFAAS_RET(SECCOMP_RET_ERRNO | EPERM), 0, 0);
-    f.targets[personality][1] = f.length; /* not personality: on to clone */
+    f.targets[personality][1] = f.length; /* not personality: on to socket */
+    /* socket(2) of AF_VSOCK: vsock reaches the hypervisor and other guests, whatever the network namespace. */
+    int socket = f.length;
+    jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_socket), 0, 0);
+    jfaas_emit(&f, JFAAS_LOAD(offsetof(struct seccomp_data, args[0])), 0, 0);
+    jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, 40 /* AF_VSOCK */), JFAAS_EPERM, JFAAS_ALLOW);
+    f.targets[socket][1] = f.length; /* not socket: on to clone */
     /* clone(2) making namespaces; the flags are the low half of its first argument. */
     int clone = f.length;
     jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_clone), 0, JFAAS_ALLOW);

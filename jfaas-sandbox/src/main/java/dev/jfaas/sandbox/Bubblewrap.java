@@ -156,7 +156,7 @@ final class Bubblewrap implements Containment {
     private List<String> imageView(FunctionSpace space, View.Image image, SandboxSettings settings) {
         var argv = new ArrayList<>(List.of("--uid", Integer.toString(image.uid()), "--gid", Integer.toString(image.gid()),
                 "--ro-bind", image.rootfs().toString(), "/", "--proc", "/proc", "--dev", "/dev",
-                "--perms", "1777", "--size", Long.toString(settings.shmBytes()), "--tmpfs", "/dev/shm",
+                "--perms", "1777", "--size", Long.toString(settings.shmBytes()), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
                 "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp",
                 "--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf", "--ro-bind-try", "/etc/hosts", "/etc/hosts",
                 "--ro-bind", space.secretsDir().toString(), SECRETS));
@@ -185,7 +185,7 @@ final class Bubblewrap implements Containment {
             }
         }
         argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", Long.toString(settings.shmBytes()),
-                "--tmpfs", "/dev/shm", "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp"));
+                "--tmpfs", "/dev/shm", "--remount-ro", "/dev", "--size", Long.toString(settings.tmpBytes()), "--tmpfs", "/tmp"));
         if (space != null) {
             argv.addAll(List.of("--ro-bind", space.etc("passwd").toString(), "/etc/passwd",
                     "--ro-bind", space.etc("group").toString(), "/etc/group",

@@ -20,9 +20,11 @@ final class LaunchCommand {
      * @param serverPort the port a server listens on in the replica's network: connections to the
      *                   replica's address there go on to its loopback, where the watchdog's contract
      *                   lets a server bind; 0 for none
+     * @param sandboxed  the program is bwrap, which then takes its options through a descriptor:
+     *                   they name the host's paths, and its command line is the sandbox's pid 1's
      */
     static List<String> of(Path launcher, ReplicaCgroup cgroup, Path controlSocket, ReplicaNetwork network, int serverPort,
-            int user, List<String> program) {
+            int user, boolean sandboxed, List<String> program) {
         var argv = new ArrayList<String>();
         argv.add(launcher.toString());
         for (var procs : cgroup.procsFiles()) {
@@ -46,6 +48,9 @@ final class LaunchCommand {
         if (user >= 0) {
             argv.add("--user");
             argv.add(Integer.toString(user));
+        }
+        if (sandboxed) {
+            argv.add("--args-fd");
         }
         argv.add("--");
         argv.addAll(program);

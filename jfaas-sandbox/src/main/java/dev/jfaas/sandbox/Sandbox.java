@@ -159,7 +159,8 @@ public final class Sandbox implements AutoCloseable {
             var control = launch.program() instanceof Program.Spawner || relayed
                     ? controlSockets.resolve(Long.toString(sockets.incrementAndGet())) : null;
             int port = launch.program() instanceof Program.Server server ? server.port() : 0;
-            var argv = LaunchCommand.of(binaries.launcher(), cgroup, control, network, port, contained.user(), contained.argv());
+            var argv = LaunchCommand.of(binaries.launcher(), cgroup, control, network, port, contained.user(),
+                    containment instanceof Bubblewrap, contained.argv());
             var builder = new ProcessBuilder(argv).directory(contained.cwd().toFile());
             builder.environment().clear();
             builder.environment().putAll(contained.env());

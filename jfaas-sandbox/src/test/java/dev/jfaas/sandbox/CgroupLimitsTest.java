@@ -73,4 +73,32 @@ class CgroupLimitsTest {
         var ended = runToEnd("timeout 1 sh -c 'while :; do :; done'; true", new Limits(0, 100, 64));
         assertThat(ended.cpuNanos()).isPositive().isLessThan(500_000_000L);
     }
+
+    @Test
+    void socketBuffersAreBoundedWithTheMemory() throws Exception {
+        // Unread loopback connections, filled until the kernel refuses: bounded by the replica's
+        // limit (on cgroup v1 a quarter of limits.memory, 16 MiB at least), not by the host's tcp_mem.
+        var script = String.join("\n", "import socket",
+                "server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen(200)",
+                "held, total, chunk = [], 0, b'x' * 65536",
+                "for _ in range(150):",
+                "    c = socket.create_connection(server.getsockname()); a, _ = server.accept(); held += [c, a]",
+                "    c.setblocking(False)",
+                "    try:",
+                "        while True: total += c.send(chunk)",
+                "    except OSError:",
+                "        pass",
+                "print(total >> 20)");
+        var launch = new Launch("tcp-" + System.nanoTime(), new Program.Command(List.of("python3", "-c", script)),
+                Map.of(), null, false, new Limits(64L << 20, 0, 64));
+        var replica = sandbox.start(space, launch);
+        try {
+            replica.process().getOutputStream().close();
+            var out = new String(replica.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(replica.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Long.parseLong(out)).as("MiB queued in unread sockets").isLessThan(64);
+        } finally {
+            replica.kill();
+        }
+    }
 }

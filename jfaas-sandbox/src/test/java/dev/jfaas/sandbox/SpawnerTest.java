@@ -209,13 +209,16 @@ class SpawnerTest {
         var status = call(replica, List.of("sh", "-c", "grep -E '^(Seccomp|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status; "
                 + "unshare -U true 2>/dev/null || echo unshare-refused; unshare -m true 2>/dev/null || echo mount-ns-refused; "
                 + "cat /proc/1/environ >/dev/null 2>&1 || echo spawner-out-of-reach; "
+                + "touch /dev/x 2>/dev/null || echo dev-read-only; echo x > /dev/null && echo dev-null-works; "
+                + "grep -c ro-bind /proc/1/cmdline || echo host-paths-hidden; "
+                + "python3 -c 'import socket; socket.socket(40, socket.SOCK_STREAM)' 2>/dev/null || echo vsock-refused; "
                 + "mount -t tmpfs none /tmp 2>/dev/null || echo mount-refused; "
                 + "python3 -c 'import ctypes, os; l = ctypes.CDLL(None, use_errno=True); "
                 + "r = l.syscall(250, 0, 0, 0, 0); print(\"keyctl\", r, os.strerror(ctypes.get_errno()))'"), Map.of(), new byte[0]);
         assertThat(status.text()).containsPattern("Seccomp:\\s+2").containsPattern("CapEff:\\s+0+\\n")
                 .containsPattern("CapBnd:\\s+0+\\n").containsPattern("CapAmb:\\s+0+\\n").containsPattern("NoNewPrivs:\\s+1")
                 .contains("unshare-refused", "mount-ns-refused", "mount-refused", "keyctl -1 Operation not permitted",
-                        "spawner-out-of-reach");
+                        "spawner-out-of-reach", "dev-read-only", "dev-null-works", "vsock-refused", "host-paths-hidden");
     }
 
     @org.junit.jupiter.api.Test

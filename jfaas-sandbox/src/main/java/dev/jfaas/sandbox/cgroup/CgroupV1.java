@@ -79,6 +79,12 @@ final class CgroupV1 implements Cgroups {
                 if (Files.exists(withSwap)) {
                     CgroupFiles.write(withSwap, Long.toString(limits.memoryBytes())); // no escape into swap
                 }
+                // v1 charges socket buffers to no limit unless one is set (v2 counts them in
+                // memory.max): a replica filling unread TCP connections held gigabytes of the host's.
+                var tcp = mem.resolve("memory.kmem.tcp.limit_in_bytes");
+                if (Files.exists(tcp)) {
+                    CgroupFiles.write(tcp, Long.toString(Math.max(16L << 20, limits.memoryBytes() / 4)));
+                }
             }
             CgroupFiles.write(pids.resolve(replica).resolve("pids.max"), Integer.toString(limits.pids()));
             if (cpu != null && limits.cpuMillis() > 0) {

@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>nothing from a replica reaches the host itself (any of its addresses, any port), but the
  *       answers to the gateway's own connections;</li>
- *   <li>nothing from a replica reaches another replica, of this gateway or another;</li>
- *   <li>nothing from elsewhere reaches a replica, but the answers to what it sent out;</li>
+ *   <li>nothing from a replica reaches another replica, of this gateway or another, nor any address
+ *       of the pool the links come from (one unassigned would be routed off the machine);</li>
+ *   <li>nothing from elsewhere reaches a replica, but the answers to what it sent out; on the host
+ *       only root (the gateway) may open a connection to one, so no user of the machine can call a
+ *       function around the gateway and its {@code com.jfaas.auth};</li>
  *   <li>a replica with egress goes out to the world, masqueraded as the host;</li>
  *   <li>nothing the host sends to the gateway's block goes anywhere but a replica's link: before a
  *       link is up (a readiness probe, a call racing a new replica) the host's default route would
@@ -38,8 +41,11 @@ final class Firewall implements AutoCloseable {
         this.table = table;
     }
 
-    /** Installs the rules for links named {@code prefix…} in {@code block}; throws when nft is missing or refuses. */
-    static Firewall install(String nft, String prefix, String block) {
+    /**
+     * Installs the rules for links named {@code prefix…} in {@code block} of {@code pool}; throws
+     * when nft is missing or refuses.
+     */
+    static Firewall install(String nft, String prefix, String block, String pool) {
         var table = "jfaas_" + prefix;
         var rules = String.join("\n",
                 "table inet " + table,
@@ -53,6 +59,7 @@ final class Firewall implements AutoCloseable {
                 "  chain forward {",
                 "    type filter hook forward priority filter - 5; policy accept;",
                 "    iifname \"" + prefix + "*\" oifname \"jf*\" drop",
+                "    iifname \"" + prefix + "*\" ip daddr " + pool + " drop",
                 "    iifname \"" + prefix + "n*\" drop",
                 "    oifname \"" + prefix + "*\" ct state established,related accept",
                 "    oifname \"" + prefix + "*\" drop",
@@ -61,6 +68,8 @@ final class Firewall implements AutoCloseable {
                 "    type filter hook output priority filter - 5; policy accept;",
                 "    meta l4proto tcp ip daddr " + block + " oifname != \"" + prefix + "*\" reject with tcp reset",
                 "    ip daddr " + block + " oifname != \"" + prefix + "*\" reject",
+                "    meta l4proto tcp ip daddr " + block + " meta skuid != 0 reject with tcp reset",
+                "    ip daddr " + block + " meta skuid != 0 reject",
                 "  }",
                 "  chain egress {",
                 "    type nat hook postrouting priority srcnat; policy accept;",

@@ -56,7 +56,8 @@ public final class ReplicaLinks implements AutoCloseable {
                 route.overlaps(new Cidr(block << (32 - BLOCK_PREFIX), BLOCK_PREFIX))));
         int blockAddress = claim.block() << (32 - BLOCK_PREFIX);
         var prefix = "jf" + String.format(Locale.ROOT, "%05x", claim.block());
-        return new ReplicaLinks(blockAddress, prefix, Firewall.install(nft, prefix, Cidr.text(blockAddress) + "/" + BLOCK_PREFIX));
+        return new ReplicaLinks(blockAddress, prefix, Firewall.install(nft, prefix, Cidr.text(blockAddress) + "/" + BLOCK_PREFIX,
+                Cidr.text(cidr.address()) + "/" + cidr.prefix()));
     }
 
     /**

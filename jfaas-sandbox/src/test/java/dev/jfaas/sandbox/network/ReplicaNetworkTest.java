@@ -89,6 +89,12 @@ class ReplicaNetworkTest {
                 + "try:\n    socket.create_connection(('" + address + "', 8080), 1); print('reached')\n"
                 + "except OSError as e:\n    print('refused', type(e).__name__)\n");
         assertThat(out).startsWith("refused");
+        // Nor any user of the host but the gateway's (root): no way around the gateway's com.jfaas.auth.
+        var nobody = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
+                "import socket\ntry:\n    socket.create_connection(('" + address + "', 8080), 2); print('reached')\n"
+                        + "except OSError as e:\n    print('refused', type(e).__name__)\n").redirectErrorStream(true).start();
+        assertThat(new String(nobody.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("refused");
+        assertThat(connects(address, 8080)).isTrue();
     }
 
     @Test
