@@ -87,9 +87,9 @@ class BoundsTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("said it all\n");
         }
-        // A replica whose own output, at start, is one line of 300 MB, read by the gateway's log pump.
+        // A replica whose own output, at start, is one line of 120 MB (more than the heap), read by the gateway's log pump.
         deploy(Functions.inDirectory("endless-line", "sh start.sh", Map.of("mode", "http"), Map.of("start.sh",
-                "head -c 300000000 /dev/zero | tr '\\0' a >&2\nexec python3 -m http.server \"$PORT\"\n")));
+                "head -c 120000000 /dev/zero | tr '\\0' a >&2\nexec python3 -m http.server \"$PORT\"\n")));
         await().atMost(Duration.ofSeconds(60)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
                 "/system/function/endless-line", null, true).body()).path("availableReplicas").asInt() == 1);
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/function/endless-line/", null, false).statusCode()).isEqualTo(200);

@@ -15,19 +15,37 @@ final class LogLines {
 
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private final Consumer<String> sink;
+    /** The last line was cut at the most a line may be: a newline right after it ends that line, not an empty one. */
+    private boolean cut;
 
     LogLines(Consumer<String> sink) {
         this.sink = sink;
     }
 
     void add(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n' || partial.size() >= MAX_LINE) {
-                line();
+        int end = offset + length;
+        int start = offset;
+        while (start < end) {
+            int limit = Math.min(end, start + (MAX_LINE - partial.size()));
+            int newline = start;
+            while (newline < limit && bytes[newline] != '\n') {
+                newline++;
             }
-            if (b != '\n') {
-                partial.write(b);
+            partial.write(bytes, start, newline - start);
+            if (newline < limit) {
+                if (!(cut && partial.size() == 0)) {
+                    line(); // at a newline
+                }
+                cut = false;
+                start = newline + 1;
+            } else {
+                start = limit;
+                if (partial.size() >= MAX_LINE) {
+                    line(); // a line without end, cut
+                    cut = true;
+                } else {
+                    cut = false;
+                }
             }
         }
     }
