@@ -6,6 +6,7 @@ import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.Pipeline;
+import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.InvocationResult;
 import io.vertx.core.Context;
@@ -85,8 +86,8 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         }
         var length = request.getHeader("Content-Length");
         if (length != null && InvokeApi.parseLength(length) > maxBodySize) {
-            request.response().putHeader(InvocationResult.INTERNAL_HEADER, "limits");
-            reject(request, 413, "request body is larger than " + maxBodySize + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
+            Replies.result(request, Enqueue.tooLarge(maxBodySize));
+            request.resume();
             return;
         }
         var waitSeconds = waitSeconds(request.getHeader("Prefer"));

@@ -81,10 +81,14 @@ public final class Enqueue implements Stage {
                 accepted.headers().set("X-Call-Id", stored.result().callId()).set("Location", "/system/calls/" + stored.result().callId());
                 return Future.succeededFuture(accepted);
             });
-        }, failure -> Future.succeededFuture(failure instanceof TooLarge
-                ? InvocationResult.internal(413, "limits", "request body is larger than " + maxBodySize
-                        + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)")
+        }, failure -> Future.succeededFuture(failure instanceof TooLarge ? tooLarge(maxBodySize)
                 : InvocationResult.internal(400, "accept", "the request body did not arrive: " + failure.getMessage())));
+    }
+
+    /** A body over the async limit: 413, whether its length was declared or found out while reading it. */
+    public static InvocationResult tooLarge(long maxBodySize) {
+        return InvocationResult.internal(413, "limits", "request body is larger than " + maxBodySize
+                + " bytes, the most an async call may carry (JFAAS_MAX_ASYNC_BODY_SIZE)");
     }
 
     /** Stores the call; a caller's id that is taken already gives way to a fresh one. */
