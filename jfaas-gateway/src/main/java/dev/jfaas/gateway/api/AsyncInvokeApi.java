@@ -2,13 +2,13 @@ package dev.jfaas.gateway.api;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.invoke.Body;
+import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
-import dev.jfaas.invoke.Pipeline;
-import dev.jfaas.gateway.invoke.Enqueue;
-import dev.jfaas.invoke.CallIds;
 import dev.jfaas.invoke.InvocationResult;
+import dev.jfaas.invoke.Pipeline;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
