@@ -72,7 +72,7 @@ static int drop_privileges(void) {
     if (syscall(SYS_capset, &header, none) < 0) return -1;
     /* Unsandboxed (JFAAS_SANDBOX=none) nobody set it yet; the filter needs it once the capabilities are gone. */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
-    return jfaas_install_seccomp();
+    return jfaas_install_seccomp(jfaas_landlock_abi() == 0);
 }
 
 /*
@@ -298,9 +298,14 @@ static void spare(int server, int notify) {
 
 #include "relay.h"
 
+/*
+ * The server of an http replica: under the filter and in a Landlock domain of its own, so it
+ * cannot trace the sandbox's first process (bwrap's init, which no filter covers) to run code there.
+ */
 static int exec_main(char **program) {
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
-        fprintf(stderr, "jfaas-spawner: cannot install the seccomp filter: %s\n", strerror(errno));
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp(jfaas_landlock_abi() == 0) < 0
+            || enter_own_domain() < 0) {
+        fprintf(stderr, "jfaas-spawner: cannot confine the server: %s\n", strerror(errno));
         return 126;
     }
     execvp(program[0], program);

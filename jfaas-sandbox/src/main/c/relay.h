@@ -46,7 +46,8 @@ static int relay_main(int port, char **program) {
         signal(SIGPIPE, SIG_DFL);
         signal(SIGCHLD, SIG_DFL);
         prctl(PR_SET_DUMPABLE, 1);
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp() < 0) {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || jfaas_install_seccomp(jfaas_landlock_abi() == 0) < 0
+                || enter_own_domain() < 0) {
             fprintf(stderr, "jfaas-spawner: cannot install the seccomp filter: %s\n", strerror(errno));
             _exit(126);
         }

@@ -39,6 +39,12 @@ static const int jfaas_denied_syscalls[] = {
 #ifdef __NR_modify_ldt
     __NR_modify_ldt,
 #endif
+#ifdef __NR_set_mempolicy_home_node
+    __NR_set_mempolicy_home_node,
+#endif
+#ifdef __NR_memfd_secret
+    __NR_memfd_secret,
+#endif
 #ifdef __NR_kexec_file_load
     __NR_kexec_file_load,
 #endif
@@ -110,9 +116,12 @@ static void jfaas_emit(struct jfaas_filter *f, struct sock_filter instruction, i
 
 /*
  * Installs the filter on the calling thread (and so on what it execs). Needs no_new_privs, which
- * every sandbox has. Returns 0, or -1 with errno set.
+ * every sandbox has. With {@code no_tracing}, ptrace and process_vm_* are refused too: for a
+ * kernel without Landlock, where nothing else keeps a function from tracing the sandbox's own
+ * first process (bwrap's, which no filter covers) and running code there unfiltered.
+ * Returns 0, or -1 with errno set.
  */
-static int jfaas_install_seccomp(void) {
+static int jfaas_install_seccomp(int no_tracing) {
     static struct jfaas_filter f;
     f.length = 0;
     jfaas_emit(&f, JFAAS_LOAD(offsetof(struct seccomp_data, arch)), 0, 0);
@@ -127,6 +136,11 @@ static int jfaas_install_seccomp(void) {
 #endif
     for (size_t i = 0; i < sizeof jfaas_denied_syscalls / sizeof jfaas_denied_syscalls[0]; i++) {
         jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, (unsigned) jfaas_denied_syscalls[i]), JFAAS_EPERM, 0);
+    }
+    if (no_tracing) {
+        jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_ptrace), JFAAS_EPERM, 0);
+        jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_process_vm_readv), JFAAS_EPERM, 0);
+        jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_process_vm_writev), JFAAS_EPERM, 0);
     }
 #ifdef __NR_clone3
     jfaas_emit(&f, JFAAS_JUMP(BPF_JEQ, __NR_clone3), JFAAS_ENOSYS, 0);

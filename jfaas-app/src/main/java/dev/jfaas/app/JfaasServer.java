@@ -22,6 +22,7 @@ import dev.jfaas.provider.process.ProcessProvider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
 import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.CallWaiters;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.sandbox.Sandbox;
@@ -81,7 +82,11 @@ public final class JfaasServer implements AutoCloseable {
             parts.push(queue);
             var credentials = Credentials.resolve(config.secretMountPath(), config.basicAuthUser(),
                     config.basicAuthPassword(), config.dataDir());
-            var sandbox = Sandbox.open(SandboxSettings.fromEnvironment(env));
+            var sandboxSettings = SandboxSettings.fromEnvironment(env);
+            var sandbox = Sandbox.open(sandboxSettings);
+            // Callbacks go out as the gateway: never to its host's own services, nor to the replicas' pool.
+            var callbacks = CallbackPolicy.of(env.get("JFAAS_CALLBACK_ALLOWED_HOSTS"),
+                    sandboxSettings.network().equalsIgnoreCase("none") ? List.of() : List.of(sandboxSettings.network()));
             parts.push(sandbox);
             var images = new ImageStore(config.dataDir().resolve("images"), registryAuth(env));
             var gatewayId = DataDirectory.gatewayId(config.dataDir());
@@ -134,13 +139,15 @@ public final class JfaasServer implements AutoCloseable {
                     config.gatewayQueueTimeout(), metrics);
             var load = new LoadTracker();
             Workers workers = config.worker()
-                    ? startWorkers(vertx, config, provider, new BasicAuth(credentials), queue, metrics, load, admit, waiters) : null;
+                    ? startWorkers(vertx, config, provider, new BasicAuth(credentials), callbacks, queue, metrics, load, admit, waiters)
+                    : null;
             if (workers != null) {
                 parts.push(workers);
             }
             Consumer<String> wake = workers == null ? q -> { } : workers::wake;
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
-            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()));
+            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()),
+                    callbacks);
             forgetOldResults(vertx, queue, config.resultTtl());
             var triggers = Triggers.start(env.getOrDefault("JFAAS_TRIGGERS", ""), gatewayId,
                     provider, queue, wake, store.firings(), metrics.registry(), config.resultTtl());
@@ -165,13 +172,14 @@ public final class JfaasServer implements AutoCloseable {
         }
     }
 
-    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, BasicAuth auth, CallQueue queue,
+    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, BasicAuth auth,
+            CallbackPolicy callbacks, CallQueue queue,
             GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
         var client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         var pipeline = InvokePipeline.run(vertx, client, provider, auth, metrics, load, admit,
                 config.scaleFromZeroTimeout());
         var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
-                config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
+                config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll(), callbacks);
         return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),
                 config.eventLoops());
     }

@@ -3,6 +3,7 @@ package dev.jfaas.app;
 import dev.jfaas.cli.CliConfig;
 import dev.jfaas.function.DurationText;
 import dev.jfaas.queue.nats.NatsSettings;
+import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.remote.GatewayAddress;
@@ -76,7 +77,8 @@ final class WorkerCommand implements Callable<Integer> {
         var names = new LinkedHashSet<>(queues == null || queues.isEmpty() ? List.of(QueuedCall.DEFAULT_QUEUE) : queues);
         var settings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
                 WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
-                WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll());
+                WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll(),
+                CallbackPolicy.of(env.get("JFAAS_CALLBACK_ALLOWED_HOSTS"), List.of()));
         var queue = QueueBackends.openBroker(brokerUrl, env);
         var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 metricsPort);

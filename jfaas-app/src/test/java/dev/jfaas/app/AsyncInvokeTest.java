@@ -25,7 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AsyncInvokeTest {
 
     @RegisterExtension
-    static final TestGateway gateway = TestGateway.perClass(Map.of("JFAAS_CALLBACK_MIN_WAIT", "50ms", "JFAAS_LEASE_TIME", "3s"));
+    // The callbacks here go to servers the test runs on loopback, which callbacks may not reach unless listed.
+    static final TestGateway gateway = TestGateway.perClass(Map.of("JFAAS_CALLBACK_MIN_WAIT", "50ms", "JFAAS_LEASE_TIME", "3s",
+            "JFAAS_CALLBACK_ALLOWED_HOSTS", "127.0.0.1"));
 
     @BeforeAll
     static void deploy() {

@@ -82,6 +82,11 @@ class BoundsTest {
 
     @Test
     void aFunctionsLogCannotFillTheHeapWhateverItWrites() throws Exception {
+        // An admin following the log and reading nothing: what waits for that reader is bounded too.
+        var follower = connect();
+        follower.getOutputStream().write(("GET /system/logs?name=noisy&follow=true HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                + TestGateway.basic(TestGateway.USER, TestGateway.PASSWORD) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(statusLine(follower.getInputStream())).isEqualTo("HTTP/1.1 200 OK");
         for (int i = 0; i < 2; i++) {
             var response = GatewayHttp.send(http, gateway.port(), "POST", "/function/noisy", "", false);
             assertThat(response.statusCode()).isEqualTo(200);
@@ -95,6 +100,7 @@ class BoundsTest {
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/function/endless-line/", null, false).statusCode()).isEqualTo(200);
         assertThat(gateway.process().isAlive()).isTrue();
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
+        follower.close();
     }
 
     @Test

@@ -201,6 +201,31 @@ class HostileFunctionTest {
     }
 
     @Test
+    void aCallbackCannotBeAimedAtAReplicaOrTheHostsOwnServices() {
+        // The gateway posts callbacks as root, from the host: they must not reach what only it reaches.
+        for (var target : List.of("http://" + victimAddress() + ":8080/from-callback", "http://127.0.0.1:"
+                + loopbackService.getLocalPort() + "/", "http://localhost:" + gateway.port() + "/system/functions")) {
+            var refused = gateway.call("POST", "/async-function/" + Kind.SERIALIZING.function(), "echo x\n", "X-Callback-Url", target);
+            assertThat(refused.statusCode()).as(target).isEqualTo(400);
+            assertThat(refused.body()).contains("is refused");
+        }
+        // A name is checked once resolved: the machine's own name is the machine (loopback or its own address).
+        String self;
+        try {
+            self = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            self = "localhost.";
+        }
+        var accepted = gateway.call("POST", "/async-function/" + Kind.SERIALIZING.function(), "echo x\n",
+                "X-Callback-Url", "http://" + self + ":" + loopbackService.getLocalPort() + "/");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        var id = accepted.headers().firstValue("X-Call-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestGateway.parse(
+                gateway.system("GET", "/system/calls/" + id, null).body()).path("callbackStatus").asText()).startsWith("refused"));
+        victimStillWorks();
+    }
+
+    @Test
     void theHostsNetworkIsOnlyForWhatTheOperatorAllows() {
         var host = Functions.forking("on-host", "sh");
         host.put("annotations", Map.of("com.jfaas.network", "host"));
@@ -231,9 +256,11 @@ class HostileFunctionTest {
     @EnumSource(Kind.class)
     void aFunctionRunsUnderTheFilterWithSharedMemoryOfItsOwnCapped(Kind kind) {
         var out = attack(kind, "grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status\n"
+                // bwrap's init, pid 1, runs under no filter: whatever could trace it could run code there
+                + "cat /proc/1/environ >/dev/null 2>&1 && echo PID1-READABLE || echo pid1-out-of-reach\n"
                 + "head -c 104857600 /dev/zero > /dev/shm/fill 2>/dev/null && echo SHM-UNBOUNDED || echo shm-capped\n"
                 + "rm -f /dev/shm/fill\n");
-        assertThat(out).containsPattern("Seccomp:\\s+2").containsPattern("NoNewPrivs:\\s+1").contains("shm-capped");
+        assertThat(out).containsPattern("Seccomp:\\s+2").containsPattern("NoNewPrivs:\\s+1").contains("shm-capped", "pid1-out-of-reach");
     }
 
     @ParameterizedTest

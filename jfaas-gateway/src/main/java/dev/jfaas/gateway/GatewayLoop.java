@@ -51,7 +51,8 @@ final class GatewayLoop {
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());
-        var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker());
+        var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker(),
+                parts.async().callbacks());
         var async = new AsyncInvokeApi(InvokePipeline.accept(parts.provider(), parts.auth(), enqueue), parts.async(),
                 config.maxAsyncBodySize());
         var invoke = new InvokeApi(pipeline, async, config.maxBodySize());

@@ -1,6 +1,7 @@
 package dev.jfaas.worker;
 
 import dev.jfaas.queue.CallResponse;
+import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,6 +10,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -27,12 +31,14 @@ final class CallbackSender {
     private final HttpClient client;
     private final int attempts;
     private final Duration minWait;
+    private final CallbackPolicy policy;
 
-    CallbackSender(Vertx vertx, HttpClient client, int attempts, Duration minWait) {
+    CallbackSender(Vertx vertx, HttpClient client, int attempts, Duration minWait, CallbackPolicy policy) {
         this.vertx = vertx;
         this.client = client;
         this.attempts = attempts;
         this.minWait = minWait;
+        this.policy = policy;
     }
 
     Future<String> send(Lease lease, int functionStatus, CallResponse response) {
@@ -42,8 +48,27 @@ final class CallbackSender {
     }
 
     private void attempt(Lease lease, int functionStatus, CallResponse response, int attempt, Promise<String> outcome) {
+        var uri = URI.create(lease.call().callbackUrl());
+        // Resolved and checked first, then posted to the very address that was checked (a name
+        // that resolves differently the second time cannot aim the callback elsewhere).
+        vertx.<InetAddress>executeBlocking(() -> policy.resolve(uri), false).onComplete(resolved -> {
+            if (resolved.failed()) {
+                var why = resolved.cause() instanceof CallbackPolicy.Refused ? resolved.cause().getMessage()
+                        : "cannot resolve: " + resolved.cause().getMessage();
+                log.warn("callback of call {} refused: {}", lease.call().callId(), why);
+                outcome.complete("refused: " + why);
+                return;
+            }
+            post(lease, functionStatus, response, attempt, outcome, uri, resolved.result());
+        });
+    }
+
+    private void post(Lease lease, int functionStatus, CallResponse response, int attempt, Promise<String> outcome, URI uri,
+            InetAddress address) {
         var call = lease.call();
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         var options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(call.callbackUrl())
+                .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                 .setFollowRedirects(false).setTimeout(10_000);
         if (response != null) {
             response.headers().forEach(h -> {

@@ -43,7 +43,8 @@ public final class Workers implements AutoCloseable {
         this.settings = settings;
         var client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(5000),
                 new PoolOptions().setHttp1MaxSize(64));
-        var callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait());
+        var callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait(),
+                settings.callbacks());
         this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(), callbacks, waiters,
                 new WorkerMetrics(registry), Clock.systemUTC());
         discover();
@@ -61,8 +62,7 @@ public final class Workers implements AutoCloseable {
         return byQueue.computeIfAbsent(name, n -> {
             var workers = new ArrayList<QueueWorker>();
             for (int lane = 0; lane < laneContexts.size(); lane++) {
-                var perLane = new WorkerSettings(laneShare(settings.concurrency(), lanes, lane), settings.leaseTime(),
-                        settings.maxResultSize(), settings.callbackAttempts(), settings.callbackMinWait(), settings.idlePoll());
+                var perLane = settings.withConcurrency(laneShare(settings.concurrency(), lanes, lane));
                 var worker = new QueueWorker(n, laneContexts.get(lane), perLane, parts);
                 worker.wake();
                 workers.add(worker);

@@ -1,6 +1,7 @@
 package dev.jfaas.gateway.api;
 
 import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.CallWaiters;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -12,6 +13,7 @@ import java.util.function.Consumer;
  * @param resultTtl how long finished calls are kept
  * @param shared other processes run this queue's calls too (a broker): a caller waiting for a
  *     result also looks at the queue now and then, since their workers cannot tell this process
+ * @param callbacks where callbacks may point (an accept naming a URL it refuses is a 400)
  */
 public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, Consumer<String> abortRunning, CallWaiters waiters,
-        Duration resultTtl, boolean shared) {}
+        Duration resultTtl, boolean shared, CallbackPolicy callbacks) {}

@@ -59,23 +59,23 @@ public final class LogsApi {
         }
         response.write(""); // sends the head now, so the client knows the stream is open
         var context = ctx.vertx().getOrCreateContext();
-        var handle = provider.logs().follow(query, line -> context.runOnContext(v -> {
-            if (!response.ended() && !response.closed()) {
-                write(response, line);
-            }
-        }));
+        var handle = provider.logs().follow(query, new LogFollower(context, response, LogsApi::encode));
         response.closeHandler(v -> closeQuietly(handle));
         response.endHandler(v -> closeQuietly(handle));
     }
 
     private static void write(HttpServerResponse response, LogLine line) {
+        response.write(encode(line));
+    }
+
+    private static String encode(LogLine line) {
         try {
-            response.write(Replies.JSON.writeValueAsString(Map.of(
+            return Replies.JSON.writeValueAsString(Map.of(
                     "name", line.name(),
                     "namespace", line.namespace(),
                     "instance", line.instance(),
                     "timestamp", line.timestamp().toString(),
-                    "text", line.text())) + "\n");
+                    "text", line.text())) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a log line is always encodable", e);
         }

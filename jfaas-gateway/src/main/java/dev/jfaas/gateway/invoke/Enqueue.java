@@ -8,6 +8,7 @@ import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Stage;
 import dev.jfaas.queue.Accepted;
 import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.Header;
 import dev.jfaas.queue.QueuedCall;
 import io.vertx.core.Context;
@@ -38,12 +39,17 @@ public final class Enqueue implements Stage {
     private final CallQueue queue;
     private final long maxBodySize;
     private final Consumer<String> wakeWorker;
+    private final CallbackPolicy callbacks;
 
-    /** @param wakeWorker tells a local worker of the queue that a call is waiting in it */
-    public Enqueue(CallQueue queue, long maxBodySize, Consumer<String> wakeWorker) {
+    /**
+     * @param wakeWorker tells a local worker of the queue that a call is waiting in it
+     * @param callbacks  where callbacks may point: a URL it refuses from its host alone is a 400
+     */
+    public Enqueue(CallQueue queue, long maxBodySize, Consumer<String> wakeWorker, CallbackPolicy callbacks) {
         this.queue = queue;
         this.maxBodySize = maxBodySize;
         this.wakeWorker = wakeWorker;
+        this.callbacks = callbacks;
     }
 
     @Override
@@ -55,6 +61,10 @@ public final class Enqueue implements Stage {
             priority = priority(call.headers().get("X-Priority"));
         } catch (RequestRejected e) {
             return Future.succeededFuture(InvocationResult.internal(e.status(), "accept", e.getMessage()));
+        }
+        var notThere = callbackUrl == null ? null : callbacks.refusal(URI.create(callbackUrl));
+        if (notThere != null) {
+            return Future.succeededFuture(InvocationResult.internal(400, "accept", notThere));
         }
         var context = Vertx.currentContext();
         return readWhole(call.body()).compose(body -> {

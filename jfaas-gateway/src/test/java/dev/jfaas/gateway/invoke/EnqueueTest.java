@@ -24,7 +24,7 @@ class EnqueueTest {
     final Vertx vertx = Vertx.vertx();
     final CallQueue queue = new MemoryCallQueue();
     final List<String> woken = new ArrayList<>();
-    final Enqueue enqueue = new Enqueue(queue, 16, woken::add);
+    final Enqueue enqueue = new Enqueue(queue, 16, woken::add, dev.jfaas.queue.CallbackPolicy.of(null, java.util.List.of()));
     final Calls.Function fn = Calls.Function.annotated(Map.of("com.openfaas.queue", "slow"));
 
     @AfterEach
