@@ -291,9 +291,11 @@ static void manage(int server, int notify) {
     }
 }
 
-static void spare(int server, int notify) {
+/* Forks a spare manager; answers whether it could (not when the replica is out of pids or memory). */
+static int spare(int server, int notify) {
     pid_t manager = fork();
     if (manager == 0) manage(server, notify);
+    return manager > 0;
 }
 
 #include "relay.h"
@@ -329,13 +331,23 @@ static int calls_main(void) {
         fprintf(stderr, "jfaas-spawner: cannot make a pipe: %s\n", strerror(errno));
         return 1;
     }
-    for (int i = 0; i < SPARES; i++) spare(server, notify[1]);
+    /*
+     * A spare that cannot be forked now (the calls hold every pid) is tried again every 10 ms:
+     * without spares nobody accepts, and the replica would stay ready but answer nothing.
+     */
+    int spares = 0;
+    while (spares < SPARES && spare(server, notify[1])) spares++;
     char taken[64];
     for (;;) {
-        ssize_t n = read(notify[0], taken, sizeof taken);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return 1;
-        for (ssize_t i = 0; i < n; i++) spare(server, notify[1]);
+        struct pollfd wait = {notify[0], POLLIN, 0};
+        int ready = poll(&wait, 1, spares < SPARES ? 10 : -1);
+        if (ready < 0 && errno != EINTR) return 1;
+        if (ready > 0) {
+            ssize_t n = read(notify[0], taken, sizeof taken);
+            if (n <= 0 && !(n < 0 && errno == EINTR)) return 1;
+            if (n > 0) spares -= (int) n;
+        }
+        while (spares < SPARES && spare(server, notify[1])) spares++;
     }
 }
 

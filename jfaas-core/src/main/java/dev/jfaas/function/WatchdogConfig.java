@@ -50,6 +50,12 @@ public record WatchdogConfig(
                 parseFlag("write_debug", env.get("write_debug")));
     }
 
+    /** The same with another max_inflight (a provider's default where the function sets none). */
+    public WatchdogConfig withMaxInflight(int calls) {
+        return new WatchdogConfig(fprocess, mode, execTimeout, readTimeout, writeTimeout, calls, contentType, readyPath, maxQueued,
+                queueTimeout, writeDebug);
+    }
+
     /** As the watchdog reads booleans: true or false (absent is false). */
     private static boolean parseFlag(String what, String text) {
         if (text == null || text.isBlank()) {

@@ -105,7 +105,15 @@ final class ForkingReplica extends ExecReplica {
     }
 
     private InvocationResult cannotRun(Throwable failure) {
-        return InvocationResult.internal(502, "forward", "cannot run function " + function + ": " + failure.getMessage());
+        var message = String.valueOf(failure.getMessage());
+        if (message.contains("Resource temporarily unavailable") || message.contains("cannot fork")) {
+            // Out of pids or of the spawner's room: the replica is full, not broken; try again shortly.
+            var full = InvocationResult.internal(503, "forward", "function " + function + " has no room for another call now: "
+                    + message);
+            full.headers().set("Retry-After", "1");
+            return full;
+        }
+        return InvocationResult.internal(502, "forward", "cannot run function " + function + ": " + message);
     }
 
     /** Asks the spawner to start the call's process, with the request in its environment. */

@@ -74,8 +74,9 @@ public final class ProcessProvider implements Provider {
                 var d = stored.deployment();
                 var name = d.validatedName();
                 var root = roots.resolve(d, false);
-                var spec = new LocalFunction.Spec(d, watchdog(d, root), ScalingPolicy.of(d.labels()),
-                        RetryPolicy.of(d.annotations()), limits(d), network(d), root, stored.replicas(), 0);
+                var limits = limits(d);
+                var spec = new LocalFunction.Spec(d, capacity(watchdog(d, root), limits), ScalingPolicy.of(d.labels()),
+                        RetryPolicy.of(d.annotations()), limits, network(d), root, stored.replicas(), 0);
                 var fn = newFunction(name, spec, stored.createdAt());
                 functions.put(name, fn);
                 reconcileLater(fn, "restore");
@@ -218,7 +219,8 @@ public final class ProcessProvider implements Provider {
         } catch (IllegalArgumentException e) {
             throw RequestRejected.invalid(e.getMessage());
         }
-        return new LocalFunction.Spec(deployment, watchdog, scaling, retry, limits(deployment), network(deployment), root, 0,
+        var limits = limits(deployment);
+        return new LocalFunction.Spec(deployment, capacity(watchdog, limits), scaling, retry, limits, network(deployment), root, 0,
                 generation);
     }
 
@@ -301,6 +303,19 @@ public final class ProcessProvider implements Provider {
         } catch (IllegalArgumentException e) {
             throw RequestRejected.invalid(e.getMessage());
         }
+    }
+
+    /**
+     * A forking replica's calls each take pids (the call's process, and its manager) from the
+     * replica's limit: a function that sets no max_inflight gets a quarter of them, so calls past
+     * that wait in admission (then 429 with Retry-After) instead of failing to fork (a 502) or
+     * waiting unaccepted until exec_timeout (a 408), as 1,000 calls to a forking function did.
+     */
+    static WatchdogConfig capacity(WatchdogConfig watchdog, Limits limits) {
+        if (!watchdog.mode().forksPerCall() || watchdog.maxInflight() > 0) {
+            return watchdog;
+        }
+        return watchdog.withMaxInflight(Math.max(1, (limits.pids() - 8) / 4));
     }
 
     /** Its network ({@code com.jfaas.network}), where this gateway allows it. */

@@ -1,0 +1,75 @@
+package dev.jfaas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Many more calls at once than a replica can run, without credentials, to a gateway with the
+ * launcher's heap (96 MB) in a JVM of its own: every one is answered, with the function's answer or
+ * a 429 that says when to come back; never a 502, a 408 or a gateway gone.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class OverloadTest {
+
+    static JfaasProcess gateway;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        var data = Files.createTempDirectory("jfaas-overload");
+        gateway = JfaasProcess.gateway(Map.of("JFAAS_PORT", "0", "JFAAS_DATA", data.toString(),
+                "JFAAS_BASIC_AUTH_PASSWORD", TestGateway.PASSWORD), List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"));
+        var sleepy = Functions.forking("sleepy", "sleep 1");
+        sleepy.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "1"));
+        var response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(sleepy), true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
+                "/system/function/sleepy", null, true).body()).path("availableReplicas").asInt() == 1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void aThousandSlowCallsAtOnceToOneForkingReplicaAreAllAnswered() throws Exception {
+        var calls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+        var uri = URI.create("http://127.0.0.1:" + gateway.port() + "/function/sleepy");
+        for (int i = 0; i < 1000; i++) {
+            calls.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        var statuses = new TreeMap<Integer, Integer>();
+        for (var call : calls) {
+            var response = call.get(180, TimeUnit.SECONDS);
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (response.statusCode() == 429) {
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            }
+        }
+        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(200, 429);
+        assertThat(statuses.getOrDefault(200, 0)).as(statuses.toString()).isGreaterThan(500);
+        assertThat(gateway.process().isAlive()).isTrue();
+        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
+        // And the replica still serves: nothing of the burst is left holding its pids.
+        assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/function/sleepy", "x", false).statusCode()).isEqualTo(200);
+    }
+}
