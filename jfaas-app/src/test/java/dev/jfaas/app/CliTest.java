@@ -57,6 +57,16 @@ class CliTest {
     }
 
     @Test
+    void deployReturnsAsSoonAsTheGatewayKnowsWhyAFunctionCannotStart() {
+        var dir = Functions.write(Map.of("start.sh", "echo 'missing config' >&2\nexit 4\n"));
+        long start = System.nanoTime();
+        var run = jfaas("deploy", "--name", "unstartable", "--image", dir.toString(), "--fprocess", "sh start.sh", "--env", "mode=http");
+        assertOneLineError(run, "cannot start");
+        assertThat(run.err()).contains("exited with status 4", "missing config");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+    }
+
+    @Test
     void deployFromFlagsListInvokeAndRemove() {
         var deployed = jfaas("deploy", "--name", "cli-rev", "--image", "jfaas/rev", "--fprocess", "rev", "--label", "team=cli");
         assertThat(deployed.exit()).as(deployed.err()).isZero();

@@ -107,6 +107,15 @@ class OpenFaasCompatibilityTest {
             assertThat(status.path("availableReplicas").asInt()).isZero();
             assertThat(status.path("message").asText()).contains("exited with status 3 before it was ready", "config file missing");
         });
+        // A call learns why at once, rather than after the scale-from-zero or body timeout.
+        for (var method : new String[] {"GET", "POST"}) {
+            long start = System.nanoTime();
+            var call = gateway.call(method, "/function/broken", method.equals("POST") ? "a body" : null);
+            assertThat(call.statusCode()).isEqualTo(503);
+            assertThat(call.body()).contains("cannot start", "config file missing");
+            assertThat(call.headers().firstValue("Retry-After")).isPresent();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
     }
 
     private static Map<String, String> envOf(java.net.http.HttpResponse<String> response) {

@@ -120,6 +120,14 @@ final class DeployCommand extends ClientCommand {
                 }
                 return;
             }
+            // The gateway knows why its replicas cannot start (the exit status, the last line of stderr).
+            var message = status.path("message").asText("");
+            if (message.startsWith("replica ")) {
+                if (tty) {
+                    err().print("\r\033[K");
+                }
+                throw new CliError(fn + " cannot start: " + message);
+            }
             if (tty) {
                 err().printf("\rwaiting for %s to be ready... %.1fs", fn, (System.nanoTime() - start) / 1e9);
                 err().flush();

@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /**
  * A call to a function with no ready replica waits, without holding a thread, until one is ready
- * (asking for one if the function is scaled to zero), or answers 503 after the timeout.
+ * (asking for one if the function is scaled to zero), or answers 503 after the timeout; or at once,
+ * with the reason, when the provider knows its replicas cannot start.
  */
 public final class ScaleFromZero implements Stage {
 
@@ -37,9 +38,19 @@ public final class ScaleFromZero implements Stage {
         var context = vertx.getOrCreateContext();
         target.awaitReady().whenComplete((v, e) -> context.runOnContext(x -> {
             vertx.cancelTimer(timer);
-            ready.tryComplete();
+            if (e != null) {
+                ready.tryFail(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+            } else {
+                ready.tryComplete();
+            }
         }));
         return ready.future().transform(done -> {
+            if (done.failed() && done.cause() instanceof IllegalStateException cannotStart) {
+                var failed = InvocationResult.internal(503, "scale-from-zero", "function " + call.function()
+                        + " cannot start: " + cannotStart.getMessage());
+                failed.headers().set("Retry-After", "1");
+                return Future.succeededFuture(failed);
+            }
             if (done.failed()) {
                 return Future.succeededFuture(InvocationResult.internal(503, "scale-from-zero",
                         "no replica of " + call.function() + " became ready within " + timeout.toSeconds() + "s"));

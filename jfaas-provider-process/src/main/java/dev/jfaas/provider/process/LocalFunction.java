@@ -111,10 +111,19 @@ final class LocalFunction implements DeployedFunction {
         return ready;
     }
 
+    /**
+     * Completes once a replica is ready; fails at once, with the reason, when every replica's last
+     * start failed (it exited before it was ready, or could not be started): a call learns why now,
+     * not after the scale-from-zero timeout. The replicas keep being restarted, with backoff.
+     */
     @Override
     public CompletionStage<Void> awaitReady() {
         if (!ready.isEmpty()) {
             return CompletableFuture.completedFuture(null);
+        }
+        var failing = failing();
+        if (failing != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(failing));
         }
         CompletableFuture<Void> waiter;
         boolean askForReplica;
@@ -268,6 +277,31 @@ final class LocalFunction implements DeployedFunction {
             }
         }
         publish();
+        var failing = replica == null ? failing() : null;
+        if (failing != null) {
+            CompletableFuture<Void> waiter;
+            synchronized (this) {
+                waiter = readyWaiter;
+                readyWaiter = new CompletableFuture<>();
+            }
+            waiter.completeExceptionally(new IllegalStateException(failing));
+        }
+    }
+
+    /** Why no replica can take a call, when none is ready and every one's last start failed; else null. */
+    private String failing() {
+        if (!ready.isEmpty()) {
+            return null;
+        }
+        String first = null;
+        for (var replica : replicas) {
+            var problem = replica.problem();
+            if (problem == null) {
+                return null;
+            }
+            first = first == null ? problem : first;
+        }
+        return first;
     }
 
     private void publish() {

@@ -106,6 +106,7 @@ final class ReplicaProcess {
                 runOnce();
             } catch (IOException | RuntimeException e) {
                 problem = "replica " + instance + " cannot start: " + e.getMessage();
+                listener.readinessChanged(this, null); // calls waiting for it learn why at once
                 logs.append(function, instance, "cannot start: " + e.getMessage());
                 log.warn("replica {} of {} cannot start: {}", instance, function, e.getMessage());
             } catch (InterruptedException e) {
