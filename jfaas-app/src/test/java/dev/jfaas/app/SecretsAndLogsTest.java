@@ -109,8 +109,11 @@ class SecretsAndLogsTest {
         assertThat(first).contains("handled GET /first-followed");
         gateway.call("GET", "/function/chatty/second-followed", null);
         assertThat(lines.poll(10, TimeUnit.SECONDS)).contains("/second-followed");
+        // The function goes: so does the stream following it (faas-cli logs --follow returns).
+        gateway.system("DELETE", "/system/functions", Map.of("functionName", "chatty"));
+        reader.join(Duration.ofSeconds(10));
+        assertThat(reader.isAlive()).as("the follow stream ended").isFalse();
         stream.body().close();
-        reader.interrupt();
     }
 
     @Test

@@ -8,6 +8,9 @@ public interface FunctionLogs {
 
     List<LogLine> read(LogQuery query);
 
-    /** Sends each new matching line to {@code sink} until the returned handle is closed. */
-    AutoCloseable follow(LogQuery query, Consumer<LogLine> sink);
+    /**
+     * Sends each new matching line to {@code sink} until the returned handle is closed, or until
+     * the function is removed: then {@code ended} runs, once, and no line comes after it.
+     */
+    AutoCloseable follow(LogQuery query, Consumer<LogLine> sink, Runnable ended);
 }

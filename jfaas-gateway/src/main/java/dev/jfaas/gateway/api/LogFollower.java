@@ -24,6 +24,8 @@ final class LogFollower implements Consumer<LogLine> {
     private long waitingBytes;
     private long dropped;
     private boolean scheduled;
+    /** The function is gone: once what waits is written, the response ends. */
+    private boolean ending;
     /** A line of the log followed, whose function names the notice of lines dropped. */
     private LogLine seen;
 
@@ -55,6 +57,18 @@ final class LogFollower implements Consumer<LogLine> {
         }
     }
 
+    /** On the response's context: the function is gone; what waits is written, then the response ends. */
+    void end() {
+        synchronized (this) {
+            ending = true;
+            if (scheduled) {
+                return; // the drain under way ends it
+            }
+            scheduled = true;
+        }
+        drain();
+    }
+
     /** On the response's context: writes what waits while the connection takes it. */
     private void drain() {
         while (!response.ended() && !response.closed() && !response.writeQueueFull()) {
@@ -71,6 +85,9 @@ final class LogFollower implements Consumer<LogLine> {
                 }
                 if (lost == 0 && next == null) {
                     scheduled = false;
+                    if (ending) {
+                        response.end();
+                    }
                     return;
                 }
             }

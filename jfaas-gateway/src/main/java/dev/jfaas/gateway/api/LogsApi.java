@@ -59,7 +59,8 @@ public final class LogsApi {
         }
         response.write(""); // sends the head now, so the client knows the stream is open
         var context = ctx.vertx().getOrCreateContext();
-        var handle = provider.logs().follow(query, new LogFollower(context, response, LogsApi::encode));
+        var follower = new LogFollower(context, response, LogsApi::encode);
+        var handle = provider.logs().follow(query, follower, () -> context.runOnContext(v -> follower.end()));
         response.closeHandler(v -> closeQuietly(handle));
         response.endHandler(v -> closeQuietly(handle));
     }

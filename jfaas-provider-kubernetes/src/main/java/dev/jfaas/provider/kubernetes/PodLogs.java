@@ -46,7 +46,7 @@ final class PodLogs implements FunctionLogs {
     }
 
     @Override
-    public AutoCloseable follow(LogQuery query, Consumer<LogLine> sink) {
+    public AutoCloseable follow(LogQuery query, Consumer<LogLine> sink, Runnable ended) {
         var watches = new ArrayList<AutoCloseable>();
         for (var pod : pods(query)) {
             var name = pod.getMetadata().getName();

@@ -28,7 +28,7 @@ final class LogBook implements FunctionLogs {
     /** Bytes of lines a function keeps: 16 KiB lines, invalid UTF-8 and all, fit a few dozen. */
     static final long BYTES_PER_FUNCTION = 1L << 20;
 
-    private record Follower(LogQuery query, Consumer<LogLine> sink) {}
+    private record Follower(LogQuery query, Consumer<LogLine> sink, Runnable ended) {}
 
     /** A function's lines and the bytes they hold. */
     private static final class Ring {
@@ -145,7 +145,13 @@ final class LogBook implements FunctionLogs {
         return held.get();
     }
 
+    /** The function is gone: its lines go, and those following it are told there will be no more. */
     void forget(FunctionName function) {
+        for (var follower : followers) {
+            if (follower.query().function().equals(function) && followers.remove(follower)) {
+                follower.ended().run();
+            }
+        }
         var ring = lines.remove(function);
         if (ring != null) {
             synchronized (ring) {
@@ -175,8 +181,8 @@ final class LogBook implements FunctionLogs {
     }
 
     @Override
-    public AutoCloseable follow(LogQuery query, Consumer<LogLine> sink) {
-        var follower = new Follower(query, sink);
+    public AutoCloseable follow(LogQuery query, Consumer<LogLine> sink, Runnable ended) {
+        var follower = new Follower(query, sink, ended);
         followers.add(follower);
         return () -> followers.remove(follower);
     }

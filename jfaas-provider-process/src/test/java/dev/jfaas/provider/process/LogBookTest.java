@@ -58,10 +58,16 @@ class LogBookTest {
     }
 
     @Test
-    void aRemovedFunctionsLinesLeaveTheBudget() {
+    void aRemovedFunctionsLinesLeaveTheBudgetAndItsFollowersAreToldItIsOver() {
         var book = new LogBook(64L << 20);
+        var ended = new java.util.concurrent.atomic.AtomicInteger();
+        var quietEnded = new java.util.concurrent.atomic.AtomicInteger();
+        book.follow(all(LOUD), line -> { }, ended::incrementAndGet);
+        book.follow(all(QUIET), line -> { }, quietEnded::incrementAndGet);
         book.append(LOUD, "r1", "x".repeat(1000));
         book.forget(LOUD);
         assertThat(book.heldBytes()).isZero();
+        assertThat(ended).hasValue(1);
+        assertThat(quietEnded).hasValue(0);
     }
 }
