@@ -16,6 +16,6 @@ public interface NamespaceStore {
     /** @return false if it did not exist */
     boolean updateNamespace(Namespace namespace);
 
-    /** @return false if it did not exist */
+    /** Removes it and what lives in it (its secrets). @return false if it did not exist */
     boolean deleteNamespace(String name);
 }

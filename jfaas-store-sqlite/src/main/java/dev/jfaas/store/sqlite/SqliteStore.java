@@ -270,7 +270,12 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
 
     @Override
     public boolean deleteNamespace(String name) {
-        return db.writeAndWait(c -> db.update("DELETE FROM namespaces WHERE name=?", name)) == 1;
+        // Its secrets go with it, in the same transaction: a namespace made again later with the
+        // same name must not find the old one's secrets there.
+        return db.writeAndWait(c -> {
+            db.update("DELETE FROM secrets WHERE namespace=?", name);
+            return db.update("DELETE FROM namespaces WHERE name=?", name);
+        }) == 1;
     }
 
     // ----

@@ -108,8 +108,11 @@ class SqliteStoreTest {
             assertThat(store.createNamespace(new Namespace("dev", Map.of("a", "b"), null))).isTrue();
             assertThat(store.createNamespace(new Namespace("dev", null, null))).isFalse();
             assertThat(store.namespace("dev")).hasValue(new Namespace("dev", Map.of("a", "b"), Map.of()));
+            assertThat(store.createSecret(new dev.jfaas.store.Secret("token", "dev", "old".getBytes()))).isTrue();
             assertThat(store.deleteNamespace("dev")).isTrue();
             assertThat(store.namespace("dev")).isEmpty();
+            assertThat(store.createNamespace(new Namespace("dev", null, null))).isTrue();
+            assertThat(store.secretNames("dev")).as("the old namespace's secrets went with it").isEmpty();
         }
     }
 
