@@ -49,4 +49,6 @@ JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCac
 # interleaved A/B, bench/README.md). Older JDKs allow it by default and do not know the option.
 if [ "$(jfaas_java_major "$JAVA_HOME")" -ge 23 ] 2>/dev/null; then
   JFAAS_JVM_DEFAULTS="$JFAAS_JVM_DEFAULTS --sun-misc-unsafe-memory-access=allow"
+  # Maven itself (its guava) would warn about the same on every build.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
