@@ -3,6 +3,7 @@ package dev.jfaas.app;
 import dev.jfaas.gateway.Gateway;
 import dev.jfaas.gateway.GatewayConfig;
 import dev.jfaas.gateway.api.ImagesApi;
+import dev.jfaas.images.ImageSettings;
 import dev.jfaas.images.ImageStore;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
@@ -11,24 +12,21 @@ import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.gateway.scaling.Autoscaler;
+import dev.jfaas.gateway.scaling.AutoscalerSettings;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.health.HealthChecks;
 import dev.jfaas.triggers.Triggers;
+import dev.jfaas.triggers.topics.Brokers;
+import dev.jfaas.settings.Settings;
+import dev.jfaas.store.sqlite.StoreSettings;
 import dev.jfaas.health.HealthChecks.Check;
 import dev.jfaas.provider.Provider;
-import dev.jfaas.provider.kubernetes.KubernetesProvider;
-import dev.jfaas.provider.process.ProcessProvider;
-import dev.jfaas.store.NamespaceStore;
-import dev.jfaas.store.SecretStore;
 import dev.jfaas.queue.CallQueue;
-import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.CallWaiters;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.SandboxSettings;
-import dev.jfaas.store.sqlite.Durability;
-import dev.jfaas.store.sqlite.SecretCipher;
 import dev.jfaas.store.sqlite.SqliteStore;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.Workers;
@@ -38,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
@@ -66,71 +63,52 @@ public final class JfaasServer implements AutoCloseable {
         this.credentials = credentials;
     }
 
+    /** A jfaas from these variables alone (tests): as {@link #start(Settings)} with {@code Settings.of(env)}. */
     public static JfaasServer start(Map<String, String> env) {
-        var config = GatewayConfig.fromEnvironment(env);
-        var durability = Durability.valueOf(env.getOrDefault("JFAAS_DURABILITY", "full").toUpperCase(Locale.ROOT));
+        return start(Settings.of(env));
+    }
+
+    /**
+     * Starts every part. Every setting is checked first, so a bad one stops the start with a line
+     * for each mistake before anything is opened.
+     */
+    public static JfaasServer start(Settings settings) {
+        for (var warning : SettingsCatalog.check(settings)) {
+            log.warn(warning);
+        }
+        var config = GatewayConfig.from(settings);
+        var store = StoreSettings.from(settings);
+        var queueSettings = QueueSettings.from(settings);
+        var sandboxSettings = SandboxSettings.from(settings);
+        var autoscaler = AutoscalerSettings.from(settings);
+        var dataDir = store.dataDir();
         // Closed in reverse order of opening, also when start-up fails half way.
         var parts = new ArrayDeque<AutoCloseable>();
         try {
-            DataDirectory.ownerOnly(config.dataDir());
-            parts.push(DataDirectory.lock(config.dataDir()));
-            var keyFile = env.containsKey("JFAAS_SECRETS_KEY_FILE") ? java.nio.file.Path.of(env.get("JFAAS_SECRETS_KEY_FILE"))
-                    : config.dataDir().resolve("secrets.key");
-            var store = SqliteStore.open(config.dataDir(), durability, SecretCipher.from(env.get("JFAAS_SECRETS_KEY"), keyFile));
-            parts.push(store);
-            var queue = QueueBackends.open(config.queue(), env, config.dataDir(), durability);
+            DataDirectory.ownerOnly(dataDir);
+            parts.push(DataDirectory.lock(dataDir));
+            var sqlite = SqliteStore.open(dataDir, store.durability(), store.cipher());
+            parts.push(sqlite);
+            var queue = QueueBackends.open(queueSettings, store);
             parts.push(queue);
             var credentials = Credentials.resolve(config.secretMountPath(), config.basicAuthUser(),
-                    config.basicAuthPassword(), config.dataDir());
-            var sandboxSettings = SandboxSettings.fromEnvironment(env);
+                    config.basicAuthPassword(), dataDir);
             var sandbox = Sandbox.open(sandboxSettings);
-            // Callbacks go out as the gateway: never to its host's own services, nor to the replicas' pool.
-            var callbacks = CallbackPolicy.of(env.get("JFAAS_CALLBACK_ALLOWED_HOSTS"),
-                    sandboxSettings.network().equalsIgnoreCase("none") ? List.of() : List.of(sandboxSettings.network()));
             parts.push(sandbox);
-            var images = new ImageStore(config.dataDir().resolve("images"), registryAuth(env));
-            var gatewayId = DataDirectory.gatewayId(config.dataDir());
-            // Where functions run: local sandboxed processes (the default), or a Kubernetes cluster.
-            Provider provider;
-            SecretStore secrets;
-            NamespaceStore namespaces;
-            Supplier<java.util.Set<String>> imagesInUse;
-            String providerKind;
-            // With several gateways on one cluster the autoscaler runs in the one holding a Lease.
-            java.util.function.BooleanSupplier autoscaling = () -> true;
-            var chosen = env.getOrDefault("JFAAS_PROVIDER", "process");
-            if (chosen.equals("kubernetes")) {
-                var kubernetes = KubernetesProvider.connect(env);
-                parts.push(kubernetes);
-                provider = kubernetes;
-                secrets = kubernetes.secrets();
-                namespaces = kubernetes.namespaces();
-                if (config.autoscale()) {
-                    var lease = kubernetes.autoscalerLease(env.getOrDefault("HOSTNAME", "gateway") + "-"
-                            + gatewayId, Duration.ofSeconds(15));
-                    parts.push(lease);
-                    autoscaling = lease;
-                }
-                imagesInUse = java.util.Set::of; // the cluster's nodes pull and keep images
-                providerKind = "kubernetes " + kubernetes.info().get("cluster");
-                log.info("functions run on Kubernetes at {}", kubernetes.info().get("cluster"));
-            } else if (chosen.equals("process")) {
-                var local = new ProcessProvider(config.dataDir(), store, store, store, sandbox, images,
-                        "strict".equalsIgnoreCase(env.getOrDefault("JFAAS_IMAGES", "")));
-                parts.push(local);
-                local.restore();
-                provider = local;
-                secrets = store;
-                namespaces = store;
-                imagesInUse = local::imagesInUse;
-                providerKind = "process, sandbox " + local.info().getOrDefault("sandbox", "none");
-            } else {
-                throw new IllegalArgumentException("JFAAS_PROVIDER=" + chosen + ": use process (the default) or kubernetes");
-            }
+            // Callbacks go out as the gateway: never to its host's own services, nor to the replicas' pool.
+            var replicaNetworks = sandboxSettings.network().equalsIgnoreCase("none") ? List.<String>of()
+                    : List.of(sandboxSettings.network());
+            var workerSettings = WorkerSettings.from(settings, replicaNetworks);
+            var imageSettings = ImageSettings.from(settings);
+            var images = new ImageStore(dataDir.resolve("images"), imageSettings.registryAuth());
+            var gatewayId = DataDirectory.gatewayId(dataDir);
+            var functions = FunctionProviders.open(settings, dataDir, sqlite, sandbox, images, autoscaler.enabled(),
+                    gatewayId, parts);
+            var provider = functions.provider();
             var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(1, config.eventLoops()))
                     .setPreferNativeTransport(true));
             parts.push(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
-            Supplier<List<QueueStats>> queueStats = QueueBackends.isBroker(config.queue())
+            Supplier<List<QueueStats>> queueStats = queueSettings.onBroker()
                     ? new RecentQueueStats(queue, Duration.ofSeconds(1)) : () -> queue.load().join();
             var metrics = new GatewayMetrics(provider, queueStats);
             parts.push(metrics);
@@ -138,31 +116,31 @@ public final class JfaasServer implements AutoCloseable {
             var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
                     config.gatewayQueueTimeout(), metrics);
             var load = new LoadTracker();
-            Workers workers = config.worker()
-                    ? startWorkers(vertx, config, provider, new BasicAuth(credentials), callbacks, queue, metrics, load, admit, waiters)
+            Workers workers = settings.get(WorkerSettings.IN_GATEWAY)
+                    ? startWorkers(vertx, config, workerSettings, provider, new BasicAuth(credentials), queue, metrics, load,
+                            admit, waiters)
                     : null;
             if (workers != null) {
                 parts.push(workers);
             }
             Consumer<String> wake = workers == null ? q -> { } : workers::wake;
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
-            var async = new AsyncCalls(queue, wake, abort, waiters, config.resultTtl(), QueueBackends.isBroker(config.queue()),
-                    callbacks);
-            forgetOldResults(vertx, queue, config.resultTtl());
-            var triggers = Triggers.start(env.getOrDefault("JFAAS_TRIGGERS", ""), gatewayId,
-                    provider, queue, wake, store.firings(), metrics.registry(), config.resultTtl());
+            var async = new AsyncCalls(queue, wake, abort, waiters, queueSettings.resultTtl(), queueSettings.onBroker(),
+                    workerSettings.callbacks());
+            forgetOldResults(vertx, queue, queueSettings.resultTtl());
+            var triggers = Triggers.start(settings.get(Brokers.SETTING), gatewayId,
+                    provider, queue, wake, sqlite.firings(), metrics.registry(), queueSettings.resultTtl());
             parts.push(triggers);
-            if (config.autoscale()) {
+            if (autoscaler.enabled()) {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,
-                        config.autoscaleInterval(), config.scaleDownWindow()), autoscaling);
+                        autoscaler.interval(), autoscaler.scaleDownWindow()), functions.autoscaling());
             }
-            var health = new HealthChecks(List.of(new Check("store", "sqlite", store::problem),
-                    new Check("queue", QueueBackends.kind(config.queue()), queue::problem),
-                    new Check("provider", providerKind, Optional::empty)));
-            var imagesApi = new ImagesApi(images, imagesInUse,
-                    Long.parseLong(env.getOrDefault("JFAAS_MAX_IMAGE_SIZE", Long.toString(4L << 30))));
-            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), secrets, namespaces, async, metrics, admit,
-                    load, health, imagesApi, triggers);
+            var health = new HealthChecks(List.of(new Check("store", "sqlite", sqlite::problem),
+                    new Check("queue", queueSettings.kind(), queue::problem),
+                    new Check("provider", functions.kind(), Optional::empty)));
+            var imagesApi = new ImagesApi(images, functions.imagesInUse(), imageSettings.maxImageSize());
+            var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), functions.secrets(),
+                    functions.namespaces(), async, metrics, admit, load, health, imagesApi, triggers);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);
@@ -172,14 +150,11 @@ public final class JfaasServer implements AutoCloseable {
         }
     }
 
-    private static Workers startWorkers(Vertx vertx, GatewayConfig config, Provider provider, BasicAuth auth,
-            CallbackPolicy callbacks, CallQueue queue,
-            GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
+    private static Workers startWorkers(Vertx vertx, GatewayConfig config, WorkerSettings settings, Provider provider,
+            BasicAuth auth, CallQueue queue, GatewayMetrics metrics, LoadTracker load, Admit admit, CallWaiters waiters) {
         var client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         var pipeline = InvokePipeline.run(vertx, client, provider, auth, metrics, load, admit,
                 config.scaleFromZeroTimeout());
-        var settings = new WorkerSettings(config.queueMaxInflight(), config.leaseTime(), config.maxResultSize(),
-                config.callbackAttempts(), config.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll(), callbacks);
         return new Workers(vertx, queue, pipeline, new ProviderCatalog(provider), settings, waiters, metrics.registry(),
                 config.eventLoops());
     }
@@ -198,16 +173,6 @@ public final class JfaasServer implements AutoCloseable {
     private static void forgetOldResults(Vertx vertx, CallQueue queue, Duration ttl) {
         long every = Math.max(1000, Math.min(60_000, ttl.toMillis() / 10));
         vertx.setPeriodic(every, id -> queue.forgetFinishedBefore(Instant.now().minus(ttl)));
-    }
-
-    /** Registry credentials as Docker keeps them: JFAAS_REGISTRY_AUTH, $DOCKER_CONFIG/config.json, ~/.docker/config.json. */
-    private static java.nio.file.Path registryAuth(Map<String, String> env) {
-        if (env.containsKey("JFAAS_REGISTRY_AUTH")) {
-            return java.nio.file.Path.of(env.get("JFAAS_REGISTRY_AUTH"));
-        }
-        var dockerConfig = env.get("DOCKER_CONFIG");
-        return dockerConfig != null ? java.nio.file.Path.of(dockerConfig, "config.json")
-                : java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "config.json");
     }
 
     public int port() {

@@ -1,6 +1,8 @@
 package dev.jfaas.app;
 
-import java.util.HashMap;
+import dev.jfaas.gateway.GatewayConfig;
+import dev.jfaas.settings.Settings;
+import dev.jfaas.store.sqlite.StoreSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -10,29 +12,17 @@ import picocli.CommandLine.Option;
 /** The {@code jfaas} command. */
 @Command(name = "jfaas", mixinStandardHelpOptions = true, version = "jfaas 0.1.0",
         description = "A function gateway for the JVM, compatible with the OpenFaaS REST API.",
-        subcommands = {Main.Up.class, WorkerCommand.class})
+        subcommands = {Main.Up.class, WorkerCommand.class, ConfigCommand.class})
 public final class Main {
 
     /** The commands that run a long-lived process: they need none of the client commands. */
-    private static final java.util.Set<String> SERVERS = java.util.Set.of("up", "worker");
+    private static final java.util.Set<String> SERVERS = java.util.Set.of("up", "worker", "config");
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         // A bare "up", how the jar is run in production, has nothing to parse: it starts without
         // picocli, whose ~170 classes would stay loaded for the gateway's life (~1 MB of its RSS).
         if (args.length == 1 && args[0].equals("up")) {
-            try {
-                System.exit(Up.serve(System.getenv()));
-            } catch (Exception e) {
-                // as picocli would: say why, exit 1 (the server's own threads would keep a failed start alive);
-                // a setting or the machine in the way is one line, anything else has its stack
-                var log = org.slf4j.LoggerFactory.getLogger(Main.class);
-                if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
-                    log.error("jfaas up failed: {}", e.getMessage());
-                } else {
-                    log.error("jfaas up failed: {}", e.getMessage(), e);
-                }
-                System.exit(1);
-            }
+            System.exit(Up.serve(Settings::fromProcess));
         }
         // picocli builds a model of every command it is given by reflection, and those classes
         // stay loaded: for a gateway or a worker, the client's ~35 commands were ~2 MB of its RSS.
@@ -49,7 +39,8 @@ public final class Main {
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Run a gateway with the embedded store and the local process provider.",
-                "Settings come from JFAAS_* environment variables; the options below override them.",
+                "Settings come from JFAAS_* environment variables and a settings file ($JFAAS_CONFIG);",
+                "the options below override them; `jfaas config` prints them all.",
                 "With -f, as faas-cli up: build the stack file's functions and deploy them to a running gateway."},
             footer = {"", "Examples:", "  JFAAS_PORT=0 jfaas up --data /tmp/jfaas", "  jfaas up -f stack.yml -g http://127.0.0.1:8080"})
     static final class Up implements Callable<Integer> {
@@ -59,6 +50,9 @@ public final class Main {
 
         @Option(names = {"-d", "--data"}, description = "data directory; default $JFAAS_DATA or ./.jfaas")
         String data;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "a settings file of NAME=value lines; default $JFAAS_CONFIG")
+        String config;
 
         @Option(names = {"-f", "--yaml"}, description = "a stack file: build and deploy its functions instead of running a gateway")
         String stackFile;
@@ -75,19 +69,36 @@ public final class Main {
                 }
                 return commandLine().execute(args.toArray(String[]::new));
             }
-            var env = new HashMap<>(System.getenv());
-            if (port != null) {
-                env.put("JFAAS_PORT", port.toString());
-            }
-            if (data != null) {
-                env.put("JFAAS_DATA", data);
-            }
-            return serve(env);
+            return serve(() -> {
+                var settings = config == null ? Settings.fromProcess() : Settings.fromProcess().withFile(java.nio.file.Path.of(config));
+                if (port != null) {
+                    settings = settings.with(GatewayConfig.PORT.name(), port.toString());
+                }
+                if (data != null) {
+                    settings = settings.with(StoreSettings.DATA.name(), data);
+                }
+                return settings;
+            });
         }
 
-        /** Runs a gateway with these settings until the process is told to stop. */
-        static int serve(java.util.Map<String, String> env) throws InterruptedException {
-            var server = JfaasServer.start(env);
+        /**
+         * Runs a gateway with these settings until the process is told to stop; 1 when it cannot
+         * start, said in a line when a setting or the machine is in the way (else with the stack).
+         */
+        static int serve(java.util.function.Supplier<Settings> settings) throws InterruptedException {
+            JfaasServer server;
+            try {
+                server = JfaasServer.start(settings.get());
+            } catch (RuntimeException e) {
+                var log = org.slf4j.LoggerFactory.getLogger(Main.class);
+                if (e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                        || e instanceof java.io.UncheckedIOException) {
+                    log.error("jfaas up failed: {}", e.getMessage());
+                } else {
+                    log.error("jfaas up failed: {}", e.getMessage(), e);
+                }
+                return 1;
+            }
             var stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();

@@ -1,6 +1,5 @@
 package dev.jfaas.app;
 
-import dev.jfaas.function.DurationText;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.memory.MemoryCallQueue;
 import dev.jfaas.queue.nats.NatsCallQueue;
@@ -8,72 +7,71 @@ import dev.jfaas.queue.nats.NatsSettings;
 import dev.jfaas.queue.redis.RedisCallQueue;
 import dev.jfaas.queue.redis.RedisSettings;
 import dev.jfaas.queue.sqlite.SqliteCallQueue;
-import dev.jfaas.store.sqlite.Durability;
-import java.nio.file.Path;
-import java.util.Map;
+import dev.jfaas.store.sqlite.StoreSettings;
+import java.util.List;
 
 /**
- * Opens the call queue {@code JFAAS_QUEUE} names: {@code embedded} (SQLite, durable, one
- * machine), {@code memory}, or a broker shared by every gateway and worker pointed at it:
- * {@code nats://host:port} (JetStream) or {@code redis://host:port} (Streams); plain {@code nats}
- * or {@code redis} take the URL from {@code JFAAS_NATS_URL} / {@code JFAAS_REDIS_URL}. On a broker,
- * {@code JFAAS_QUEUE_PREFIX} (default {@code jfaas}) starts every name, so installations can share
- * a server, and {@code JFAAS_QUEUE_ACK_WAIT} (default 30s on NATS, the default lease time, and
- * 60s on Redis) is how long a delivery fetched by a process that died is left before another takes it.
+ * The call queues a gateway can use, one line each: what {@code JFAAS_QUEUE} value names it and
+ * how it opens. A new backend is a new module and a line here.
  */
 final class QueueBackends {
 
+    /** How one backend opens; {@code url} is the broker's for a broker, else null. */
+    @FunctionalInterface
+    interface Opener {
+        CallQueue open(String url, QueueSettings queue, StoreSettings store);
+    }
+
+    /**
+     * @param name       the {@code JFAAS_QUEUE} value naming it (a broker's also as {@code name://host:port})
+     * @param kind       its name for people and health checks (no URL: it may hold a password)
+     * @param defaultUrl for a broker: the URL a bare name stands for; null for a local queue
+     */
+    record Backend(String name, String kind, String defaultUrl, Opener opener) {
+
+        boolean broker() {
+            return defaultUrl != null;
+        }
+
+        boolean names(String value) {
+            return value.equals(name) || broker() && value.startsWith(name + "://");
+        }
+    }
+
+    static final List<Backend> BACKENDS = List.of(
+            new Backend("embedded", "sqlite", null, (url, queue, store) -> SqliteCallQueue.open(store.dataDir(), store.durability())),
+            new Backend("memory", "memory", null, (url, queue, store) -> new MemoryCallQueue()),
+            new Backend("nats", "nats", NatsSettings.DEFAULT_URL, (url, queue, store) -> {
+                var settings = NatsSettings.of(url, queue.prefix());
+                return NatsCallQueue.connect(queue.ackWait() == null ? settings : settings.withRedeliverAfter(queue.ackWait()));
+            }),
+            new Backend("redis", "redis", RedisSettings.DEFAULT_URL, (url, queue, store) -> {
+                var settings = RedisSettings.of(url, queue.prefix());
+                return RedisCallQueue.connect(new RedisSettings(url, queue.prefix(), settings.requestTimeout(), settings.recordTtl(),
+                        queue.ackWait() == null ? settings.redeliverAfter() : queue.ackWait()));
+            }));
+
     private QueueBackends() {}
 
-    static CallQueue open(String queue, Map<String, String> env, Path dataDir, Durability durability) {
-        if (queue.equals("embedded")) {
-            return SqliteCallQueue.open(dataDir, durability);
-        }
-        if (queue.equals("memory")) {
-            return new MemoryCallQueue();
-        }
-        if (isBroker(queue)) {
-            return openBroker(brokerUrl(queue, env), env);
-        }
-        throw new IllegalArgumentException("JFAAS_QUEUE=" + queue
-                + " is not a queue backend: use embedded (durable, default), memory, nats://host:port or redis://host:port");
+    /** @throws IllegalArgumentException naming every value that would do */
+    static Backend named(String value) {
+        return BACKENDS.stream().filter(backend -> backend.names(value)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("use embedded (durable, default), memory, "
+                        + "nats://host:port or redis://host:port"));
     }
 
-    static boolean isBroker(String queue) {
-        return queue.equals("nats") || queue.equals("redis") || queue.startsWith("nats://") || queue.startsWith("redis://");
+    /** Opens the queue these settings name. */
+    static CallQueue open(QueueSettings queue, StoreSettings store) {
+        var backend = named(queue.queue());
+        return backend.opener().open(backend.broker() ? queue.brokerUrl() : null, queue, store);
     }
 
-    /** The backend's name for people (no URL: it may hold a password). */
-    static String kind(String queue) {
-        if (queue.equals("embedded")) {
-            return "sqlite";
+    /** Opens a broker's queue, for a standalone worker. @param url {@code nats://...} or {@code redis://...} */
+    static CallQueue openBroker(String url, QueueSettings queue) {
+        var backend = named(url);
+        if (!backend.broker() || url.equals(backend.name())) {
+            throw new IllegalArgumentException("broker URL \"" + url + "\": use nats://host:port or redis://host:port");
         }
-        return queue.startsWith("nats") ? "nats" : queue.startsWith("redis") ? "redis" : queue;
-    }
-
-    /** The broker URL a broker-naming {@code JFAAS_QUEUE} value stands for. */
-    static String brokerUrl(String queue, Map<String, String> env) {
-        return switch (queue) {
-            case "nats" -> env.getOrDefault("JFAAS_NATS_URL", NatsSettings.DEFAULT_URL);
-            case "redis" -> env.getOrDefault("JFAAS_REDIS_URL", RedisSettings.DEFAULT_URL);
-            default -> queue;
-        };
-    }
-
-    /** @param url {@code nats://...} or {@code redis://...} */
-    static CallQueue openBroker(String url, Map<String, String> env) {
-        var prefix = env.getOrDefault("JFAAS_QUEUE_PREFIX", NatsSettings.DEFAULT_PREFIX);
-        var ackWait = env.get("JFAAS_QUEUE_ACK_WAIT");
-        if (url.startsWith("nats://")) {
-            var settings = NatsSettings.of(url, prefix);
-            return NatsCallQueue.connect(settings.withRedeliverAfter(
-                    DurationText.parseOr("JFAAS_QUEUE_ACK_WAIT", ackWait, settings.redeliverAfter())));
-        }
-        if (url.startsWith("redis://")) {
-            var settings = RedisSettings.of(url, prefix);
-            return RedisCallQueue.connect(new RedisSettings(url, prefix, settings.requestTimeout(), settings.recordTtl(),
-                    DurationText.parseOr("JFAAS_QUEUE_ACK_WAIT", ackWait, settings.redeliverAfter())));
-        }
-        throw new IllegalArgumentException("broker URL \"" + url + "\": use nats://host:port or redis://host:port");
+        return backend.opener().open(url, queue, null);
     }
 }

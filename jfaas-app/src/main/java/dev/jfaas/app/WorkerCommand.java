@@ -3,8 +3,9 @@ package dev.jfaas.app;
 import dev.jfaas.cli.CliConfig;
 import dev.jfaas.function.DurationText;
 import dev.jfaas.queue.nats.NatsSettings;
-import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.QueuedCall;
+import dev.jfaas.settings.Setting;
+import dev.jfaas.settings.Settings;
 import dev.jfaas.worker.WorkerSettings;
 import dev.jfaas.worker.remote.GatewayAddress;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,6 +35,10 @@ import picocli.CommandLine.Option;
 final class WorkerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+    static final Setting<String> GATEWAY_PASSWORD = Setting.text("JFAAS_GATEWAY_PASSWORD", null,
+            "`jfaas worker`: the gateway's admin password, for reading function settings (else `--password-file` or a "
+            + "stored `jfaas login`)").secret();
 
     @Option(names = {"-b", "--broker"}, description = "nats://host:port or redis://host:port (default: $JFAAS_QUEUE if it names a broker, else nats://127.0.0.1:4222)")
     String broker;
@@ -65,27 +69,29 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        var env = new HashMap<>(System.getenv());
-        var fromEnv = env.getOrDefault("JFAAS_QUEUE", "");
-        var brokerUrl = broker != null ? broker
-                : QueueBackends.isBroker(fromEnv) ? QueueBackends.brokerUrl(fromEnv, env) : NatsSettings.DEFAULT_URL;
+        var settings = Settings.fromProcess();
         if (prefix != null) {
-            env.put("JFAAS_QUEUE_PREFIX", prefix);
+            settings = settings.with(QueueSettings.PREFIX.name(), prefix);
         }
-        var url = gateway != null ? gateway : env.getOrDefault("OPENFAAS_URL", "http://127.0.0.1:8080");
-        var address = new GatewayAddress(URI.create(url), authorization(url, env.get("JFAAS_GATEWAY_PASSWORD")));
+        for (var warning : SettingsCatalog.check(settings)) {
+            log.warn(warning);
+        }
+        var queueSettings = QueueSettings.from(settings);
+        var brokerUrl = broker != null ? broker : queueSettings.onBroker() ? queueSettings.brokerUrl() : NatsSettings.DEFAULT_URL;
+        var url = gateway != null ? gateway : settings.environment("OPENFAAS_URL").orElse("http://127.0.0.1:8080");
+        var address = new GatewayAddress(URI.create(url), authorization(url, settings.get(GATEWAY_PASSWORD)));
         var names = new LinkedHashSet<>(queues == null || queues.isEmpty() ? List.of(QueuedCall.DEFAULT_QUEUE) : queues);
-        var settings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
+        var workerSettings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
                 WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
                 WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll(),
-                CallbackPolicy.of(env.get("JFAAS_CALLBACK_ALLOWED_HOSTS"), List.of()));
-        var queue = QueueBackends.openBroker(brokerUrl, env);
-        var worker = StandaloneWorker.start(queue, address, names, settings, Math.max(1, Runtime.getRuntime().availableProcessors()),
+                WorkerSettings.callbackPolicy(settings, List.of()));
+        var queue = QueueBackends.openBroker(brokerUrl, queueSettings);
+        var worker = StandaloneWorker.start(queue, address, names, workerSettings, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 metricsPort);
         if (worker.metricsPort() >= 0) {
             log.info("jfaas worker metrics on port {}", worker.metricsPort());
         }
-        log.info("jfaas worker draining {} from {} through {}", names, brokerUrl, url);
+        log.info("jfaas worker draining {} from {} through {}", names, Settings.masked(brokerUrl), url);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

@@ -102,7 +102,7 @@ final class BuildCommand extends ClientCommand {
     }
 
     private static String maven() {
-        return System.getenv().getOrDefault("MAVEN", "mvn");
+        return CliConfig.variable("MAVEN", "mvn");
     }
 
     private static void openForFunctions(Path dir) throws IOException {

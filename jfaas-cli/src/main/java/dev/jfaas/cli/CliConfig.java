@@ -1,5 +1,6 @@
 package dev.jfaas.cli;
 
+import dev.jfaas.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,9 +30,16 @@ public final class CliConfig {
     }
 
     public static CliConfig fromEnvironment(String overrideDir) {
-        var dir = overrideDir != null ? overrideDir : System.getenv("OPENFAAS_CONFIG");
+        var dir = overrideDir != null ? overrideDir : variable("OPENFAAS_CONFIG", null);
         return new CliConfig(dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".openfaas"));
     }
+
+    /** A variable of the client's environment (as faas-cli's: OPENFAAS_URL, OPENFAAS_CONFIG, and MAVEN for builds). */
+    static String variable(String name, String fallback) {
+        return ENVIRONMENT.environment(name).orElse(fallback);
+    }
+
+    private static final Settings ENVIRONMENT = Settings.environmentOnly();
 
     /** The {@code Authorization} header value stored for a gateway. */
     public Optional<String> authorization(String gateway) throws IOException {

@@ -50,8 +50,7 @@ abstract class ClientCommand implements Callable<Integer> {
         if (gateway != null && !gateway.isBlank()) {
             return gateway;
         }
-        var env = System.getenv("OPENFAAS_URL");
-        return env != null && !env.isBlank() ? env : "http://127.0.0.1:8080";
+        return CliConfig.variable("OPENFAAS_URL", "http://127.0.0.1:8080");
     }
 
     CliConfig config() {

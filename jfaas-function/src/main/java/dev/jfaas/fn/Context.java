@@ -31,9 +31,14 @@ public final class Context {
 
     /** As a replica sees it: its environment, its secrets where the gateway mounts them, stderr. */
     public static Context fromEnvironment() {
-        var env = System.getenv();
+        var env = processEnvironment();
         var mount = env.getOrDefault("secret_mount_path", "/var/openfaas/secrets");
         return new Context(env.getOrDefault("function_name", ""), env, Path.of(mount), System.err);
+    }
+
+    /** The replica's environment: the one place the SDK reads it. */
+    static Map<String, String> processEnvironment() {
+        return System.getenv();
     }
 
     public String functionName() {

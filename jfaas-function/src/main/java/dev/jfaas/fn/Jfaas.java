@@ -57,7 +57,7 @@ public final class Jfaas {
      * sharing archive the build makes from it.
      */
     public static void serve(Handler handler) {
-        var env = System.getenv();
+        var env = Context.processEnvironment();
         if ("1".equals(env.get("JFAAS_TRAIN"))) {
             train(handler);
             return;

@@ -1,85 +1,99 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.function.DurationText;
+import dev.jfaas.settings.Setting;
+import dev.jfaas.settings.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
 /**
- * Settings of one gateway, read from {@code JFAAS_*} environment variables; every one has a
- * default that works on a laptop.
+ * What the gateway's HTTP side is told: its port, auth, body and connection bounds, and
+ * gateway-wide admission. Every setting has a default that works on a laptop.
  *
  * @param port HTTP port, 0 to pick a free one
  * @param eventLoops Vert.x event loops serving HTTP (default: one per core)
- * @param queue where async calls wait: {@code embedded} (durable, default) or {@code memory}
- * @param worker whether this process also runs the async workers
- * @param queueMaxInflight async calls run at once per named queue
- * @param leaseTime how long a running async call stays claimed without renewal
- * @param resultTtl how long finished calls and their results are kept
- * @param maxResultSize bytes of a result body kept
  * @param gatewayMaxInflight calls forwarded at once by this gateway; more wait
  * @param gatewayMaxQueued calls that may wait for the gateway; more get 503
  */
 public record GatewayConfig(
         int port,
-        Path dataDir,
         boolean basicAuth,
         String basicAuthUser,
         String basicAuthPassword,
         Path secretMountPath,
         long maxBodySize,
+        long maxAsyncBodySize,
         Duration scaleFromZeroTimeout,
         int eventLoops,
-        String queue,
-        boolean worker,
-        int queueMaxInflight,
-        Duration leaseTime,
-        Duration resultTtl,
-        int maxResultSize,
-        int callbackAttempts,
-        Duration callbackMinWait,
         int gatewayMaxInflight,
         int gatewayMaxQueued,
         Duration gatewayQueueTimeout,
-        boolean autoscale,
-        Duration autoscaleInterval,
-        Duration scaleDownWindow,
         ConnectionLimits.Settings connections,
-        Duration idleTimeout,
-        long maxAsyncBodySize) {
+        Duration idleTimeout) {
 
-    public static GatewayConfig fromEnvironment(Map<String, String> env) {
-        var secrets = env.getOrDefault("JFAAS_SECRET_MOUNT_PATH", env.get("secret_mount_path"));
+    public static final Setting<Integer> PORT = Setting.integer("JFAAS_PORT", 8080, 0, 65535,
+            "HTTP port; `0` picks a free one");
+    public static final Setting<Boolean> BASIC_AUTH = Setting.flag("JFAAS_BASIC_AUTH", true,
+            "basic auth on `/system/*` and `/ui`");
+    public static final Setting<String> BASIC_AUTH_USER = Setting.text("JFAAS_BASIC_AUTH_USER", "admin",
+            "the admin's user name; a `basic-auth-user` file in `JFAAS_SECRET_MOUNT_PATH` wins");
+    public static final Setting<String> BASIC_AUTH_PASSWORD = Setting.text("JFAAS_BASIC_AUTH_PASSWORD", null,
+            "the admin's password; unset: generated on first start and kept in `basic-auth-password` in the data "
+            + "directory; a `basic-auth-password` file in `JFAAS_SECRET_MOUNT_PATH` wins").secret();
+    public static final Setting<String> SECRET_MOUNT_PATH = Setting.text("JFAAS_SECRET_MOUNT_PATH", null,
+            "a directory holding `basic-auth-user` and `basic-auth-password` files (as OpenFaaS's `secret_mount_path`, "
+            + "which is read when this is unset)")
+            .derived("`$secret_mount_path`", settings -> settings.environment("secret_mount_path").orElse(null));
+    public static final Setting<Long> MAX_BODY_SIZE = Setting.number("JFAAS_MAX_BODY_SIZE", 32L << 20, 0,
+            "largest request body for a function call (bytes); over it: 413, whatever the framing");
+    public static final Setting<Long> MAX_ASYNC_BODY_SIZE = Setting.number("JFAAS_MAX_ASYNC_BODY_SIZE", 0, 0,
+            "largest async call body (bytes): it is held whole to be stored")
+            .derived("a sixteenth of the heap (6 MB with the launcher's), at most `JFAAS_MAX_BODY_SIZE`",
+                    settings -> Math.min(settings.get(MAX_BODY_SIZE), Runtime.getRuntime().maxMemory() / 16));
+    public static final Setting<Duration> SCALE_FROM_ZERO_TIMEOUT = Setting.duration("JFAAS_SCALE_FROM_ZERO_TIMEOUT",
+            Duration.ofSeconds(60), "how long a call waits for a replica to become ready");
+    public static final Setting<Integer> EVENT_LOOPS = Setting.integer("JFAAS_EVENT_LOOPS", 1, 1, 1024,
+            "HTTP event loops (and worker lanes)")
+            .derived("cores", settings -> Runtime.getRuntime().availableProcessors());
+    public static final Setting<Integer> MAX_INFLIGHT = Setting.integer("JFAAS_GATEWAY_MAX_INFLIGHT", 10_000, 1,
+            Integer.MAX_VALUE, "calls the gateway forwards at once, all functions together; more wait");
+    public static final Setting<Integer> MAX_QUEUED = Setting.integer("JFAAS_GATEWAY_MAX_QUEUED", 10_000, 0,
+            Integer.MAX_VALUE, "calls that may wait for the gateway; more get 503 with Retry-After");
+    public static final Setting<Duration> QUEUE_TIMEOUT = Setting.duration("JFAAS_GATEWAY_QUEUE_TIMEOUT",
+            Duration.ofSeconds(30), "how long a call waits for the gateway before a 503");
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("JFAAS_MAX_CONNECTIONS", 256, 1,
+            Integer.MAX_VALUE, "connections open at once; at the limit the oldest that never sent a request makes room")
+            .derived("a fifth of the heap's worth (~2,200)", settings -> defaultMaxConnections());
+    public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("JFAAS_HEADER_TIMEOUT",
+            Duration.ofSeconds(10), "how long a new connection has to send its first request's headers");
+    public static final Setting<Duration> BODY_TIMEOUT = Setting.duration("JFAAS_BODY_TIMEOUT",
+            Duration.ofSeconds(30), "how long a request's whole body may take to arrive (else 408)");
+    public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("JFAAS_IDLE_TIMEOUT",
+            Duration.ofSeconds(60), "how long an idle keep-alive connection is kept");
+
+    /** The gateway's settings, in the order the settings table shows them. */
+    public static final List<Setting<?>> SETTINGS = List.of(PORT, BASIC_AUTH, BASIC_AUTH_USER, BASIC_AUTH_PASSWORD,
+            SECRET_MOUNT_PATH, MAX_BODY_SIZE, MAX_ASYNC_BODY_SIZE, MAX_CONNECTIONS, HEADER_TIMEOUT, BODY_TIMEOUT,
+            IDLE_TIMEOUT, SCALE_FROM_ZERO_TIMEOUT, EVENT_LOOPS, MAX_INFLIGHT, MAX_QUEUED, QUEUE_TIMEOUT);
+
+    public static GatewayConfig from(Settings settings) {
+        var secrets = settings.get(SECRET_MOUNT_PATH);
         return new GatewayConfig(
-                intValue(env, "JFAAS_PORT", 8080),
-                Path.of(env.getOrDefault("JFAAS_DATA", "./.jfaas")),
-                !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_BASIC_AUTH", "true")),
-                env.get("JFAAS_BASIC_AUTH_USER"),
-                env.get("JFAAS_BASIC_AUTH_PASSWORD"),
+                settings.get(PORT),
+                settings.get(BASIC_AUTH),
+                settings.get(BASIC_AUTH_USER),
+                settings.get(BASIC_AUTH_PASSWORD),
                 secrets == null ? null : Path.of(secrets),
-                longValue(env, "JFAAS_MAX_BODY_SIZE", 32L << 20),
-                duration(env, "JFAAS_SCALE_FROM_ZERO_TIMEOUT", Duration.ofSeconds(60)),
-                intValue(env, "JFAAS_EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
-                env.getOrDefault("JFAAS_QUEUE", "embedded"),
-                !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_WORKER", "true")),
-                intValue(env, "JFAAS_QUEUE_MAX_INFLIGHT", 16),
-                duration(env, "JFAAS_LEASE_TIME", Duration.ofSeconds(30)),
-                duration(env, "JFAAS_RESULT_TTL", Duration.ofHours(24)),
-                intValue(env, "JFAAS_MAX_RESULT_SIZE", 1 << 20),
-                intValue(env, "JFAAS_CALLBACK_ATTEMPTS", 5),
-                duration(env, "JFAAS_CALLBACK_MIN_WAIT", Duration.ofSeconds(1)),
-                intValue(env, "JFAAS_GATEWAY_MAX_INFLIGHT", 10_000),
-                intValue(env, "JFAAS_GATEWAY_MAX_QUEUED", 10_000),
-                duration(env, "JFAAS_GATEWAY_QUEUE_TIMEOUT", Duration.ofSeconds(30)),
-                !"false".equalsIgnoreCase(env.getOrDefault("JFAAS_AUTOSCALE", "true")),
-                duration(env, "JFAAS_AUTOSCALE_INTERVAL", Duration.ofSeconds(2)),
-                duration(env, "JFAAS_SCALE_DOWN_WINDOW", Duration.ofSeconds(30)),
-                new ConnectionLimits.Settings(intValue(env, "JFAAS_MAX_CONNECTIONS", defaultMaxConnections()),
-                        duration(env, "JFAAS_HEADER_TIMEOUT", Duration.ofSeconds(10)),
-                        duration(env, "JFAAS_BODY_TIMEOUT", Duration.ofSeconds(30))),
-                duration(env, "JFAAS_IDLE_TIMEOUT", Duration.ofSeconds(60)),
-                longValue(env, "JFAAS_MAX_ASYNC_BODY_SIZE", Math.min(longValue(env, "JFAAS_MAX_BODY_SIZE", 32L << 20),
-                        Runtime.getRuntime().maxMemory() / 16)));
+                settings.get(MAX_BODY_SIZE),
+                settings.get(MAX_ASYNC_BODY_SIZE),
+                settings.get(SCALE_FROM_ZERO_TIMEOUT),
+                settings.get(EVENT_LOOPS),
+                settings.get(MAX_INFLIGHT),
+                settings.get(MAX_QUEUED),
+                settings.get(QUEUE_TIMEOUT),
+                new ConnectionLimits.Settings(settings.get(MAX_CONNECTIONS), settings.get(HEADER_TIMEOUT),
+                        settings.get(BODY_TIMEOUT)),
+                settings.get(IDLE_TIMEOUT));
     }
 
     /**
@@ -88,25 +102,5 @@ public record GatewayConfig(
      */
     static int defaultMaxConnections() {
         return (int) Math.max(256, Math.min(20_000, Runtime.getRuntime().maxMemory() / 5 / 8_704));
-    }
-
-    private static Duration duration(Map<String, String> env, String key, Duration fallback) {
-        return DurationText.parseOr(key, env.get(key), fallback);
-    }
-
-    private static int intValue(Map<String, String> env, String key, int fallback) {
-        return (int) longValue(env, key, fallback);
-    }
-
-    private static long longValue(Map<String, String> env, String key, long fallback) {
-        var text = env.get(key);
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + "=\"" + text + "\" is not a whole number");
-        }
     }
 }

@@ -44,7 +44,7 @@ final class Bubblewrap implements Containment {
 
     /** Finds bwrap and proves it can build a sandbox here, as the user functions will run as. */
     static Bubblewrap check(SandboxSettings settings, FunctionUsers users, Path launcher) {
-        var bwrap = findExecutable("bwrap");
+        var bwrap = settings.executable("bwrap");
         if (bwrap == null) {
             throw new IllegalStateException("JFAAS_SANDBOX=bwrap but bubblewrap is not installed: install it "
                     + "(apt-get install bubblewrap) or set JFAAS_SANDBOX=none to run functions uncontained");
@@ -203,18 +203,5 @@ final class Bubblewrap implements Containment {
             argv.addAll(List.of("--chdir", APP));
         }
         return argv;
-    }
-
-    static String findExecutable(String name) {
-        var path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (var dir : (path + ":/usr/bin:/usr/sbin:/bin:/sbin").split(":")) {
-            if (!dir.isEmpty()) {
-                var candidate = Path.of(dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-        }
-        return null;
     }
 }

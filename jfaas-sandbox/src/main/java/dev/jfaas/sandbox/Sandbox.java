@@ -80,7 +80,7 @@ public final class Sandbox implements AutoCloseable {
             };
             String noLinks = null;
             if (containment instanceof Bubblewrap) {
-                var nft = Bubblewrap.findExecutable("nft");
+                var nft = settings.executable("nft");
                 if (settings.network().equalsIgnoreCase("none")) {
                     noLinks = "JFAAS_SANDBOX_NETWORK=none";
                 } else if (!FunctionUsers.gatewayIsRoot()) {

@@ -27,8 +27,8 @@ final class SandboxFixture {
 
     /** The settings a gateway would have, with small /tmp and pids limits. */
     static SandboxSettings settings(SandboxSettings.Kind kind, Path runtimeRoot) {
-        return SandboxSettings.fromEnvironment(Map.of("JFAAS_SANDBOX", kind.name().toLowerCase(java.util.Locale.ROOT),
-                "JFAAS_SANDBOX_RUNTIME", runtimeRoot.toString(), "JFAAS_SANDBOX_TMP_SIZE", "8Mi", "JFAAS_SANDBOX_PIDS", "64"));
+        return SandboxSettings.from(dev.jfaas.settings.Settings.of(Map.of("JFAAS_SANDBOX", kind.name().toLowerCase(java.util.Locale.ROOT),
+                "JFAAS_SANDBOX_RUNTIME", runtimeRoot.toString(), "JFAAS_SANDBOX_TMP_SIZE", "8Mi", "JFAAS_SANDBOX_PIDS", "64")));
     }
 
     record Finished(int exit, String stdout, String stderr) {}

@@ -75,9 +75,9 @@ public final class Triggers implements AutoCloseable {
      * @param brokersSetting {@code JFAAS_TRIGGERS}: broker URLs, comma-separated (may be empty)
      * @param gatewayId stable across restarts of this gateway: its consumer and client names
      */
-    public static Triggers start(String brokersSetting, String gatewayId, Provider provider, CallQueue queue,
+    public static Triggers start(List<String> brokerUrls, String gatewayId, Provider provider, CallQueue queue,
             Consumer<String> wake, FiringStore firings, MeterRegistry registry, Duration resultTtl) {
-        var brokers = new BrokerConnections(brokersSetting, gatewayId);
+        var brokers = new BrokerConnections(brokerUrls, gatewayId);
         var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("triggers").factory());
         var clock = Clock.systemUTC();
         var sink = new TriggerSink(provider, queue, wake, new TriggerMetrics(registry), new Replies(queue, timer, resultTtl),

@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.jfaas.settings.Setting;
+import dev.jfaas.settings.Settings;
 
 /**
  * The gateway's and the worker's logging: one line per event on stderr, at {@code JFAAS_LOG_LEVEL}
@@ -16,6 +18,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * gateway's memory. A {@code -Dlogback.configurationFile} still wins, for whoever wants their own.
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
+
+    public static final Setting<Level> LEVEL = Setting.parsed("JFAAS_LOG_LEVEL", "INFO", ConsoleLogging::level,
+            "log level: `ERROR`, `WARN`, `INFO`, `DEBUG` or `TRACE`");
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -33,10 +38,27 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         appender.setEncoder(encoder);
         appender.start();
         var root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getenv("JFAAS_LOG_LEVEL"), Level.INFO));
+        root.setLevel(levelInForce());
         root.addAppender(appender);
         context.getLogger("io.netty").setLevel(Level.WARN);
         context.getLogger("io.vertx").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The level set, or INFO while a bad setting waits to be reported by the start's check of every setting. */
+    private static Level levelInForce() {
+        try {
+            return Settings.fromProcess().get(LEVEL);
+        } catch (IllegalArgumentException e) {
+            return Level.INFO;
+        }
+    }
+
+    private static Level level(String text) {
+        var level = Level.toLevel(text.strip(), null);
+        if (level == null) {
+            throw new IllegalArgumentException("use ERROR, WARN, INFO, DEBUG or TRACE");
+        }
+        return level;
     }
 }

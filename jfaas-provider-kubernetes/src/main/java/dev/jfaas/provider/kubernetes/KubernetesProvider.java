@@ -60,9 +60,8 @@ public final class KubernetesProvider implements Provider {
     }
 
     /** In the cluster it runs in, or the one {@code KUBECONFIG} (or ~/.kube/config) names. */
-    public static KubernetesProvider connect(Map<String, String> env) {
+    public static KubernetesProvider connect(String kubeconfig) {
         var builder = new io.fabric8.kubernetes.client.KubernetesClientBuilder();
-        var kubeconfig = env.get("KUBECONFIG");
         if (kubeconfig != null && !kubeconfig.isBlank()) {
             try {
                 builder.withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(

@@ -48,7 +48,7 @@ class ReplicaNetworkTest {
                 "links need a gateway that is root and nftables (CI has both)");
         var root = Files.createTempDirectory("jfaas-network-test");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        sandbox = Sandbox.open(SandboxSettings.fromEnvironment(Map.of("JFAAS_SANDBOX_RUNTIME", root.resolve("run").toString())));
+        sandbox = Sandbox.open(SandboxSettings.from(dev.jfaas.settings.Settings.of(Map.of("JFAAS_SANDBOX_RUNTIME", root.resolve("run").toString()))));
         space = sandbox.space();
     }
 
@@ -121,8 +121,8 @@ class ReplicaNetworkTest {
     void withoutLinksAReplicaHasLoopbackOnlyAndItsServerIsReachedThroughTheRelay() throws Exception {
         var root = Files.createTempDirectory("jfaas-network-test");
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        try (var linkless = Sandbox.open(SandboxSettings.fromEnvironment(Map.of("JFAAS_SANDBOX_RUNTIME", root.resolve("run").toString(),
-                "JFAAS_SANDBOX_NETWORK", "none"))); var own = linkless.space()) {
+        try (var linkless = Sandbox.open(SandboxSettings.from(dev.jfaas.settings.Settings.of(Map.of("JFAAS_SANDBOX_RUNTIME", root.resolve("run").toString(),
+                "JFAAS_SANDBOX_NETWORK", "none")))); var own = linkless.space()) {
             assertThat(linkless.report().network()).contains("loopback only", "JFAAS_SANDBOX_NETWORK=none");
             var server = linkless.start(own, new Launch("relayed-" + System.nanoTime(), new Program.Server(List.of("python3", "-c",
                     "import http.server as h; h.HTTPServer(('127.0.0.1', 8080), h.SimpleHTTPRequestHandler).serve_forever()"), 8080),

@@ -24,14 +24,10 @@ public final class BrokerConnections implements AutoCloseable {
     private final Map<String, String> problems = new ConcurrentHashMap<>();
     private final String gatewayId;
 
-    /** @throws IllegalArgumentException for a URL that names no broker, or two of one kind */
-    public BrokerConnections(String setting, String gatewayId) {
+    /** @param brokers the URLs of {@link Brokers#SETTING}: one of each kind */
+    public BrokerConnections(List<String> brokers, String gatewayId) {
         this.gatewayId = gatewayId;
-        for (var url : Brokers.urls(setting)) {
-            if (urls.putIfAbsent(Brokers.scheme(url), url) != null) {
-                throw new IllegalArgumentException("JFAAS_TRIGGERS names two " + Brokers.scheme(url) + " brokers: one of each kind");
-            }
-        }
+        brokers.forEach(url -> urls.put(Brokers.scheme(url), url));
         connectMissing();
     }
 

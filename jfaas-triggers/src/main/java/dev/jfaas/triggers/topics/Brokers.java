@@ -1,28 +1,39 @@
 package dev.jfaas.triggers.topics;
 
+import dev.jfaas.settings.Setting;
+import dev.jfaas.settings.Settings;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 
 /** {@code JFAAS_TRIGGERS}: the brokers topics are read from, e.g. {@code nats://127.0.0.1:4222,mqtt://127.0.0.1:1883}. */
 public final class Brokers {
 
+    public static final Setting<List<String>> SETTING = new Setting<>("JFAAS_TRIGGERS",
+            "brokers topics are read from, comma-separated, one of each kind: `nats://…`, `mqtt://…`, "
+            + "`amqp://user:pass@…`, `redis://…`", "–", Brokers::urls, settings -> List.of(), Setting.Shown.URLS);
+
     private Brokers() {}
 
-    /** The URLs of a {@code JFAAS_TRIGGERS} value. @throws IllegalArgumentException for one that names no broker */
-    public static List<String> urls(String setting) {
+    /**
+     * The URLs of a {@code JFAAS_TRIGGERS} value.
+     *
+     * @throws IllegalArgumentException for one that names no broker, or two of one kind
+     */
+    static List<String> urls(String setting) {
         var urls = new ArrayList<String>();
-        if (setting == null || setting.isBlank()) {
-            return urls;
-        }
+        var kinds = new HashSet<String>();
         for (var part : setting.split(",")) {
             var url = part.strip();
             if (!url.isEmpty()) {
-                scheme(url);
+                if (!kinds.add(scheme(url))) {
+                    throw new IllegalArgumentException("two " + scheme(url) + " brokers: name one of each kind");
+                }
                 urls.add(url);
             }
         }
-        return urls;
+        return List.copyOf(urls);
     }
 
     /** How topics name the broker a URL points at: nats, mqtt, amqp or redis. */
@@ -38,7 +49,7 @@ public final class Brokers {
             case "mqtt", "tcp" -> "mqtt";
             case "amqp", "amqps" -> "amqp";
             case "redis", "rediss" -> "redis";
-            default -> throw new IllegalArgumentException("JFAAS_TRIGGERS: \"" + url
+            default -> throw new IllegalArgumentException("\"" + Settings.masked(url)
                     + "\" is not a broker URL: use nats://, mqtt://, amqp:// or redis://");
         };
     }

@@ -1,0 +1,37 @@
+package dev.jfaas.images;
+
+import dev.jfaas.settings.Setting;
+import dev.jfaas.settings.Settings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a gateway gets images.
+ *
+ * @param strict       an image neither in the store nor in a registry is refused instead of run on the host's root
+ * @param registryAuth registry credentials, as Docker keeps them
+ * @param maxImageSize largest image archive {@code POST /system/images} takes, in bytes
+ */
+public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize) {
+
+    public static final Setting<Boolean> STRICT = Setting.oneOf("JFAAS_IMAGES", "lenient",
+            Map.of("strict", true, "lenient", false),
+            "`strict`: an image not in the store or a registry is a 400, never a run on the host's root");
+    public static final Setting<Path> REGISTRY_AUTH = Setting.parsed("JFAAS_REGISTRY_AUTH", "~/.docker/config.json",
+            Path::of, "registry credentials for pulls, as Docker keeps them")
+            .derived("`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`", ImageSettings::dockerConfig);
+    public static final Setting<Long> MAX_IMAGE_SIZE = Setting.number("JFAAS_MAX_IMAGE_SIZE", 4L << 30, 0,
+            "largest image archive `POST /system/images` takes (bytes)");
+
+    public static final List<Setting<?>> SETTINGS = List.of(STRICT, REGISTRY_AUTH, MAX_IMAGE_SIZE);
+
+    public static ImageSettings from(Settings settings) {
+        return new ImageSettings(settings.get(STRICT), settings.get(REGISTRY_AUTH), settings.get(MAX_IMAGE_SIZE));
+    }
+
+    private static Path dockerConfig(Settings settings) {
+        return settings.environment("DOCKER_CONFIG").map(dir -> Path.of(dir, "config.json"))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+    }
+}
