@@ -8,7 +8,9 @@ import dev.jfaas.images.ImageStore;
 import dev.jfaas.gateway.api.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
+import dev.jfaas.gateway.api.TriggerEntry;
 import dev.jfaas.gateway.invoke.Admit;
+import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.gateway.scaling.Autoscaler;
@@ -128,8 +130,11 @@ public final class JfaasServer implements AutoCloseable {
             var async = new AsyncCalls(queue, wake, abort, waiters, queueSettings.resultTtl(), queueSettings.onBroker(),
                     workerSettings.callbacks());
             forgetOldResults(vertx, queue, queueSettings.resultTtl());
+            var auth = new BasicAuth(credentials);
+            var events = new TriggerEntry(vertx, InvokePipeline.trigger(provider, auth,
+                    new Enqueue(queue, config.maxAsyncBodySize(), wake, workerSettings.callbacks())));
             var triggers = Triggers.start(settings.get(Brokers.SETTING), gatewayId,
-                    provider, queue, wake, sqlite.firings(), metrics.registry(), queueSettings.resultTtl());
+                    provider, queue, events, sqlite.firings(), metrics.registry(), queueSettings.resultTtl());
             parts.push(triggers);
             if (autoscaler.enabled()) {
                 startAutoscaler(vertx, new Autoscaler(provider, load, queueStats,

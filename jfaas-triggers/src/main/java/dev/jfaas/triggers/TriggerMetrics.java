@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TriggerMetrics {
 
-    public enum Outcome { QUEUED, DUPLICATE, FAILED, NO_FUNCTION }
+    public enum Outcome { QUEUED, DUPLICATE, FAILED, NO_FUNCTION, REFUSED }
 
     private record Key(String trigger, String topic, Outcome outcome) {}
 

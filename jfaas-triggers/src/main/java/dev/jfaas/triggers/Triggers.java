@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,16 +71,17 @@ public final class Triggers implements AutoCloseable {
     }
 
     /**
-     * @param brokersSetting {@code JFAAS_TRIGGERS}: broker URLs, comma-separated (may be empty)
+     * @param brokerUrls {@code JFAAS_TRIGGERS}: one broker URL of each kind (may be empty)
      * @param gatewayId stable across restarts of this gateway: its consumer and client names
+     * @param intake    the gateway's accept chain, where events become calls
+     * @param queue     where replies to request/reply messages are read from
      */
     public static Triggers start(List<String> brokerUrls, String gatewayId, Provider provider, CallQueue queue,
-            Consumer<String> wake, FiringStore firings, MeterRegistry registry, Duration resultTtl) {
+            EventIntake intake, FiringStore firings, MeterRegistry registry, Duration resultTtl) {
         var brokers = new BrokerConnections(brokerUrls, gatewayId);
         var timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("triggers").factory());
         var clock = Clock.systemUTC();
-        var sink = new TriggerSink(provider, queue, wake, new TriggerMetrics(registry), new Replies(queue, timer, resultTtl),
-                timer, clock);
+        var sink = new TriggerSink(intake, new TriggerMetrics(registry), new Replies(queue, timer, resultTtl), timer, clock);
         var triggers = new Triggers(provider, brokers, sink, new CronScheduler(sink, firings, timer, clock), timer);
         triggers.sweep(true);
         timer.scheduleWithFixedDelay(() -> triggers.sweep(false), SWEEP.toMillis(), SWEEP.toMillis(), TimeUnit.MILLISECONDS);

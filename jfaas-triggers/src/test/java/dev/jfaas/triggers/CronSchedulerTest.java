@@ -55,7 +55,7 @@ class CronSchedulerTest {
     CronScheduler scheduler(FiringStore firings) {
         var timer = Executors.newSingleThreadScheduledExecutor();
         timers.add(timer);
-        var sink = new TriggerSink(provider, queue, q -> { }, new TriggerMetrics(new SimpleMeterRegistry()),
+        var sink = new TriggerSink(new QueueIntake(provider, queue), new TriggerMetrics(new SimpleMeterRegistry()),
                 new Replies(queue, timer, Duration.ofMinutes(1)), timer, Clock.systemUTC());
         var scheduler = new CronScheduler(sink, firings, timer, Clock.systemUTC());
         schedulers.add(scheduler);

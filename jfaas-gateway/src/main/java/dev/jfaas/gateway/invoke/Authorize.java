@@ -39,6 +39,15 @@ public final class Authorize implements Stage {
         return new Authorize(auth, false);
     }
 
+    /**
+     * For events the function's deployment subscribed it to (its triggers): never asks, as the
+     * subscription is the function owner's own; removes the gateway's credentials should a message
+     * carry them.
+     */
+    public static Authorize subscribed(BasicAuth auth) {
+        return new Authorize(auth, false);
+    }
+
     @Override
     public Future<InvocationResult> apply(Invocation call, Chain next) {
         var credentials = call.headers().get(HEADER);

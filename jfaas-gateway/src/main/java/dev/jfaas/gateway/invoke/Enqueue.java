@@ -33,6 +33,12 @@ import java.util.function.Consumer;
  */
 public final class Enqueue implements Stage {
 
+    /**
+     * On a 202 for a call found stored already under its {@code X-Idempotency-Key}: nothing new was
+     * stored (the name Stripe's API uses for the same answer).
+     */
+    public static final String REPLAYED = "Idempotent-Replayed";
+
     /** Headers about how the caller wanted the call made, not about the call. */
     private static final Set<String> EDGE_HEADERS = Set.of("prefer", "x-invoke-mode");
 
@@ -89,6 +95,9 @@ public final class Enqueue implements Stage {
                 wakeWorker.accept(queueName);
                 var accepted = InvocationResult.of(202, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), Body.EMPTY);
                 accepted.headers().set("X-Call-Id", stored.result().callId()).set("Location", "/system/calls/" + stored.result().callId());
+                if (stored.result().kind() == Accepted.Kind.IDEMPOTENT_REPEAT) {
+                    accepted.headers().set(REPLAYED, "true");
+                }
                 return Future.succeededFuture(accepted);
             });
         }, failure -> Future.succeededFuture(failure instanceof TooLarge ? tooLarge(maxBodySize)

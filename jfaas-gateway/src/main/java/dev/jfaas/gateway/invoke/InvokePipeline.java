@@ -18,6 +18,7 @@ import java.time.Duration;
  * /function/… (curl, faas-cli, the portal)     sync:   Resolve → Authorize → Measure → Deadlines → Admit → ScaleFromZero → Forward
  * /async-function/…, X-Invoke-Mode: async,     accept: Resolve → Authorize → Enqueue
  *   Prefer: respond-async
+ * a trigger event (broker message, schedule)  trigger: Resolve → Authorize(subscribed) → Enqueue
  * a queued call, leased by a worker            run:    Resolve → Authorize(accepted) → Measure → Deadlines → Admit → ScaleFromZero → Forward
  * a standalone worker                          calls /function/… on a gateway: the sync chain
  * </pre>
@@ -47,6 +48,18 @@ public final class InvokePipeline {
         return Pipeline.of(
                 new Resolve(provider),
                 Authorize.atEntry(auth),
+                enqueue);
+    }
+
+    /**
+     * Accepting a trigger's event: the function's own deployment subscribed it (as an OpenFaaS
+     * connector calls with the gateway's credentials), so it is not asked for them; whatever
+     * credentials a message carries are still removed before it is stored.
+     */
+    public static Pipeline trigger(Provider provider, BasicAuth auth, Enqueue enqueue) {
+        return Pipeline.of(
+                new Resolve(provider),
+                Authorize.subscribed(auth),
                 enqueue);
     }
 

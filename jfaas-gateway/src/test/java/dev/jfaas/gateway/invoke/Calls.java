@@ -21,13 +21,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** Calls and a next stage for stage tests: no server, no replica. */
-final class Calls {
+public final class Calls {
 
     private Calls() {}
 
     /** A deployed function with these annotations and no replica. */
-    record Function(FunctionName name, FunctionDeployment deployment) implements DeployedFunction {
-        static Function annotated(Map<String, String> annotations) {
+    public record Function(FunctionName name, FunctionDeployment deployment) implements DeployedFunction {
+        public static Function annotated(Map<String, String> annotations) {
             var deployment = new FunctionDeployment("fn", "img", "openfaas-fn", "cat", Map.of(), null, null, null, annotations,
                     null, null, null);
             return new Function(new FunctionName("fn", "openfaas-fn"), deployment);
