@@ -2,18 +2,13 @@ package dev.jfaas.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
-import dev.jfaas.function.FunctionStatus;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.invoke.Authorize;
 import dev.jfaas.gateway.invoke.Calls;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.InvokePipeline;
-import dev.jfaas.provider.DeployedFunction;
-import dev.jfaas.provider.FunctionLogs;
-import dev.jfaas.provider.Provider;
 import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.Header;
 import dev.jfaas.queue.QueuedCall;
@@ -30,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +39,7 @@ class TriggerEntryTest {
     final MemoryCallQueue queue = new MemoryCallQueue();
     final List<String> woken = new ArrayList<>();
     final Calls.Function fn = Calls.Function.annotated(Map.of(Authorize.ANNOTATION, "basic", "com.openfaas.queue", "events"));
-    final TriggerEntry entry = new TriggerEntry(vertx, InvokePipeline.trigger(new OneFunction(fn),
+    final TriggerEntry entry = new TriggerEntry(vertx, InvokePipeline.trigger(new Calls.Deployed(fn),
             new BasicAuth(new Credentials("admin", "s3cret")),
             new Enqueue(queue, 64, woken::add, CallbackPolicy.of(null, List.of()))));
 
@@ -106,56 +100,5 @@ class TriggerEntryTest {
                 .isEqualTo(new Answer.Unavailable("the queue cannot take the call now: disk full"));
         assertThat(TriggerEntry.answerOf(Future.failedFuture(new IllegalStateException("bug"))))
                 .isEqualTo(new Answer.Unavailable("bug"));
-    }
-
-    /** A provider with one function deployed. */
-    record OneFunction(Calls.Function function) implements Provider {
-        @Override
-        public Optional<DeployedFunction> find(FunctionName name) {
-            return name.equals(function.name()) ? Optional.of(function) : Optional.empty();
-        }
-
-        @Override
-        public List<FunctionStatus> list(String namespace) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<FunctionStatus> status(FunctionName name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deploy(FunctionDeployment deployment) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void update(FunctionDeployment deployment) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void remove(FunctionName name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void scale(FunctionName name, int replicas) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void secretChanged(String namespace, String secret) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public FunctionLogs logs() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
     }
 }
