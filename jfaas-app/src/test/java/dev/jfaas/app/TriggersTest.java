@@ -155,6 +155,25 @@ class TriggersTest {
     }
 
     @Test
+    void anEventGoesThroughTheAcceptChainAFunctionThatAsksForCredentialsIsNotAskedAndNeverGetsTheGateways()
+            throws Exception {
+        try (var gateway = TestGateway.start(Map.of("JFAAS_TRIGGERS", NATS)); var nats = Nats.connect(NATS)) {
+            var deployment = Functions.forking("guarded-env", "env");
+            deployment.put("annotations", Map.of("topic", "env." + unique, "com.jfaas.auth", "basic"));
+            gateway.deploy(deployment);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gateway.system("GET", "/system/triggers", null).body())
+                    .contains("\"state\":\"subscribed"));
+            var headers = new io.nats.client.impl.Headers().add("Authorization", TestGateway.basic(TestGateway.USER, TestGateway.PASSWORD))
+                    .add("X-Mine", "kept");
+            var answer = nats.request(io.nats.client.impl.NatsMessage.builder().subject("env." + unique).headers(headers)
+                    .data("{}".getBytes(StandardCharsets.UTF_8)).build(), Duration.ofSeconds(20));
+            assertThat(answer.getHeaders().getFirst("X-Status-Code")).as("the subscription is the owner's: not a 401").isEqualTo("200");
+            assertThat(new String(answer.getData(), StandardCharsets.UTF_8)).contains("Http_X_Mine=kept", "Http_X_Connector=nats")
+                    .doesNotContain("Http_Authorization", TestGateway.PASSWORD);
+        }
+    }
+
+    @Test
     void aBrokerThatIsDownDoesNotKeepTheGatewayFromStartingItsTopicsWait() throws Exception {
         int closed;
         try (var socket = new java.net.ServerSocket(0)) {
