@@ -45,10 +45,10 @@ public record RetryPolicy(int maxAttempts, Set<Integer> retryCodes, Duration min
         if (retryAfter != null) {
             return retryAfter.compareTo(minWait) < 0 ? minWait : retryAfter;
         }
-        long min = minWait.toMillis();
-        long cap = Math.min(maxWait.toMillis(), min << Math.min(attempt - 1, 30));
-        long ceiling = Math.max(cap, min);
-        return Duration.ofMillis(min + (ceiling > min ? random.nextLong(ceiling - min + 1) : 0));
+        if (minWait.isZero()) {
+            return Duration.ZERO;
+        }
+        return new Backoff(minWait, maxWait).jittered(attempt, random);
     }
 
     private static int attempts(String text) {

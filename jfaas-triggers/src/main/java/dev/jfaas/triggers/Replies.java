@@ -1,5 +1,6 @@
 package dev.jfaas.triggers;
 
+import dev.jfaas.function.Backoff;
 import dev.jfaas.queue.CallQueue;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ public final class Replies {
 
     private static final Logger log = LoggerFactory.getLogger(Replies.class);
     static final int MAX_FOLLOWED = 10_000;
+    /** How often a followed call is looked at: soon after it was queued, then every 2 s at most. */
+    static final Backoff LOOKS = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
 
     private final CallQueue queue;
     private final ScheduledExecutorService timer;
@@ -35,15 +38,14 @@ public final class Replies {
             log.warn("more than {} replies are awaited; the answer of call {} is not sent", MAX_FOLLOWED, callId);
             return;
         }
-        check(callId, reply, Instant.now().plus(giveUpAfter), Duration.ofMillis(50));
+        check(callId, reply, Instant.now().plus(giveUpAfter), 1);
     }
 
-    private void check(String callId, TriggerEvent.ReplyTo reply, Instant deadline, Duration wait) {
+    private void check(String callId, TriggerEvent.ReplyTo reply, Instant deadline, int look) {
         timer.schedule(() -> queue.record(callId).whenComplete((record, failure) -> {
             boolean ended = failure == null && record.map(r -> r.status().isFinal()).orElse(true);
             if (!ended && Instant.now().isBefore(deadline)) {
-                var next = wait.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : wait.multipliedBy(2);
-                check(callId, reply, deadline, next);
+                check(callId, reply, deadline, look + 1);
                 return;
             }
             queue.result(callId).whenComplete((result, error) -> {
@@ -57,6 +59,6 @@ public final class Replies {
                     log.warn("could not send the answer of call {} to its reply topic: {}", callId, e.getMessage());
                 }
             });
-        }), wait.toMillis(), TimeUnit.MILLISECONDS);
+        }), LOOKS.after(look).toMillis(), TimeUnit.MILLISECONDS);
     }
 }

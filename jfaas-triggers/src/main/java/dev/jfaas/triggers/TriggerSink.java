@@ -1,5 +1,6 @@
 package dev.jfaas.triggers;
 
+import dev.jfaas.function.Backoff;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.queue.Accepted;
 import dev.jfaas.triggers.EventIntake.Answer;
@@ -21,8 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class TriggerSink {
 
     private static final Logger log = LoggerFactory.getLogger(TriggerSink.class);
-    static final Duration FIRST_RETRY = Duration.ofMillis(200);
-    static final Duration LAST_RETRY = Duration.ofSeconds(30);
+    static final Backoff RETRIES = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
 
     /** The event is dropped (and acknowledged), as a connector would: its function is gone, or it was refused. */
     public static final class Dropped extends RuntimeException {
@@ -50,11 +50,11 @@ public final class TriggerSink {
     /** Completes once the call is stored (or found stored under the event's key); fails with {@link Dropped}. */
     public CompletableFuture<Accepted> deliver(FunctionName function, TriggerEvent event) {
         var done = new CompletableFuture<Accepted>();
-        attempt(function, event, FIRST_RETRY, done);
+        attempt(function, event, 1, done);
         return done;
     }
 
-    private void attempt(FunctionName function, TriggerEvent event, Duration wait, CompletableFuture<Accepted> done) {
+    private void attempt(FunctionName function, TriggerEvent event, int attempt, CompletableFuture<Accepted> done) {
         if (closed) {
             done.completeExceptionally(new IllegalStateException("triggers are stopping"));
             return;
@@ -84,10 +84,10 @@ public final class TriggerSink {
                 }
                 case Answer.Unavailable unavailable -> {
                     metrics.count(event, Outcome.FAILED);
+                    var wait = RETRIES.after(attempt);
                     log.debug("the queue cannot take a {} event for {} now; again in {}: {}", event.trigger(), function, wait,
                             unavailable.reason());
-                    var next = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
-                    timer.schedule(() -> attempt(function, event, next, done), wait.toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> attempt(function, event, attempt + 1, done), wait.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         });

@@ -1,5 +1,6 @@
 package dev.jfaas.worker;
 
+import dev.jfaas.function.Backoff;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallbackPolicy;
 import dev.jfaas.queue.Lease;
@@ -30,14 +31,16 @@ final class CallbackSender {
     private final Vertx vertx;
     private final HttpClient client;
     private final int attempts;
-    private final Duration minWait;
+    private final Backoff waits;
     private final CallbackPolicy policy;
 
     CallbackSender(Vertx vertx, HttpClient client, int attempts, Duration minWait, CallbackPolicy policy) {
         this.vertx = vertx;
         this.client = client;
         this.attempts = attempts;
-        this.minWait = minWait;
+        // doubling from the first wait; past five minutes a callback is no more likely to be taken
+        var first = minWait.isZero() || minWait.isNegative() ? Duration.ofMillis(1) : minWait;
+        this.waits = new Backoff(first, first.compareTo(Duration.ofMinutes(5)) > 0 ? first : Duration.ofMinutes(5));
         this.policy = policy;
     }
 
@@ -98,8 +101,8 @@ final class CallbackSender {
                         outcome.complete("failed after " + attempt + " attempts: " + why);
                         return;
                     }
-                    long wait = minWait.toMillis() << Math.min(attempt - 1, 20);
-                    vertx.setTimer(Math.max(1, wait), id -> attempt(lease, functionStatus, response, attempt + 1, outcome));
+                    vertx.setTimer(Math.max(1, waits.after(attempt).toMillis()),
+                            id -> attempt(lease, functionStatus, response, attempt + 1, outcome));
                 });
     }
 }

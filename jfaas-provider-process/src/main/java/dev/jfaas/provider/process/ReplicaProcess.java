@@ -1,5 +1,6 @@
 package dev.jfaas.provider.process;
 
+import dev.jfaas.function.Backoff;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.HttpReplica;
@@ -30,8 +31,7 @@ import org.slf4j.LoggerFactory;
 final class ReplicaProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaProcess.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Backoff RESTARTS = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
     private static final Duration STABLE_AFTER = Duration.ofSeconds(30);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** Where a server listens in a network of its own, as an OpenFaaS watchdog does. */
@@ -59,7 +59,8 @@ final class ReplicaProcess {
     private volatile boolean stopping;
     private volatile String problem;
     private SandboxedProcess running;
-    private Duration backoff = FIRST_BACKOFF;
+    /** Restarts since the replica last ran for {@link #STABLE_AFTER}: how long the next waits. */
+    private int restarts;
 
     ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, boolean imageWatchdog,
             NetworkMode network, Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs,
@@ -117,11 +118,11 @@ final class ReplicaProcess {
                 return;
             }
             if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE_AFTER) > 0) {
-                backoff = FIRST_BACKOFF;
+                restarts = 0;
             }
+            var backoff = RESTARTS.after(++restarts);
             logs.append(function, instance, "exited; restarting in " + backoff.toMillis() + "ms");
             sleepUnlessStopped(backoff);
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
     }
 
