@@ -2,13 +2,13 @@ package dev.jfaas.app;
 
 import dev.jfaas.gateway.Gateway;
 import dev.jfaas.gateway.GatewayConfig;
-import dev.jfaas.gateway.api.ImagesApi;
+import dev.jfaas.gateway.system.ImagesApi;
 import dev.jfaas.images.ImageSettings;
 import dev.jfaas.images.ImageStore;
-import dev.jfaas.gateway.api.AsyncCalls;
+import dev.jfaas.gateway.entry.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
-import dev.jfaas.gateway.api.TriggerEntry;
+import dev.jfaas.gateway.entry.TriggerEntry;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.InvokePipeline;

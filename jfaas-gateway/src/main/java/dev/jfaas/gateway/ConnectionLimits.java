@@ -1,6 +1,6 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.api.Replies;
+import dev.jfaas.gateway.http.Replies;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,12 +1,12 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.api.AsyncCalls;
+import dev.jfaas.gateway.entry.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
-import dev.jfaas.gateway.api.ImagesApi;
+import dev.jfaas.gateway.system.ImagesApi;
 import dev.jfaas.health.HealthChecks;
 import dev.jfaas.triggers.Triggers;
 import dev.jfaas.provider.Provider;

@@ -1,8 +1,8 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.api.InvokeApi;
-import dev.jfaas.gateway.api.AsyncInvokeApi;
-import dev.jfaas.gateway.api.Framing;
+import dev.jfaas.gateway.entry.InvokeApi;
+import dev.jfaas.gateway.entry.AsyncInvokeApi;
+import dev.jfaas.gateway.http.Framing;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.upstream.UpstreamClient;
@@ -65,17 +65,11 @@ final class GatewayLoop {
                 // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
                 .setHandle100ContinueAutomatically(true);
         limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
+        var routes = GatewayRoutes.dispatch(invoke, async, router);
         server = vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
             limits.requestStarted(request);
-            if (Framing.refuse(request)) {
-                return;
-            }
-            if (request.path().startsWith(InvokeApi.PREFIX)) {
-                invoke.handle(request);
-            } else if (request.path().startsWith(AsyncInvokeApi.PREFIX)) {
-                async.handle(request);
-            } else {
-                router.handle(request);
+            if (!Framing.refuse(request)) {
+                routes.handle(request);
             }
         });
         return server.listen(port, "0.0.0.0");

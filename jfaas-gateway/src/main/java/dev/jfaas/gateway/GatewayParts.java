@@ -1,6 +1,6 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.api.AsyncCalls;
+import dev.jfaas.gateway.entry.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.scaling.LoadTracker;

@@ -1,16 +1,18 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.api.AsyncCalls;
-import dev.jfaas.gateway.api.CallsApi;
-import dev.jfaas.gateway.api.FunctionsApi;
-import dev.jfaas.gateway.api.ImagesApi;
-import dev.jfaas.gateway.api.QueuesApi;
-import dev.jfaas.gateway.api.TriggersApi;
-import dev.jfaas.gateway.api.LogsApi;
-import dev.jfaas.gateway.api.NamespacesApi;
-import dev.jfaas.gateway.api.Replies;
-import dev.jfaas.gateway.api.SecretsApi;
-import dev.jfaas.gateway.api.SystemApi;
+import dev.jfaas.gateway.entry.AsyncCalls;
+import dev.jfaas.gateway.entry.AsyncInvokeApi;
+import dev.jfaas.gateway.entry.InvokeApi;
+import dev.jfaas.gateway.system.CallsApi;
+import dev.jfaas.gateway.system.FunctionsApi;
+import dev.jfaas.gateway.system.ImagesApi;
+import dev.jfaas.gateway.system.QueuesApi;
+import dev.jfaas.gateway.system.TriggersApi;
+import dev.jfaas.gateway.system.LogsApi;
+import dev.jfaas.gateway.system.NamespacesApi;
+import dev.jfaas.gateway.http.Replies;
+import dev.jfaas.gateway.system.SecretsApi;
+import dev.jfaas.gateway.system.SystemApi;
 import dev.jfaas.gateway.auth.AuthGuard;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.SameOriginGuard;
@@ -21,11 +23,34 @@ import dev.jfaas.ui.Portal;
 import dev.jfaas.provider.Provider;
 import dev.jfaas.store.NamespaceStore;
 import dev.jfaas.store.SecretStore;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
-/** The routes other than function calls: the OpenFaaS system API, behind basic auth. */
+/**
+ * Every route of the gateway, in one place. Function calls are the hot path: they are told apart
+ * by their prefix before any router; everything else goes through the router below, where
+ * {@code /system} and {@code /ui} are behind basic auth and the same-origin guard (CSRF).
+ *
+ * <pre>
+ * /function/{name}[.{ns}][/path]          entry.InvokeApi        sync: the sync chain (InvokePipeline.sync)
+ * /async-function/{name}[.{ns}][/path]     entry.AsyncInvokeApi   accept: the accept chain; DELETE cancels
+ * /system/functions, /system/function/{n}, system.FunctionsApi    deploy, update, remove, list, describe, scale
+ *   /system/scale-function/{n}
+ * /system/secrets                          system.SecretsApi      OpenFaaS secrets, sealed at rest
+ * /system/namespaces, /system/namespace/…  system.NamespacesApi
+ * /system/logs                             system.LogsApi         OpenFaaS's NDJSON logs, follow
+ * /system/images, /system/images/pull      system.ImagesApi       image archives in, pulls, list, remove
+ * /system/calls[/{id}[/result|/request|/replay]]  system.CallsApi async calls and their results
+ * /system/queues[/{q}[/dead-letters…]]     system.QueuesApi       queue depths, dead letters
+ * /system/triggers                         system.TriggersApi     topics and schedules, their state
+ * /system/info, /system/health, /healthz,  system.SystemApi       (/healthz and /metrics need no auth)
+ *   /metrics, / (to /ui/)
+ * /ui/…                                    jfaas-ui's Portal      the portal's pages
+ * </pre>
+ */
 final class GatewayRoutes {
 
     private static final long MAX_API_BODY = 8L << 20;
@@ -54,6 +79,19 @@ final class GatewayRoutes {
         this.secrets = secrets;
         this.namespaces = namespaces;
         this.metrics = metrics;
+    }
+
+    /** The gateway's request handler: function calls by prefix, the rest through the router. */
+    static Handler<HttpServerRequest> dispatch(InvokeApi invoke, AsyncInvokeApi async, Router router) {
+        return request -> {
+            if (request.path().startsWith(InvokeApi.PREFIX)) {
+                invoke.handle(request);
+            } else if (request.path().startsWith(AsyncInvokeApi.PREFIX)) {
+                async.handle(request);
+            } else {
+                router.handle(request);
+            }
+        };
     }
 
     Router router(Vertx vertx) {

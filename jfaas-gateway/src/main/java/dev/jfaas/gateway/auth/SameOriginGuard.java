@@ -1,6 +1,6 @@
 package dev.jfaas.gateway.auth;
 
-import dev.jfaas.gateway.api.Replies;
+import dev.jfaas.gateway.http.Replies;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

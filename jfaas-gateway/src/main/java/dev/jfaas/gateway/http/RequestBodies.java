@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.http;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.util.List;
 
 /** Reading what callers send: JSON bodies into records, and the namespace they ask about. */
-final class RequestBodies {
+public final class RequestBodies {
 
     private RequestBodies() {}
 
-    static <T> T json(RoutingContext ctx, Class<T> type) throws IOException {
+    public static <T> T json(RoutingContext ctx, Class<T> type) throws IOException {
         var body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
             throw RequestRejected.invalid("a JSON request body is required");
@@ -25,14 +25,14 @@ final class RequestBodies {
     }
 
     /** The {@code namespace} query parameter, or the default; always a valid label. */
-    static String namespace(RoutingContext ctx) {
+    public static String namespace(RoutingContext ctx) {
         List<String> values = ctx.queryParam("namespace");
         var ns = FunctionName.orDefault(values.isEmpty() ? null : values.getFirst());
         FunctionName.requireLabel("namespace", ns);
         return ns;
     }
 
-    static String existingNamespace(NamespaceStore namespaces, String ns) {
+    public static String existingNamespace(NamespaceStore namespaces, String ns) {
         if (namespaces.namespace(ns).isEmpty()) {
             throw RequestRejected.invalid("namespace " + ns + " does not exist");
         }

@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
 
 import dev.jfaas.queue.Header;
 import dev.jfaas.queue.QueuedCall;

@@ -1,4 +1,8 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.entry;
+
+import dev.jfaas.gateway.http.Framing;
+
+import dev.jfaas.gateway.http.Replies;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
@@ -85,7 +89,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
             return;
         }
         var length = request.getHeader("Content-Length");
-        if (length != null && InvokeApi.parseLength(length) > maxBodySize) {
+        if (length != null && Framing.contentLength(length) > maxBodySize) {
             Replies.result(request, Enqueue.tooLarge(maxBodySize));
             request.resume();
             return;

@@ -1,4 +1,7 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
+
+import dev.jfaas.gateway.http.Replies;
+import dev.jfaas.gateway.http.RequestBodies;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.jfaas.function.FunctionName;

@@ -1,4 +1,6 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.entry;
+
+import dev.jfaas.gateway.entry.TriggerEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

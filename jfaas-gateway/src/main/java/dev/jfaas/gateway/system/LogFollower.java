@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
 
 import dev.jfaas.provider.LogLine;
 import io.vertx.core.Context;

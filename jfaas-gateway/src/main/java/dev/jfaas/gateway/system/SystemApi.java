@@ -1,4 +1,6 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
+
+import dev.jfaas.gateway.http.Replies;
 
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.health.HealthChecks;

@@ -1,4 +1,8 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
+
+import dev.jfaas.gateway.entry.AsyncCalls;
+import dev.jfaas.gateway.http.Replies;
+import dev.jfaas.gateway.http.RequestBodies;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;

@@ -1,4 +1,11 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
+
+import dev.jfaas.gateway.http.Framing;
+
+import dev.jfaas.gateway.entry.InvokeApi;
+import dev.jfaas.gateway.http.Replies;
+import dev.jfaas.gateway.http.LimitedReadStream;
+import dev.jfaas.gateway.http.Blocking;
 
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.images.ImageStore;
@@ -58,7 +65,7 @@ public final class ImagesApi {
         HttpServerRequest request = ctx.request();
         request.pause();
         var length = request.getHeader("Content-Length");
-        if (length != null && InvokeApi.parseLength(length) > maxArchive) {
+        if (length != null && Framing.contentLength(length) > maxArchive) {
             Replies.error(request, 413, "image archive larger than " + maxArchive + " bytes (JFAAS_MAX_IMAGE_SIZE)");
             return;
         }

@@ -1,4 +1,8 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.entry;
+
+import dev.jfaas.gateway.http.Framing;
+import dev.jfaas.gateway.http.Replies;
+import dev.jfaas.gateway.http.LimitedReadStream;
 
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
@@ -55,7 +59,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             return;
         }
         var length = request.getHeader("Content-Length");
-        if (length != null && parseLength(length) > maxBodySize) {
+        if (length != null && Framing.contentLength(length) > maxBodySize) {
             reject(request, 413, "limits", "request body is larger than max_body_size " + maxBodySize + " bytes");
             return;
         }
@@ -101,7 +105,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         HopByHop.copyEndToEnd(result.headers(), response.headers(), null);
         response.headers().set(ForwardedHeaders.CALL_ID, callId);
         response.headers().set(ForwardedHeaders.START_TIME, Long.toString(startNanos));
-        response.headers().set(ForwardedHeaders.DURATION, seconds(System.nanoTime() - started));
+        response.headers().set(ForwardedHeaders.DURATION, Replies.seconds(System.nanoTime() - started));
         switch (result.body()) {
             case Body.Empty e -> response.end();
             case Body.Bytes b -> {
@@ -139,18 +143,4 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         return query == null ? "" : query;
     }
 
-    static long parseLength(String text) {
-        try {
-            return Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    /** Seconds with microsecond precision, e.g. "0.001234", without String.format's cost. */
-    static String seconds(long nanos) {
-        long micros = nanos / 1000;
-        var fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
-        return (micros / 1_000_000) + "." + fraction;
-    }
 }

@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.http;
 
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -40,7 +40,7 @@ public final class Framing {
         return true;
     }
 
-    static boolean escapesDecode(String path) {
+    public static boolean escapesDecode(String path) {
         if (path == null) {
             return true;
         }
@@ -50,5 +50,14 @@ public final class Framing {
             }
         }
         return true;
+    }
+
+    /** A Content-Length header's value; one that is no number counts as too large. */
+    public static long contentLength(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.entry;
 
 import dev.jfaas.gateway.invoke.HopByHop;
 import io.vertx.core.MultiMap;

@@ -1,4 +1,4 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -10,14 +10,14 @@ import io.vertx.core.streams.ReadStream;
  * gets 413 if no answer has begun, and the connection is closed (the rest of the body is not
  * read); once an answer has begun, all that is left is to reset the connection.
  */
-final class LimitedReadStream implements ReadStream<Buffer> {
+public final class LimitedReadStream implements ReadStream<Buffer> {
 
     private final HttpServerRequest request;
     private final long limit;
     private long seen;
     private Handler<Throwable> failure;
 
-    LimitedReadStream(HttpServerRequest request, long limit) {
+    public LimitedReadStream(HttpServerRequest request, long limit) {
         this.request = request;
         this.limit = limit;
     }

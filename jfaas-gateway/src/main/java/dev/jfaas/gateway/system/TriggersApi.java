@@ -1,4 +1,6 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.system;
+
+import dev.jfaas.gateway.http.Replies;
 
 import dev.jfaas.triggers.Triggers;
 import io.vertx.ext.web.Router;

@@ -1,4 +1,6 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.http;
+
+import dev.jfaas.gateway.http.Replies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,5 @@
-package dev.jfaas.gateway.api;
+package dev.jfaas.gateway.http;
+
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -154,10 +155,17 @@ public final class Replies {
             }
         });
         out.putHeader("X-Call-Id", callId)
-                .putHeader("X-Duration-Seconds", InvokeApi.seconds((long) (response.durationSeconds() * 1e9)));
+                .putHeader("X-Duration-Seconds", seconds((long) (response.durationSeconds() * 1e9)));
         if (response.truncated()) {
             out.putHeader("X-Jfaas-Result-Truncated", "true");
         }
         out.end(Buffer.buffer(response.body()));
+    }
+
+    /** Seconds with microsecond precision, e.g. "0.001234", without String.format's cost. */
+    public static String seconds(long nanos) {
+        long micros = nanos / 1000;
+        var fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
+        return (micros / 1_000_000) + "." + fraction;
     }
 }
