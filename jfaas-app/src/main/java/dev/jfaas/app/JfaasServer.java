@@ -102,7 +102,7 @@ public final class JfaasServer implements AutoCloseable {
                     : List.of(sandboxSettings.network());
             var workerSettings = WorkerSettings.from(settings, replicaNetworks);
             var imageSettings = ImageSettings.from(settings);
-            var images = new ImageStore(dataDir.resolve("images"), imageSettings.registryAuth());
+            var images = imageSettings.open(dataDir.resolve("images"));
             var gatewayId = DataDirectory.gatewayId(dataDir);
             var functions = FunctionProviders.open(settings, dataDir, sqlite, sandbox, images, autoscaler.enabled(),
                     gatewayId, parts);

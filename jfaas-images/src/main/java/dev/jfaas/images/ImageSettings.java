@@ -3,6 +3,7 @@ package dev.jfaas.images;
 import dev.jfaas.settings.Setting;
 import dev.jfaas.settings.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,8 +13,9 @@ import java.util.Map;
  * @param strict       an image neither in the store nor in a registry is refused instead of run on the host's root
  * @param registryAuth registry credentials, as Docker keeps them
  * @param maxImageSize largest image archive {@code POST /system/images} takes, in bytes
+ * @param pullTimeout  how long a pull may take
  */
-public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize) {
+public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize, Duration pullTimeout) {
 
     public static final Setting<Boolean> STRICT = Setting.oneOf("JFAAS_IMAGES", "lenient",
             Map.of("strict", true, "lenient", false),
@@ -24,10 +26,19 @@ public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize
     public static final Setting<Long> MAX_IMAGE_SIZE = Setting.number("JFAAS_MAX_IMAGE_SIZE", 4L << 30, 0,
             "largest image archive `POST /system/images` takes (bytes)");
 
-    public static final List<Setting<?>> SETTINGS = List.of(STRICT, REGISTRY_AUTH, MAX_IMAGE_SIZE);
+    public static final Setting<Duration> PULL_TIMEOUT = Setting.duration("JFAAS_PULL_TIMEOUT", Duration.ofMinutes(10),
+            "how long an image pull may take before it is stopped (a deploy waiting for it then fails with 504)");
+
+    public static final List<Setting<?>> SETTINGS = List.of(STRICT, REGISTRY_AUTH, MAX_IMAGE_SIZE, PULL_TIMEOUT);
 
     public static ImageSettings from(Settings settings) {
-        return new ImageSettings(settings.get(STRICT), settings.get(REGISTRY_AUTH), settings.get(MAX_IMAGE_SIZE));
+        return new ImageSettings(settings.get(STRICT), settings.get(REGISTRY_AUTH), settings.get(MAX_IMAGE_SIZE),
+                settings.get(PULL_TIMEOUT));
+    }
+
+    /** The store these settings describe, under {@code dir}. */
+    public ImageStore open(Path dir) {
+        return new ImageStore(dir, registryAuth, pullTimeout);
     }
 
     private static Path dockerConfig(Settings settings) {

@@ -43,9 +43,20 @@ public final class ImageStore {
     private final Path roots;
     private final Path incoming;
     private final Path authFile;
+    private final long pullTimeoutSeconds;
 
     /** @param authFile registry credentials in Docker's config.json form, or null for none */
     public ImageStore(Path dir, Path authFile) {
+        this(dir, authFile, java.time.Duration.ofSeconds(TOOL_TIMEOUT));
+    }
+
+    /**
+     * @param authFile    registry credentials in Docker's config.json form, or null for none
+     * @param pullTimeout how long a pull may take before it is stopped (a registry that accepts and
+     *                    never answers must not hold a deploy for ever)
+     */
+    public ImageStore(Path dir, Path authFile, java.time.Duration pullTimeout) {
+        this.pullTimeoutSeconds = Math.max(1, pullTimeout.toSeconds());
         this.layout = dir.resolve("layout");
         this.roots = dir.resolve("roots");
         this.incoming = dir.resolve("incoming");
@@ -85,20 +96,33 @@ public final class ImageStore {
         return find(named.canonical()).orElseThrow();
     }
 
-    /** Pulls from a registry (credentials from the auth file, Docker's config.json form). */
-    public synchronized StoredImage pull(String reference) {
+    /**
+     * Pulls from a registry (credentials from the auth file, Docker's config.json form). The network
+     * part goes into a layout of its own, without the store's lock, so a slow or stalled registry
+     * holds up no other pull, import or lookup; only the local copy into the store takes the lock.
+     */
+    public StoredImage pull(String reference) {
         var named = ImageReference.parse(reference);
-        var command = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
-        if (authFile != null && Files.exists(authFile)) {
-            command.addAll(List.of("--authfile", authFile.toString()));
+        var pulled = incoming.resolve("pull-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+        try {
+            var command = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
+            if (authFile != null && Files.exists(authFile)) {
+                command.addAll(List.of("--authfile", authFile.toString()));
+            }
+            if (named.local()) {
+                command.add("--src-tls-verify=false"); // a registry on this machine speaks plain HTTP
+            }
+            command.addAll(List.of("docker://" + named.canonical(), "oci:" + pulled + ":" + named.canonical()));
+            Tools.check(command, null, pullTimeoutSeconds, 404, "cannot pull " + named);
+            synchronized (this) {
+                Tools.check(List.of("skopeo", "copy", "--quiet", "oci:" + pulled + ":" + named.canonical(),
+                        "oci:" + layout + ":" + named.canonical()), null, TOOL_TIMEOUT, 500, "cannot store " + named);
+            }
+            log.info("pulled image {}", named);
+            return find(named.canonical()).orElseThrow();
+        } finally {
+            deleteTree(pulled);
         }
-        if (named.local()) {
-            command.add("--src-tls-verify=false"); // a registry on this machine speaks plain HTTP
-        }
-        command.addAll(List.of("docker://" + named.canonical(), "oci:" + layout + ":" + named.canonical()));
-        Tools.check(command, null, TOOL_TIMEOUT, 404, "cannot pull " + named);
-        log.info("pulled image {}", named);
-        return find(named.canonical()).orElseThrow();
     }
 
     public synchronized List<StoredImage> list() {

@@ -26,13 +26,16 @@ final class Tools {
             var process = builder.start();
             process.getOutputStream().close();
             // Pipes are read on platform threads: a pipe read would pin a virtual thread's carrier.
+            // Both are read beside the wait, so a tool that hangs (a registry that accepts and never
+            // answers) is stopped at the timeout instead of holding its caller for as long as it lives.
             var err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()), r -> Thread.ofPlatform().daemon().start(r));
-            var out = read(process.getInputStream());
+            var out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()), r -> Thread.ofPlatform().daemon().start(r));
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 throw new ImageException(504, command.getFirst() + " did not finish within " + timeoutSeconds + " s");
             }
-            return new Result(process.exitValue(), out, err.join());
+            return new Result(process.exitValue(), output(out), output(err));
         } catch (IOException e) {
             throw new ImageException(500, "cannot run " + command.getFirst() + " (install skopeo and umoci): " + e.getMessage());
         } catch (InterruptedException e) {
@@ -50,6 +53,15 @@ final class Tools {
             throw new ImageException(statusOnFailure, what + ": " + why);
         }
         return result.out();
+    }
+
+    /** What a finished tool wrote; a pipe some child of it still holds open is not waited for long. */
+    private static String output(CompletableFuture<String> read) throws InterruptedException {
+        try {
+            return read.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "";
+        }
     }
 
     private static String read(java.io.InputStream in) {

@@ -93,6 +93,41 @@ class ImageStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aRegistryThatNeverAnswersFailsThePullAtItsTimeoutAndHoldsUpNothingElse() throws Exception {
+        var store = new ImageStore(work.resolve("images"), null, java.time.Duration.ofSeconds(2));
+        var local = store.importArchive(TestImages.archive(work, hello("example.com/here:1"), "oci-archive"), null);
+        try (var stalled = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var held = new java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>();
+            Thread.ofVirtual().start(() -> {
+                while (!stalled.isClosed()) {
+                    try {
+                        held.add(stalled.accept()); // and never a byte back
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            long start = System.nanoTime();
+            var pull = java.util.concurrent.CompletableFuture.supplyAsync(() -> store.pull("localhost:" + stalled.getLocalPort() + "/stalled:1"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !held.isEmpty());
+            assertThat(store.find("example.com/here:1")).as("looked up while the pull hangs").contains(local);
+            assertThat(store.list()).hasSize(1);
+            assertThat(pull.isDone()).isFalse();
+            assertThatThrownBy(pull::join).cause().isInstanceOf(ImageException.class)
+                    .satisfies(e -> assertThat(((ImageException) e).status()).isEqualTo(504))
+                    .hasMessageContaining("did not finish within 2 s");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+            for (var socket : held) {
+                socket.close();
+            }
+        }
+        try (var left = Files.list(work.resolve("images/incoming"))) {
+            assertThat(left).as("nothing of the failed pull is left").isEmpty();
+        }
+    }
+
+    @Test
     void namesAreReadAsDockerReadsThem() {
         assertThat(ImageReference.parse("busybox").canonical()).isEqualTo("docker.io/library/busybox:latest");
         assertThat(ImageReference.parse("ghcr.io/openfaas/figlet:latest").canonical()).isEqualTo("ghcr.io/openfaas/figlet:latest");

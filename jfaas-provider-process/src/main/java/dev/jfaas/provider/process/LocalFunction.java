@@ -42,6 +42,10 @@ final class LocalFunction implements DeployedFunction {
         Spec withReplicas(int count) {
             return new Spec(deployment, watchdog, scaling, retry, limits, network, root, count, generation);
         }
+
+        Spec withGeneration(long next) {
+            return new Spec(deployment, watchdog, scaling, retry, limits, network, root, replicas, next);
+        }
     }
 
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);

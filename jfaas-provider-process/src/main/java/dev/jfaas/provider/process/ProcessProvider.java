@@ -106,35 +106,53 @@ public final class ProcessProvider implements Provider {
         return Optional.ofNullable(functions.get(name)).map(LocalFunction::status);
     }
 
+    /*
+     * Deploy and update check the deployment (which may pull its image) before taking the
+     * provider's lock: one slow or stalled registry must hold up no other deploy, scale or call
+     * from zero. What is checked again under the lock is only what may have changed meanwhile.
+     */
+
     @Override
-    public synchronized void deploy(FunctionDeployment request) {
+    public void deploy(FunctionDeployment request) {
         var name = request.validatedName();
         var deployment = request.inNamespace(name.namespace());
-        var spec = validate(deployment, 0);
         if (functions.containsKey(name)) {
-            throw RequestRejected.conflict("function " + name + " already exists; use PUT to update it");
+            throw alreadyExists(name);
         }
-        var initial = spec.withReplicas(spec.scaling().min());
-        var createdAt = Instant.now();
-        functionStore.save(new StoredFunction(deployment, initial.replicas(), createdAt));
-        var fn = newFunction(name, initial, createdAt);
-        functions.put(name, fn);
-        reconcileLater(fn, "deploy");
+        var spec = validate(deployment, 0);
+        synchronized (this) {
+            if (functions.containsKey(name)) {
+                throw alreadyExists(name);
+            }
+            var initial = spec.withReplicas(spec.scaling().min());
+            var createdAt = Instant.now();
+            functionStore.save(new StoredFunction(deployment, initial.replicas(), createdAt));
+            var fn = newFunction(name, initial, createdAt);
+            functions.put(name, fn);
+            reconcileLater(fn, "deploy");
+        }
+    }
+
+    private static RequestRejected alreadyExists(FunctionName name) {
+        return RequestRejected.conflict("function " + name + " already exists; use PUT to update it");
     }
 
     @Override
-    public synchronized void update(FunctionDeployment request) {
+    public void update(FunctionDeployment request) {
         var name = request.validatedName();
         var deployment = request.inNamespace(name.namespace());
-        var fn = existing(name);
-        var old = fn.spec();
-        var checked = validate(deployment, old.generation() + 1);
-        int replicas = Math.max(old.replicas(), checked.scaling().min());
-        var next = checked.withReplicas(checked.scaling().clamp(replicas));
-        functionStore.save(new StoredFunction(deployment, next.replicas(), fn.createdAt()));
-        fn.setSpec(next);
-        reconcileLater(fn, "update");
-        collectImages();
+        existing(name);
+        var checked = validate(deployment, 0);
+        synchronized (this) {
+            var fn = existing(name);
+            var old = fn.spec();
+            int replicas = Math.max(old.replicas(), checked.scaling().min());
+            var next = checked.withGeneration(old.generation() + 1).withReplicas(checked.scaling().clamp(replicas));
+            functionStore.save(new StoredFunction(deployment, next.replicas(), fn.createdAt()));
+            fn.setSpec(next);
+            reconcileLater(fn, "update");
+            collectImages();
+        }
     }
 
     @Override
