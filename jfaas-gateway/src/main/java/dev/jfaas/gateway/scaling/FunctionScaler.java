@@ -41,6 +41,9 @@ final class FunctionScaler {
     private Trial trial;
     private int ceiling = Integer.MAX_VALUE;
     private long ceilingUntil;
+    /** The replicas the function had at the last look (-1 before the first), and what it was last told here (-1: nothing pending). */
+    private int observed = -1;
+    private int told = -1;
     long lastStarted;
 
     FunctionScaler(Duration scaleDownWindow, long nowNanos) {
@@ -58,6 +61,28 @@ final class FunctionScaler {
      */
     Decision decide(ScalingPolicy policy, int replicas, int available, double load, double served, int inFlight,
             boolean active, long now) {
+        boolean scaledDownElsewhere = observed >= 0 && replicas < observed && replicas != told;
+        observed = replicas;
+        if (replicas == told) {
+            told = -1;
+        }
+        if (scaledDownElsewhere) {
+            // Scaled down by someone else (jfaas scale, the API) since the last look: their word
+            // stands, and the calls made before it, counted in this look's load, must not undo it.
+            desires.clear();
+            trial = null;
+            told = -1;
+            return null;
+        }
+        var decision = decideFromLoad(policy, replicas, available, load, served, inFlight, active, now);
+        if (decision != null) {
+            told = decision.replicas();
+        }
+        return decision;
+    }
+
+    private Decision decideFromLoad(ScalingPolicy policy, int replicas, int available, double load, double served,
+            int inFlight, boolean active, long now) {
         if (active) {
             lastActiveNanos = now;
         }

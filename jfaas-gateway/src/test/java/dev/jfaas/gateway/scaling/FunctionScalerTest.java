@@ -76,6 +76,31 @@ class FunctionScalerTest {
     }
 
     @Test
+    void aManualScaleToZeroRightAfterCallsIsNotUndoneByTheCallsMadeBeforeIt() {
+        var policy = labels("min", "1", "max", "5", "zero", "true");
+        assertThat(tick(policy, 1, 1, 4, 0)).isNull();
+        // the operator scales it to 0; this look still counts the calls made just before
+        assertThat(tick(policy, 0, 0, 20, 0)).as("the operator's word stands").isNull();
+        assertThat(tick(policy, 0, 0, 0, 0)).isNull();
+        assertThat(tick(policy, 0, 0, 0, 0)).isNull();
+        // a call after it brings it back as any call to a function at zero does; then load counts again
+        assertThat(tick(policy, 1, 1, 18, 0)).extracting(FunctionScaler.Decision::replicas).isEqualTo(4);
+    }
+
+    @Test
+    void itsOwnScaleDownIsNotMistakenForSomeoneElses() {
+        var policy = labels("min", "1", "max", "4");
+        assertThat(tick(policy, 1, 1, 13, 0)).extracting(FunctionScaler.Decision::replicas).isEqualTo(3);
+        FunctionScaler.Decision down = null;
+        for (int i = 0; i < 30 && down == null; i++) {
+            down = tick(policy, 3, 3, 4, 0);
+        }
+        assertThat(down).extracting(FunctionScaler.Decision::replicas).isEqualTo(1);
+        assertThat(tick(policy, 1, 1, 13, 0)).as("load counts as before").extracting(FunctionScaler.Decision::replicas)
+                .isEqualTo(3);
+    }
+
+    @Test
     void minEqualToMaxFixesTheReplicas() {
         var policy = labels("min", "3", "max", "3");
         assertThat(tick(policy, 1, 1, 0, 0).replicas()).isEqualTo(3);
