@@ -1,6 +1,9 @@
 package dev.jfaas.gateway;
 
+import dev.jfaas.gateway.entry.AsyncInvokeApi;
+import dev.jfaas.gateway.entry.InvokeApi;
 import dev.jfaas.gateway.http.Replies;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds what idle and slow clients can hold (each open connection costs the gateway heap): at
  * most {@code max} connections, a new connection must send its first request's headers within
- * {@code headerTimeout}, and a request's body must arrive within {@code bodyTimeout} (else 408).
+ * {@code headerTimeout}, and a request's body must arrive within {@code bodyTimeout} (else 408) —
+ * for a function call, from when the gateway starts to read it ({@link BodyClock}): a call may wait
+ * in the gateway first, for a slot or a replica, and that wait is not the caller's.
  * When the gateway is full, the oldest connection that never sent a request makes room, so idle
  * connections cannot lock out a client that talks. One instance per event loop (its connections
  * only), sharing the count. Deadlines are checked by one sweep a second over the connections, not
@@ -27,10 +32,14 @@ final class ConnectionLimits {
         final long openedAt = System.nanoTime();
         boolean talked;
         HttpServerRequest receiving;
+        /** When the body must have arrived; {@link #NOT_READ} until the gateway reads it. */
         long bodyDeadline;
     }
 
+    private static final long NOT_READ = Long.MIN_VALUE;
+
     private final Vertx vertx;
+    private final Context context;
     private final Settings settings;
     private final AtomicInteger open;
     /** This event loop's connections, oldest first. */
@@ -39,6 +48,7 @@ final class ConnectionLimits {
 
     ConnectionLimits(Vertx vertx, Settings settings, AtomicInteger open) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.settings = settings;
         this.open = open;
     }
@@ -83,6 +93,20 @@ final class ConnectionLimits {
         boolean body = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
         if (body && !request.isEnded()) {
             state.receiving = request;
+            var path = request.path();
+            boolean call = path.startsWith(InvokeApi.PREFIX) || path.startsWith(AsyncInvokeApi.PREFIX);
+            state.bodyDeadline = call ? NOT_READ : System.nanoTime() + settings.bodyTimeout().toNanos();
+        }
+    }
+
+    /** The gateway starts to read a function call's body: its time runs from now. */
+    void bodyReading(HttpServerRequest request) {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> bodyReading(request));
+            return;
+        }
+        var state = connections.get(request.connection());
+        if (state != null && state.receiving == request && state.bodyDeadline == NOT_READ) {
             state.bodyDeadline = System.nanoTime() + settings.bodyTimeout().toNanos();
         }
     }
@@ -113,6 +137,11 @@ final class ConnectionLimits {
             }
             if (request.isEnded() || request.response().closed()) {
                 state.receiving = null;
+            } else if (state.bodyDeadline == NOT_READ) {
+                if (request.response().ended()) {
+                    // answered without reading it (a 404, a 401): what is left of it still has its limit
+                    state.bodyDeadline = now + settings.bodyTimeout().toNanos();
+                }
             } else if (now - state.bodyDeadline >= 0) {
                 state.receiving = null;
                 var response = request.response();

@@ -53,9 +53,10 @@ final class GatewayLoop {
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());
         var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker(),
                 parts.async().callbacks());
+        limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
         var async = new AsyncInvokeApi(InvokePipeline.accept(parts.provider(), parts.auth(), enqueue), parts.async(),
-                config.maxAsyncBodySize());
-        var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
+                config.maxAsyncBodySize(), limits::bodyReading);
+        var invoke = new InvokeApi(pipeline, async, config.maxBodySize(), limits::bodyReading);
         Router router = parts.routes().router(vertx);
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024).setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))
@@ -64,7 +65,6 @@ final class GatewayLoop {
                 .setHttp2ClearTextEnabled(false)
                 // curl sends "Expect: 100-continue" before larger bodies and waits a second without it.
                 .setHandle100ContinueAutomatically(true);
-        limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
         var routes = GatewayRoutes.dispatch(invoke, async, router);
         server = vertx.createHttpServer(options).connectionHandler(limits::connected).requestHandler(request -> {
             limits.requestStarted(request);

@@ -1,5 +1,8 @@
 package dev.jfaas.gateway.entry;
 
+import dev.jfaas.gateway.http.BodyClock;
+import dev.jfaas.gateway.http.LimitedReadStream;
+
 import dev.jfaas.gateway.http.Framing;
 
 import dev.jfaas.gateway.http.Replies;
@@ -43,9 +46,11 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
     private final Pipeline accept;
     private final AsyncCalls async;
     private final long maxBodySize;
+    private final BodyClock clock;
 
     /** @param accept the accept chain (InvokePipeline.accept): resolve, authorize, enqueue */
-    public AsyncInvokeApi(Pipeline accept, AsyncCalls async, long maxBodySize) {
+    public AsyncInvokeApi(Pipeline accept, AsyncCalls async, long maxBodySize, BodyClock clock) {
+        this.clock = clock;
         this.accept = accept;
         this.async = async;
         this.maxBodySize = maxBodySize;
@@ -98,7 +103,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         var callerId = request.getHeader("X-Call-Id");
         var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
         var call = new Invocation(callId, function, request.method(), target.path(), request.query() == null ? "" : request.query(),
-                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(request), startNanos, null, new Cancellation());
+                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE, clock)), startNanos, null, new Cancellation());
         var context = Vertx.currentContext();
         accept.run(call).onComplete(done -> {
             if (done.failed()) {

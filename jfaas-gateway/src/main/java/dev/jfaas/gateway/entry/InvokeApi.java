@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.entry;
 
+import dev.jfaas.gateway.http.BodyClock;
 import dev.jfaas.gateway.http.Framing;
 import dev.jfaas.gateway.http.Replies;
 import dev.jfaas.gateway.http.LimitedReadStream;
@@ -32,8 +33,10 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     private final Pipeline pipeline;
     private final AsyncInvokeApi async;
     private final long maxBodySize;
+    private final BodyClock clock;
 
-    public InvokeApi(Pipeline pipeline, AsyncInvokeApi async, long maxBodySize) {
+    public InvokeApi(Pipeline pipeline, AsyncInvokeApi async, long maxBodySize, BodyClock clock) {
+        this.clock = clock;
         this.pipeline = pipeline;
         this.async = async;
         this.maxBodySize = maxBodySize;
@@ -91,7 +94,8 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             request.resume();
             return Body.EMPTY;
         }
-        return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
+        // a declared length was checked already; a chunked body is counted as it comes
+        return new Body.Stream(new LimitedReadStream(request, chunked ? maxBodySize : Long.MAX_VALUE, clock));
     }
 
     private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {

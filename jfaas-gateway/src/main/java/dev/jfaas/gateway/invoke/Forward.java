@@ -87,6 +87,10 @@ public final class Forward implements Stage {
             replica.callEnded();
         });
         return exchange.head().map(Forward::answer).recover(failure -> {
+            if (timedOut.get() && !exchange.requestWritten() && call.body() instanceof Body.Stream) {
+                return Future.succeededFuture(InvocationResult.internal(408, "forward",
+                        "request body not received within exec_timeout " + timeoutMs + "ms"));
+            }
             if (timedOut.get()) {
                 return Future.succeededFuture(InvocationResult.internal(504, "forward",
                         "function " + call.function() + " did not answer within exec_timeout " + timeoutMs + "ms"));

@@ -108,6 +108,11 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     }
 
     /** Abandons the call: its connection is closed (never reused), what waits on it fails. */
+    /** Whether the whole request, its body included, has gone to the replica. */
+    public boolean requestWritten() {
+        return requestWritten;
+    }
+
     public void reset() {
         onLoop(() -> {
             if (over) {
