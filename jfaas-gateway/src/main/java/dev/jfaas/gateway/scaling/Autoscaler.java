@@ -59,8 +59,10 @@ public final class Autoscaler {
             } catch (RequestRejected e) {
                 continue; // validated at deploy; nothing sensible to do with a hand-edited store
             }
-            var state = states.computeIfAbsent(name, n -> new FunctionScaler(scaleDownWindow, now));
             long started = load.startedTotal(name);
+            // Load is measured from the first look: calls made before it (a deploy, a call and a
+            // `jfaas scale fn 0` within one interval) must not count as this look's rate.
+            var state = states.computeIfAbsent(name, n -> new FunctionScaler(scaleDownWindow, now, started));
             long newCalls = started - state.lastStarted;
             state.lastStarted = started;
             int inFlight = load.inFlight(name);

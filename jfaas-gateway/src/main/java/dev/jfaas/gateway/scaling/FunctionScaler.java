@@ -47,6 +47,12 @@ final class FunctionScaler {
     long lastStarted;
 
     FunctionScaler(Duration scaleDownWindow, long nowNanos) {
+        this(scaleDownWindow, nowNanos, 0);
+    }
+
+    /** @param startedSoFar calls the function had started before this first look: not this look's load */
+    FunctionScaler(Duration scaleDownWindow, long nowNanos, long startedSoFar) {
+        this.lastStarted = startedSoFar;
         this.scaleDownWindow = scaleDownWindow;
         this.firstSeenNanos = nowNanos;
         this.lastActiveNanos = nowNanos;

@@ -53,6 +53,8 @@ public final class SqliteDatabase implements AutoCloseable {
     /** The one the batch being written uses. */
     private Writer writer;
     private final Thread writerThread;
+    /** A full disk fails every commit: said once a minute, not several times a second. */
+    private final RepeatedFailure commitFailures = new RepeatedFailure(java.time.Duration.ofMinutes(1), System::nanoTime);
     private final SqliteReaders readers;
     private volatile boolean closed;
     /** Set when the writer thread died: every write fails at once from then on. */
@@ -369,8 +371,13 @@ public final class SqliteDatabase implements AutoCloseable {
                 }
             }
             writer.connection().commit();
+            commitFailures.cleared();
         } catch (SQLException e) {
-            log.error("store commit failed, {} writes lost: {}", batch.size(), e.getMessage());
+            var report = commitFailures.occurred(e.getMessage());
+            if (report != null) {
+                log.error("store commit failed, {} writes lost: {}{}", batch.size(), e.getMessage(), report.suppressed() == 0 ? ""
+                        : " (and " + report.suppressed() + " more commits since the last report)");
+            }
             reopenWriter();
             batch.forEach(w -> {
                 if (w.done() != null) {

@@ -75,28 +75,8 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
     /** Opens (creating if needed) the store file {@code jfaas.db} in a data directory. */
     public static SqliteStore open(Path dataDir, Durability durability, SecretCipher cipher) {
         var file = dataDir.resolve("jfaas.db");
-        warnIfLost(dataDir, file);
+        LostFiles.lost(dataDir, "jfaas.db", "its functions, secrets and namespaces").ifPresent(log::error);
         return new SqliteStore(new SqliteDatabase(file, durability, SCHEMA), cipher);
-    }
-
-    /**
-     * A data directory that was used before (it has the queue or the generated password) but has
-     * no store, or an empty one, lost its functions, secrets and namespaces: say so, loudly,
-     * rather than start empty as if new.
-     */
-    private static void warnIfLost(Path dataDir, Path file) {
-        boolean used = java.nio.file.Files.exists(dataDir.resolve("queue.db"))
-                || java.nio.file.Files.exists(dataDir.resolve("basic-auth-password"));
-        try {
-            boolean missing = !java.nio.file.Files.exists(file) || java.nio.file.Files.size(file) == 0;
-            if (used && missing) {
-                log.error("{} is {}: this data directory was used before, and its functions, secrets and namespaces are "
-                        + "GONE; jfaas starts with none (restore the file from a backup to get them back)", file,
-                        java.nio.file.Files.exists(file) ? "empty" : "missing");
-            }
-        } catch (java.io.IOException e) {
-            log.warn("cannot look at {}: {}", file, e.getMessage());
-        }
     }
 
     /** Seals the values an older jfaas stored in plain text. */
