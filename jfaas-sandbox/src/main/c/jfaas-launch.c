@@ -8,7 +8,7 @@
  *
  *   jfaas-launch [--cgroup FILE]... [--listen PATH]
  *                [--net HOSTIF HOSTADDR ADDR PREFIXLEN [--egress] [--loopback-port PORT]]
- *                [--user UID] -- PROGRAM [ARGS...]
+ *                [--app-dir PATH STAGING] [--user UID] -- PROGRAM [ARGS...]
  *
  * --cgroup FILE  writes its pid into FILE (a cgroup.procs), so everything below runs in the cgroup.
  * --listen PATH  binds a Unix socket at PATH (0600, the gateway's) and hands it to PROGRAM as fd 3,
@@ -20,6 +20,12 @@
  *                --loopback-port, connections to ADDR:PORT go on to 127.0.0.1:PORT inside (an
  *                nftables rule of the namespace's own), so a server bound to loopback only, as the
  *                watchdog's contract allows, is reached as well as one bound to every address.
+ * --app-dir PATH STAGING  in a mount namespace of its own (private: nothing reaches the host's),
+ *                bind-mounts the function's directory PATH on STAGING while it is still the gateway's
+ *                user, so the sandbox (bwrap, as the function's user) binds it from STAGING: the
+ *                function's user needs no way through PATH's parents (a directory under /root works),
+ *                only the right to read the directory itself. (bwrap --bind-fd resolves its fd back
+ *                to the path, as the function's user, so it does not help here.)
  * --user UID     becomes UID/GID UID with no supplementary groups, no capabilities (bounding and
  *                ambient sets emptied) and no_new_privs.
  * --args-fd      hands PROGRAM (bwrap) its arguments through a descriptor (bwrap --args 4), not its
@@ -36,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -105,13 +112,13 @@ static void become(uid_t uid) {
 
 static void usage(void) {
     fprintf(stderr, "usage: jfaas-launch [--cgroup FILE]... [--listen PATH] [--net HOSTIF HOSTADDR ADDR PREFIXLEN [--egress]] "
-                    "[--loopback-port PORT] [--user UID] [--args-fd] -- PROGRAM [ARGS...]\n");
+                    "[--loopback-port PORT] [--app-dir PATH STAGING] [--user UID] [--args-fd] -- PROGRAM [ARGS...]\n");
     _exit(125);
 }
 
 int main(int argc, char **argv) {
     const char *listen_path = NULL, *host_if = NULL, *host_address = NULL, *address = NULL;
-    const char *loopback_port = NULL;
+    const char *loopback_port = NULL, *app_dir = NULL, *app_staging = NULL;
     int prefix = 0, egress = 0, args_fd = 0;
     long uid = -1;
     int i = 1;
@@ -130,6 +137,9 @@ int main(int argc, char **argv) {
             egress = 1;
         } else if (strcmp(argv[i], "--args-fd") == 0) {
             args_fd = 1;
+        } else if (strcmp(argv[i], "--app-dir") == 0 && i + 2 < argc) {
+            app_dir = argv[++i];
+            app_staging = argv[++i];
         } else if (strcmp(argv[i], "--loopback-port") == 0 && i + 1 < argc) {
             loopback_port = argv[++i];
         } else if (strcmp(argv[i], "--user") == 0 && i + 1 < argc) {
@@ -143,6 +153,12 @@ int main(int argc, char **argv) {
     if (i + 1 >= argc) usage();
     errno = 0;
     if (listen_path != NULL) bind_control_socket(listen_path);
+    if (app_dir != NULL) {
+        /* Mounted before --user drops the gateway's rights: its parents need not be open to the function. */
+        if (unshare(CLONE_NEWNS) < 0) die("cannot make a mount namespace for the function's directory");
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) die("cannot keep the replica's mounts its own");
+        if (mount(app_dir, app_staging, NULL, MS_BIND | MS_REC, NULL) < 0) die("cannot mount the function's directory %s", app_dir);
+    }
     if (host_if != NULL) make_network(host_if, host_address, address, prefix, egress);
     if (host_if != NULL && loopback_port != NULL) forward_to_loopback(loopback_port);
     if (uid > 0) become((uid_t) uid);

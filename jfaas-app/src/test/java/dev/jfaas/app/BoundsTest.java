@@ -89,7 +89,7 @@ class BoundsTest {
         assertThat(statusLine(follower.getInputStream())).isEqualTo("HTTP/1.1 200 OK");
         for (int i = 0; i < 2; i++) {
             var response = GatewayHttp.send(http, gateway.port(), "POST", "/function/noisy", "", false);
-            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("said it all\n");
         }
         // A replica whose own output, at start, is one line of 120 MB (more than the heap), read by the gateway's log pump.
@@ -97,7 +97,8 @@ class BoundsTest {
                 "head -c 120000000 /dev/zero | tr '\\0' a >&2\nexec python3 -m http.server \"$PORT\"\n")));
         await().atMost(Duration.ofSeconds(60)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
                 "/system/function/endless-line", null, true).body()).path("availableReplicas").asInt() == 1);
-        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/function/endless-line/", null, false).statusCode()).isEqualTo(200);
+        var served = GatewayHttp.send(http, gateway.port(), "GET", "/function/endless-line/", null, false);
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
         assertThat(gateway.process().isAlive()).isTrue();
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
         follower.close();

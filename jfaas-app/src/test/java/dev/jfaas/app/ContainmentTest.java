@@ -123,6 +123,19 @@ class ContainmentTest {
     }
 
     @Test
+    void aDirectoryUnderOneFunctionUsersCannotEnterIsDeployedAndRuns() throws Exception {
+        // as a function kept under /root (rwx------) would be: the launcher opens it as the gateway's user
+        var home = java.nio.file.Files.createTempDirectory("jfaas-private-home");
+        java.nio.file.Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        var fn = java.nio.file.Files.createDirectory(home.resolve("hello"));
+        java.nio.file.Files.setPosixFilePermissions(fn, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var script = java.nio.file.Files.writeString(fn.resolve("run.sh"), "echo hello from $(pwd)\n");
+        java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        gateway.deploy(Map.of("service", "private-home", "image", fn.toString(), "envProcess", "sh run.sh"));
+        assertThat(gateway.call("POST", "/function/private-home", "").body()).isEqualTo("hello from /home/app\n");
+    }
+
+    @Test
     void usageIsReportedFromTheCgroups() {
         gateway.deploy(Functions.httpEcho("measured", Map.of()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -36,21 +36,29 @@ final class Bubblewrap implements Containment {
 
     private final String bwrap;
     private final boolean switchUser;
+    /** Where the launcher mounts a function's directory for the sandbox to take it from. */
+    private final Path appStaging;
 
-    private Bubblewrap(String bwrap, boolean switchUser) {
+    private Bubblewrap(String bwrap, boolean switchUser, Path appStaging) {
         this.bwrap = bwrap;
         this.switchUser = switchUser;
+        this.appStaging = appStaging;
+    }
+
+    /** Whether the launcher mounts the function's directory first (only as root, for a user of its own). */
+    private boolean staged(View view) {
+        return switchUser && view instanceof View.Host host && host.appDir() != null;
     }
 
     /** Finds bwrap and proves it can build a sandbox here, as the user functions will run as. */
-    static Bubblewrap check(SandboxSettings settings, FunctionUsers users, Path launcher) {
+    static Bubblewrap check(SandboxSettings settings, FunctionUsers users, Path launcher, Path appStaging) {
         var bwrap = settings.executable("bwrap");
         if (bwrap == null) {
             throw new IllegalStateException("JFAAS_SANDBOX=bwrap but bubblewrap is not installed: install it "
                     + "(apt-get install bubblewrap) or set JFAAS_SANDBOX=none to run functions uncontained");
         }
         boolean switchUser = users.perFunction();
-        var sandbox = new Bubblewrap(bwrap, switchUser);
+        var sandbox = new Bubblewrap(bwrap, switchUser, appStaging);
         var probe = new ArrayList<String>(List.of(launcher.toString()));
         if (switchUser) {
             probe.addAll(List.of("--user", Integer.toString(users.probeUid())));
@@ -135,7 +143,9 @@ final class Bubblewrap implements Containment {
         var full = new HashMap<>(env);
         full.putIfAbsent("HOME", home);
         full.put("secret_mount_path", SECRETS);
-        return new Contained(argv, full, Path.of("/"), true, switchUser ? space.uid() : -1, null, home);
+        var staged = staged(launch.view());
+        return new Contained(argv, full, Path.of("/"), true, switchUser ? space.uid() : -1, null, home,
+                staged ? ((View.Host) launch.view()).appDir() : null, staged ? appStaging : null);
     }
 
     /** bwrap and its namespaces, with no capability even inside them. */
@@ -193,7 +203,10 @@ final class Bubblewrap implements Containment {
         }
         if (launch != null) {
             if (launch.appDir() != null) {
-                argv.addAll(List.of(launch.readOnly() ? "--ro-bind" : "--bind", launch.appDir().toString(), APP));
+                // with a user of its own, the launcher has mounted it on the staging directory (as the
+                // gateway's user, so the directory's parents may be closed to functions)
+                var source = staged(launch) ? appStaging : launch.appDir();
+                argv.addAll(List.of(launch.readOnly() ? "--ro-bind" : "--bind", source.toString(), APP));
             } else {
                 argv.addAll(List.of("--size", Long.toString(settings.tmpBytes()), "--tmpfs", APP));
                 if (launch.readOnly()) {

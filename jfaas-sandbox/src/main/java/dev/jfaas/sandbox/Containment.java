@@ -32,7 +32,10 @@ sealed interface Containment permits Bubblewrap, Unsandboxed {
      * @param user        the uid the launcher becomes before it starts the program, or -1 to stay
      * @param scratch     a directory to delete when the replica ends, or null
      * @param workingDir  where the program and each call start, as they see it
+     * @param appDir      the function's host directory, which the launcher mounts (as the gateway's
+     *                    user, in a mount namespace of the replica's) on {@code appStaging}, where the
+     *                    sandbox takes it from; both null when the sandbox binds the directory itself
      */
     record Contained(List<String> argv, Map<String, String> env, Path cwd, boolean nested, int user, Path scratch,
-            String workingDir) {}
+            String workingDir, Path appDir, Path appStaging) {}
 }

@@ -23,10 +23,11 @@ final class DeployChecks {
     }
 
     /**
-     * Checks that a function's user can reach a directory of the host to mount it (bwrap runs as
-     * that user): every directory above it searchable by others, and itself readable.
+     * Checks that a function's user can use a directory of the host mounted as its own: readable
+     * and searchable by it. Its parents do not matter: the launcher opens the directory as the
+     * gateway's user and hands it to the sandbox (a function directory under /root works).
      *
-     * @throws IllegalArgumentException saying which directory is in the way and how to open it
+     * @throws IllegalArgumentException saying what is in the way and how to open it
      */
     void reachable(Path dir) {
         if (!(containment instanceof Bubblewrap) || !users.perFunction()) {
@@ -36,12 +37,6 @@ final class DeployChecks {
             var self = Files.getPosixFilePermissions(dir);
             if (!self.contains(PosixFilePermission.OTHERS_READ) || !self.contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 throw unreachable(dir, dir, self, "o+rx");
-            }
-            for (var parent = dir.getParent(); parent != null; parent = parent.getParent()) {
-                var mode = Files.getPosixFilePermissions(parent);
-                if (!mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw unreachable(dir, parent, mode, "o+x");
-                }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the permissions of " + dir + ": " + e.getMessage());

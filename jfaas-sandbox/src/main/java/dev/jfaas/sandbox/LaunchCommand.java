@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * The command line of jfaas-launch (src/main/c), which prepares a replica on the host before
  * anything of it runs: joins its cgroups (so nothing it forks escapes the limits), binds its
- * control socket where only the gateway reaches it, makes its network namespace and link, becomes
+ * control socket where only the gateway reaches it, makes its network namespace and link, mounts the
+ * function's directory where the sandbox takes it from (so its parents need not be open to the
+ * function's user), becomes
  * the function's user, then execs the sandbox.
  */
 final class LaunchCommand {
@@ -24,7 +26,7 @@ final class LaunchCommand {
      *                   they name the host's paths, and its command line is the sandbox's pid 1's
      */
     static List<String> of(Path launcher, ReplicaCgroup cgroup, Path controlSocket, ReplicaNetwork network, int serverPort,
-            int user, boolean sandboxed, List<String> program) {
+            Path appDir, Path appStaging, int user, boolean sandboxed, List<String> program) {
         var argv = new ArrayList<String>();
         argv.add(launcher.toString());
         for (var procs : cgroup.procsFiles()) {
@@ -44,6 +46,9 @@ final class LaunchCommand {
                 argv.add("--loopback-port");
                 argv.add(Integer.toString(serverPort));
             }
+        }
+        if (appDir != null) {
+            argv.addAll(List.of("--app-dir", appDir.toString(), appStaging.toString()));
         }
         if (user >= 0) {
             argv.add("--user");

@@ -75,7 +75,7 @@ public final class Sandbox implements AutoCloseable {
             var users = settings.kind() == SandboxSettings.Kind.BWRAP ? FunctionUsers.claim(settings.uidBase(), claims)
                     : new FunctionUsers(settings.uidBase());
             Containment containment = switch (settings.kind()) {
-                case BWRAP -> Bubblewrap.check(settings, users, binaries.launcher());
+                case BWRAP -> Bubblewrap.check(settings, users, binaries.launcher(), runtime.resolve("app"));
                 case NONE -> new Unsandboxed(runtime);
             };
             String noLinks = null;
@@ -159,7 +159,8 @@ public final class Sandbox implements AutoCloseable {
             var control = launch.program() instanceof Program.Spawner || relayed
                     ? controlSockets.resolve(Long.toString(sockets.incrementAndGet())) : null;
             int port = launch.program() instanceof Program.Server server ? server.port() : 0;
-            var argv = LaunchCommand.of(binaries.launcher(), cgroup, control, network, port, contained.user(),
+            var argv = LaunchCommand.of(binaries.launcher(), cgroup, control, network, port, contained.appDir(),
+                    contained.appStaging(), contained.user(),
                     containment instanceof Bubblewrap, contained.argv());
             var builder = new ProcessBuilder(argv).directory(contained.cwd().toFile());
             builder.environment().clear();

@@ -61,6 +61,6 @@ final class Unsandboxed implements Containment {
             case Program.Server server -> server.argv();
             case Program.Spawner s -> List.of(spawner.toString(), "--calls");
         };
-        return new Contained(argv, full, cwd, false, -1, scratch, cwd.toString());
+        return new Contained(argv, full, cwd, false, -1, scratch, cwd.toString(), null, null);
     }
 }
