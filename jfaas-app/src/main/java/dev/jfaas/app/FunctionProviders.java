@@ -65,8 +65,7 @@ final class FunctionProviders {
                         "kubernetes " + kubernetes.info().get("cluster"), autoscaling);
             }
             case PROCESS -> {
-                var local = new ProcessProvider(dataDir, store, store, store, sandbox, images,
-                        ImageSettings.from(settings).strict());
+                var local = new ProcessProvider(dataDir, store, store, store, sandbox, images, ImageSettings.from(settings));
                 parts.push(local);
                 local.restore();
                 yield new Opened(local, store, store, local::imagesInUse,

@@ -68,16 +68,16 @@ class CliTest {
 
     @Test
     void deployFromFlagsListInvokeAndRemove() {
-        var deployed = jfaas("deploy", "--name", "cli-rev", "--image", "jfaas/rev", "--fprocess", "rev", "--label", "team=cli");
+        var deployed = jfaas("deploy", "--name", "cli-rev", "--image", "local/rev", "--fprocess", "rev", "--label", "team=cli");
         assertThat(deployed.exit()).as(deployed.err()).isZero();
         assertThat(deployed.out()).contains("deployed cli-rev");
         var list = jfaas("list", "-v");
-        assertThat(list.out()).contains("Function").contains("cli-rev").contains("jfaas/rev").contains("1/1");
+        assertThat(list.out()).contains("Function").contains("cli-rev").contains("local/rev").contains("1/1");
         var invoked = jfaas("invoke", "cli-rev", "-d", "abc\n");
         assertThat(invoked.exit()).isZero();
         assertThat(invoked.out()).isEqualTo("cba\n");
         assertThat(jfaas("describe", "cli-rev").out()).contains("Ready").contains("/function/cli-rev.openfaas-fn");
-        assertThat(jfaas("deploy", "--name", "cli-rev", "--image", "jfaas/rev", "--fprocess", "cat").exit())
+        assertThat(jfaas("deploy", "--name", "cli-rev", "--image", "local/rev", "--fprocess", "cat").exit())
                 .as("deploying again updates").isZero();
         assertThat(jfaas("remove", "cli-rev").exit()).isZero();
         assertOneLineError(jfaas("describe", "cli-rev"), "404");
@@ -85,7 +85,7 @@ class CliTest {
 
     @Test
     void invokeReadsTheBodyFromStdin() {
-        jfaas("deploy", "--name", "cli-stdin", "--image", "jfaas/rev", "--fprocess", "rev");
+        jfaas("deploy", "--name", "cli-stdin", "--image", "local/rev", "--fprocess", "rev");
         var original = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream("piped\n".getBytes()));
@@ -97,7 +97,7 @@ class CliTest {
 
     @Test
     void asyncInvokeThenResult() {
-        jfaas("deploy", "--name", "cli-echo", "--image", "jfaas/cat", "--fprocess", "cat");
+        jfaas("deploy", "--name", "cli-echo", "--image", "local/cat", "--fprocess", "cat");
         var accepted = jfaas("invoke", "cli-echo", "--async", "--priority", "5", "-d", "later");
         assertThat(accepted.exit()).isZero();
         var id = accepted.out().strip();
@@ -111,13 +111,13 @@ class CliTest {
 
     @Test
     void triggersListsSchedulesWithTheirNextFiring() {
-        var deployed = jfaas("deploy", "--name", "cli-cron", "--image", "jfaas/cat", "--fprocess", "cat",
+        var deployed = jfaas("deploy", "--name", "cli-cron", "--image", "local/cat", "--fprocess", "cat",
                 "--annotation", "topic=cron-function", "--annotation", "schedule=*/5 * * * *");
         assertThat(deployed.exit()).as(deployed.err()).isZero();
         var shown = jfaas("triggers");
         assertThat(shown.exit()).isZero();
         assertThat(shown.out()).contains("Brokers: none", "cli-cron.openfaas-fn", "*/5 * * * * (UTC)", "scheduled");
-        var bad = jfaas("deploy", "--name", "cli-bad-cron", "--image", "jfaas/cat", "--fprocess", "cat",
+        var bad = jfaas("deploy", "--name", "cli-bad-cron", "--image", "local/cat", "--fprocess", "cat",
                 "--annotation", "topic=cron-function", "--annotation", "schedule=often");
         assertThat(bad.exit()).isNotZero();
         assertThat(bad.err()).contains("invalid schedule \"often\"");
@@ -185,7 +185,7 @@ class CliTest {
 
     @Test
     void deadLettersListedAndReplayed() {
-        var deployed = jfaas("deploy", "--name", "cli-fail", "--image", "jfaas/fail", "--fprocess", "false",
+        var deployed = jfaas("deploy", "--name", "cli-fail", "--image", "local/fail", "--fprocess", "false",
                 "--annotation", "com.openfaas.retry.attempts=1");
         assertThat(deployed.exit()).as(deployed.err()).isZero();
         var id = jfaas("invoke", "cli-fail", "--async", "-d", "").out().strip();

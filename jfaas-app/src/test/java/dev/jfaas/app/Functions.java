@@ -17,7 +17,7 @@ final class Functions {
     static Map<String, Object> forking(String name, String command, Map<String, String> envVars) {
         var d = new HashMap<String, Object>();
         d.put("service", name);
-        d.put("image", "jfaas/test");
+        d.put("image", "local/test");
         d.put("envProcess", command);
         d.put("envVars", envVars);
         return d;

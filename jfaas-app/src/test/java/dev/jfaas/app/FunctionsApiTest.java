@@ -29,7 +29,7 @@ class FunctionsApiTest {
         assertThat(list.isArray()).isTrue();
         var listed = java.util.stream.StreamSupport.stream(list.spliterator(), false)
                 .filter(f -> f.path("name").asText().equals("lifecycle")).findFirst().orElseThrow();
-        assertThat(listed.path("image").asText()).isEqualTo("jfaas/test");
+        assertThat(listed.path("image").asText()).isEqualTo("local/test");
         assertThat(listed.path("namespace").asText()).isEqualTo("openfaas-fn");
         assertThat(listed.path("envProcess").asText()).isEqualTo("cat");
         assertThat(listed.path("labels").path("faas_function").asText()).isEqualTo("lifecycle");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true,
         description = "Deploy or update functions, from flags or an OpenFaaS stack file. Waits until each is ready.",
-        footer = {"", "Examples:", "  jfaas deploy --name rev --image jfaas/rev --fprocess rev",
+        footer = {"", "Examples:", "  jfaas deploy --name rev --image local/rev --fprocess rev",
             "  jfaas deploy -f stack.yml", "  jfaas deploy --name web --image /srv/web --fprocess 'python3 app.py' --env mode=http"})
 final class DeployCommand extends ClientCommand {
 

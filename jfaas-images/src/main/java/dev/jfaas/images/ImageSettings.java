@@ -14,8 +14,27 @@ import java.util.Map;
  * @param registryAuth registry credentials, as Docker keeps them
  * @param maxImageSize largest image archive {@code POST /system/images} takes, in bytes
  * @param pullTimeout  how long a pull may take
+ * @param pull         when an image is pulled at deploy
  */
-public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize, Duration pullTimeout) {
+public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize, Duration pullTimeout, Pull pull) {
+
+    /** When an image is pulled at deploy, in Kubernetes' imagePullPolicy words. */
+    public enum Pull {
+        /** when it is not in the store (the default) */
+        IF_NOT_PRESENT,
+        /** at every deploy and update, so a tag that moved is followed (the stored one is kept if the pull fails) */
+        ALWAYS,
+        /** never: an image not in the store is not found */
+        NEVER
+    }
+
+    /**
+     * Names under {@code local/} are never pulled: they name what is on this machine (a function
+     * run on the host's root, an imported image), and a registry's {@code local/…} is someone else's.
+     */
+    public static boolean local(String image) {
+        return image != null && image.startsWith("local/");
+    }
 
     public static final Setting<Boolean> STRICT = Setting.oneOf("JFAAS_IMAGES", "lenient",
             Map.of("strict", true, "lenient", false),
@@ -29,11 +48,16 @@ public record ImageSettings(boolean strict, Path registryAuth, long maxImageSize
     public static final Setting<Duration> PULL_TIMEOUT = Setting.duration("JFAAS_PULL_TIMEOUT", Duration.ofMinutes(10),
             "how long an image pull may take before it is stopped (a deploy waiting for it then fails with 504)");
 
-    public static final List<Setting<?>> SETTINGS = List.of(STRICT, REGISTRY_AUTH, MAX_IMAGE_SIZE, PULL_TIMEOUT);
+    public static final Setting<Pull> PULL = Setting.oneOf("JFAAS_IMAGE_PULL", "if-not-present",
+            Map.of("if-not-present", Pull.IF_NOT_PRESENT, "always", Pull.ALWAYS, "never", Pull.NEVER),
+            "when a deploy pulls its image (as Kubernetes' imagePullPolicy): `if-not-present`, `always` (follow a moved tag) "
+            + "or `never`; names under `local/` are never pulled");
+
+    public static final List<Setting<?>> SETTINGS = List.of(STRICT, PULL, REGISTRY_AUTH, MAX_IMAGE_SIZE, PULL_TIMEOUT);
 
     public static ImageSettings from(Settings settings) {
         return new ImageSettings(settings.get(STRICT), settings.get(REGISTRY_AUTH), settings.get(MAX_IMAGE_SIZE),
-                settings.get(PULL_TIMEOUT));
+                settings.get(PULL_TIMEOUT), settings.get(PULL));
     }
 
     /** The store these settings describe, under {@code dir}. */

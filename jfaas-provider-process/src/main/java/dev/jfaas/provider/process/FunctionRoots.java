@@ -3,6 +3,7 @@ package dev.jfaas.provider.process;
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.images.ImageException;
+import dev.jfaas.images.ImageSettings;
 import dev.jfaas.images.ImageStore;
 import dev.jfaas.images.StoredImage;
 import dev.jfaas.sandbox.View;
@@ -38,10 +39,12 @@ final class FunctionRoots {
 
     private final ImageStore images;
     private final boolean strict;
+    private final ImageSettings.Pull pullPolicy;
 
-    FunctionRoots(ImageStore images, boolean strict) {
+    FunctionRoots(ImageStore images, boolean strict, ImageSettings.Pull pullPolicy) {
         this.images = images;
         this.strict = strict;
+        this.pullPolicy = pullPolicy;
     }
 
     Root resolve(FunctionDeployment deployment, boolean pull) {
@@ -52,12 +55,25 @@ final class FunctionRoots {
         }
         var found = images.find(deployment.image());
         String why = "not in the image store";
-        if (found.isEmpty() && pull) {
+        boolean pulls = pull && !ImageSettings.local(deployment.image()) && switch (pullPolicy) {
+            case IF_NOT_PRESENT -> found.isEmpty();
+            case ALWAYS -> true;
+            case NEVER -> false;
+        };
+        if (pulls) {
             try {
                 found = java.util.Optional.of(images.pull(deployment.image()));
             } catch (ImageException | IllegalArgumentException e) {
-                why = "not in the image store, and not pulled: " + shortly(e.getMessage());
+                if (found.isPresent()) {
+                    log.warn("function {}: image {} not pulled again, the stored one runs: {}", deployment.service(),
+                            deployment.image(), shortly(e.getMessage()));
+                } else {
+                    why = "not in the image store, and not pulled: " + shortly(e.getMessage());
+                }
             }
+        } else if (found.isEmpty() && pull) {
+            why = ImageSettings.local(deployment.image()) ? "not in the image store; local/ names are never pulled"
+                    : "not in the image store; JFAAS_IMAGE_PULL=never";
         }
         if (found.isPresent()) {
             var image = found.get();

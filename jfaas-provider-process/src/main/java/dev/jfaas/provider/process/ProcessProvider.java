@@ -15,6 +15,7 @@ import dev.jfaas.sandbox.Limits;
 import dev.jfaas.sandbox.Sandbox;
 import dev.jfaas.sandbox.View;
 import dev.jfaas.sandbox.network.NetworkMode;
+import dev.jfaas.images.ImageSettings;
 import dev.jfaas.images.ImageStore;
 import dev.jfaas.store.FunctionStore;
 import dev.jfaas.store.NamespaceStore;
@@ -54,13 +55,13 @@ public final class ProcessProvider implements Provider {
     private final ImageStore images;
     private final FunctionRoots roots;
 
-    /** @param strictImages JFAAS_IMAGES=strict: an image that is not found is a 400, never a run on the host's root */
+    /** @param imageSettings how images are found: strictly (never a run on the host's root), and when they are pulled */
     public ProcessProvider(Path dataDir, FunctionStore functionStore, SecretStore secrets, NamespaceStore namespaces,
-            Sandbox sandbox, ImageStore images, boolean strictImages) {
+            Sandbox sandbox, ImageStore images, ImageSettings imageSettings) {
         this.dataDir = dataDir;
         this.sandbox = sandbox;
         this.images = images;
-        this.roots = new FunctionRoots(images, strictImages);
+        this.roots = new FunctionRoots(images, imageSettings.strict(), imageSettings.pull());
         this.functionStore = functionStore;
         this.secrets = secrets;
         this.namespaces = namespaces;
