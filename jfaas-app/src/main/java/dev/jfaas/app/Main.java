@@ -27,6 +27,7 @@ public final class Main {
         // picocli builds a model of every command it is given by reflection, and those classes
         // stay loaded: for a gateway or a worker, the client's ~35 commands were ~2 MB of its RSS.
         var cli = args.length > 0 && SERVERS.contains(args[0]) ? new CommandLine(new Main()) : commandLine();
+        dev.jfaas.cli.ClientCommands.versioned(cli);
         System.exit(cli.execute(args));
     }
 
@@ -34,6 +35,7 @@ public final class Main {
     public static CommandLine commandLine() {
         var cli = new CommandLine(new Main());
         dev.jfaas.cli.ClientCommands.all().forEach(cli::addSubcommand);
+        dev.jfaas.cli.ClientCommands.versioned(cli);
         return cli;
     }
 

@@ -16,11 +16,15 @@ final class BuildCommand extends ClientCommand {
 
     @Option(names = {"-f", "--yaml"}, description = "stack file (default: stack.yml)") Path stackFile;
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "only this function") String only;
+    @Option(names = "--filter", description = "only this function (as deploy --filter)") String filter;
 
     @Override
     int run() throws IOException {
         var file = stackFile == null ? Path.of("stack.yml") : stackFile;
         var stack = StackFile.read(file);
+        if (only == null) {
+            only = filter;
+        }
         int built = 0;
         for (var fn : stack.functions()) {
             if (only != null && !only.equals(fn.name())) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "calls", mixinStandardHelpOptions = true, description = "List async calls, or show one by id.")
 final class CallsCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "ID", arity = "0..1") String id;
+    @Parameters(paramLabel = "ID", arity = "0..1", description = "one call to show (default: list them)") String id;
     @Option(names = "--function", description = "only this function's calls") String function;
     @Option(names = "--status", description = "queued, running, retrying, succeeded, failed, dead or cancelled") String status;
     @Option(names = "--limit", defaultValue = "50", description = "at most this many (default 50)") int limit;
@@ -19,7 +19,21 @@ final class CallsCommand extends ClientCommand {
     int run() throws IOException {
         var client = client();
         if (id != null) {
-            out().println(client.expect("GET", "/system/calls/" + id, null));
+            var body = client.expect("GET", "/system/calls/" + id, null);
+            if (json) {
+                out().println(body);
+                return 0;
+            }
+            var call = parse(body);
+            var rows = new ArrayList<List<String>>();
+            for (var field : List.of("callId", "function", "namespace", "queue", "status", "priority", "attempts", "maxAttempts",
+                    "statusCode", "durationSeconds", "acceptedAt", "startedAt", "finishedAt", "error", "callbackStatus")) {
+                var value = call.path(field);
+                if (!value.isMissingNode() && !value.isNull()) {
+                    rows.add(List.of(field + ":", value.asText()));
+                }
+            }
+            table(rows);
             return 0;
         }
         var query = new StringBuilder("/system/calls?limit=").append(limit);

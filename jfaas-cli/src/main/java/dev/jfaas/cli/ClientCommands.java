@@ -7,10 +7,19 @@ public final class ClientCommands {
 
     private ClientCommands() {}
 
+    /** What {@code -V} prints on every command. */
+    public static final String VERSION = "jfaas " + VersionCommand.VERSION;
+
+    /** Gives every command of {@code cli}, subcommands too, the version {@code -V} prints. */
+    public static void versioned(picocli.CommandLine cli) {
+        cli.getCommandSpec().version(VERSION);
+        cli.getSubcommands().values().forEach(ClientCommands::versioned);
+    }
+
     public static List<Object> all() {
         return List.of(new DeployCommand(), new ListCommand(), new DescribeCommand(), new InvokeCommand(),
                 new RemoveCommand(), new ScaleCommand(), new LogsCommand(), new SecretCommand(), new ImageCommand(), new CallsCommand(),
                 new ResultCommand(), new QueuesCommand(), new TriggersCommand(), new DeadLettersCommand(), new LoginCommand(),
-                new LogoutCommand(), new VersionCommand(), new NewCommand(), new BuildCommand());
+                new LogoutCommand(), new VersionCommand(), new NewCommand(), new BuildCommand(), new CancelCommand(), new NamespaceCommand());
     }
 }

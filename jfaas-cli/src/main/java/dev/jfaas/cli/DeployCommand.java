@@ -24,11 +24,20 @@ final class DeployCommand extends ClientCommand {
     @Option(names = "--name", description = "function name") String name;
     @Option(names = "--image", description = "image, or the absolute path of the function's directory") String image;
     @Option(names = "--fprocess", description = "the command to run") String fprocess;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
     @Option(names = {"-e", "--env"}, description = "environment variable k=v (repeatable)") Map<String, String> env;
     @Option(names = {"-l", "--label"}, description = "label k=v (repeatable)") Map<String, String> labels;
     @Option(names = "--annotation", description = "annotation k=v (repeatable)") Map<String, String> annotations;
     @Option(names = "--secret", description = "secret to mount (repeatable)") List<String> secrets;
+    @Option(names = "--env-file", description = "environment variables from a file of k=v lines (repeatable; -e wins)")
+    List<Path> envFiles;
+    @Option(names = "--memory-limit", description = "memory limit, e.g. 128Mi") String memoryLimit;
+    @Option(names = "--cpu-limit", description = "CPU limit, e.g. 500m or 1") String cpuLimit;
+    @Option(names = "--memory-request", description = "memory request, e.g. 64Mi") String memoryRequest;
+    @Option(names = "--cpu-request", description = "CPU request, e.g. 100m") String cpuRequest;
+    @Option(names = "--constraint", description = "placement constraint, e.g. node.platform.os == linux (repeatable)")
+    List<String> constraints;
+    @Option(names = "--readonly", description = "a read-only root filesystem (and function directory)") boolean readOnly;
 
     @Option(names = "--no-wait", description = "return once accepted, without waiting for a ready replica")
     boolean noWait;
@@ -81,7 +90,7 @@ final class DeployCommand extends ClientCommand {
         return 0;
     }
 
-    private ObjectNode fromFlags() {
+    private ObjectNode fromFlags() throws IOException {
         var d = JSON.createObjectNode();
         d.put("service", name);
         d.put("image", image);
@@ -91,8 +100,27 @@ final class DeployCommand extends ClientCommand {
         if (namespace != null) {
             d.put("namespace", namespace);
         }
+        var allEnv = new java.util.LinkedHashMap<String, String>();
+        for (var file : envFiles == null ? List.<Path>of() : envFiles) {
+            allEnv.putAll(envFile(file));
+        }
         if (env != null) {
-            d.set("envVars", JSON.valueToTree(env));
+            allEnv.putAll(env);
+        }
+        if (!allEnv.isEmpty()) {
+            d.set("envVars", JSON.valueToTree(allEnv));
+        }
+        if (memoryLimit != null || cpuLimit != null) {
+            d.set("limits", resources(memoryLimit, cpuLimit));
+        }
+        if (memoryRequest != null || cpuRequest != null) {
+            d.set("requests", resources(memoryRequest, cpuRequest));
+        }
+        if (constraints != null) {
+            d.set("constraints", JSON.valueToTree(constraints));
+        }
+        if (readOnly) {
+            d.put("readOnlyRootFilesystem", true);
         }
         if (labels != null) {
             d.set("labels", JSON.valueToTree(labels));
@@ -140,5 +168,41 @@ final class DeployCommand extends ClientCommand {
             }
         }
         throw new CliError(fn + " was accepted but no replica became ready within 120s: see 'jfaas logs " + fn + "'");
+    }
+
+    private static ObjectNode resources(String memory, String cpu) {
+        var r = JSON.createObjectNode();
+        if (memory != null) {
+            r.put("memory", memory);
+        }
+        if (cpu != null) {
+            r.put("cpu", cpu);
+        }
+        return r;
+    }
+
+    /** KEY=value lines, as docker's --env-file: blank lines and # comments skipped, the value kept as written. */
+    static java.util.Map<String, String> envFile(Path file) {
+        var values = new java.util.LinkedHashMap<String, String>();
+        java.util.List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new CliError("cannot read --env-file " + file + ": " + e.getMessage());
+        }
+        int number = 0;
+        for (var raw : lines) {
+            number++;
+            var line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int equals = line.indexOf('=');
+            if (equals <= 0) {
+                throw new CliError("--env-file " + file + " line " + number + ": expected KEY=value");
+            }
+            values.put(line.substring(0, equals).strip(), line.substring(equals + 1));
+        }
+        return values;
     }
 }

@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "describe", mixinStandardHelpOptions = true, description = "Show one function's status.")
 final class DescribeCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "NAME") String name;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Parameters(paramLabel = "NAME", description = "the function") String name;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
     @Override
     int run() throws IOException {

@@ -22,7 +22,7 @@ final class ImageCommand {
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Import an oci-archive or a docker save tarball (e.g. docker save IMAGE > fn.tar).")
     static final class Import extends ClientCommand {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "an oci-archive or a docker save tarball") Path file;
         @Option(names = "--name", description = "the name to store it under (default: the one the archive gives)") String name;
 
         @Override
@@ -43,7 +43,7 @@ final class ImageCommand {
 
     @Command(name = "pull", mixinStandardHelpOptions = true, description = "Pull an image from a registry into the store.")
     static final class Pull extends ClientCommand {
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "the image, as Docker names it") String name;
 
         @Override
         int run() throws IOException {
@@ -73,7 +73,7 @@ final class ImageCommand {
 
     @Command(name = "remove", aliases = "rm", mixinStandardHelpOptions = true, description = "Remove an image no function runs from.")
     static final class Remove extends ClientCommand {
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "the image, as Docker names it") String name;
 
         @Override
         int run() throws IOException {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  echo hello | jfaas invoke rev", "  jfaas invoke rev --async --callback http://127.0.0.1:9000/done -d hi"})
 final class InvokeCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the function") String name;
     @Option(names = {"-d", "--data"}, description = "the body (default: read stdin)") String data;
     @Option(names = "--async", description = "queue the call and print its id") boolean async;
     @Option(names = "--callback", description = "URL to POST the result to (async)") String callback;
@@ -24,7 +24,7 @@ final class InvokeCommand extends ClientCommand {
     @Option(names = {"-H", "--header"}, description = "header k=v (repeatable)") Map<String, String> headers;
     @Option(names = "--query", description = "query parameter k=v (repeatable)") Map<String, String> query;
     @Option(names = {"-m", "--method"}, defaultValue = "POST", description = "HTTP method (default: POST)") String method;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
     @Override
     int run() throws IOException {

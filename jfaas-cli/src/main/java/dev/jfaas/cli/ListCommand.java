@@ -10,13 +10,19 @@ import picocli.CommandLine.Option;
 final class ListCommand extends ClientCommand {
 
     @Option(names = {"-v", "--verbose"}, description = "show images too") boolean verbose;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Option(names = {"-q", "--quiet"}, description = "only the functions' names, one a line") boolean quiet;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
     @Override
     int run() throws IOException {
         var body = client().expect("GET", "/system/functions" + nsQuery(namespace), null);
         if (json) {
             out().println(body);
+            return 0;
+        }
+        if (quiet) {
+            parse(body).forEach(fn -> out().println(fn.path("name").asText()));
+            out().flush();
             return 0;
         }
         var rows = new ArrayList<List<String>>();

@@ -14,11 +14,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a function's log lines; --follow streams new ones.")
 final class LogsCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the function") String name;
     @Option(names = "--follow", description = "keep streaming new lines") boolean follow;
     @Option(names = "--tail", description = "only the last N lines") Integer tail;
     @Option(names = "--since", description = "only lines newer than this (e.g. 5m, 1h)") String since;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
     @Override
     int run() throws IOException {

@@ -19,7 +19,7 @@ final class NewCommand extends ClientCommand {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
-    @Parameters(paramLabel = "NAME", arity = "0..1") String name;
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "the new function's name") String name;
     @Option(names = "--lang", description = "the template: java, python3-http, node-http, bash, or one in --template-dir") String lang;
     @Option(names = "--list", description = "list the templates") boolean list;
     @Option(names = "--template-dir", description = "a folder of OpenFaaS-shaped templates (one folder per language with template.yml)")

@@ -9,9 +9,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "scale", mixinStandardHelpOptions = true, description = "Set a function's replicas (0 allowed).")
 final class ScaleCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "the function") String name;
     @Option(names = {"-r", "--replicas"}, required = true, description = "desired replicas") int replicas;
-    @Option(names = "--namespace", description = "namespace") String namespace;
+    @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
     @Override
     int run() throws IOException {

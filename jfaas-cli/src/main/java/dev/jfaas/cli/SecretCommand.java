@@ -17,10 +17,10 @@ final class SecretCommand {
 
     /** Shared by create and update: a value from a literal, a file, or stdin. */
     abstract static class WithValue extends ClientCommand {
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "the secret") String name;
         @Option(names = "--from-literal", description = "the value") String literal;
         @Option(names = "--from-file", description = "read the value from a file") Path file;
-        @Option(names = "--namespace", description = "namespace") String namespace;
+        @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
         String body() throws IOException {
             var body = new HashMap<String, String>();
@@ -64,7 +64,7 @@ final class SecretCommand {
 
     @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List secret names (never values).")
     static final class ListSecrets extends ClientCommand {
-        @Option(names = "--namespace", description = "namespace") String namespace;
+        @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
         @Override
         int run() throws IOException {
@@ -83,8 +83,8 @@ final class SecretCommand {
 
     @Command(name = "remove", aliases = "rm", mixinStandardHelpOptions = true, description = "Delete a secret.")
     static final class Remove extends ClientCommand {
-        @Parameters(paramLabel = "NAME") String name;
-        @Option(names = "--namespace", description = "namespace") String namespace;
+        @Parameters(paramLabel = "NAME", description = "the secret") String name;
+        @Option(names = {"-n", "--namespace"}, description = "namespace (default: the gateway's, openfaas-fn)") String namespace;
 
         @Override
         int run() throws IOException {

@@ -165,6 +165,110 @@ class ClientCommandsTest {
     }
 
     @Test
+    void listQuietPrintsNamesOnly() {
+        gateway.on("GET /system/functions", 200, FUNCTIONS);
+        assertThat(jfaas("list", "-q").out().lines().toList()).containsExactly("rev", "echo");
+        gateway.on("GET /system/functions?namespace=team-a", 200, "[]");
+        assertThat(jfaas("list", "-n", "team-a").exit()).isZero();
+        assertThat(gateway.last().uri()).isEqualTo("/system/functions?namespace=team-a");
+    }
+
+    @Test
+    void deployTakesFaasCliFlags() throws IOException {
+        gateway.on("PUT /system/functions", 202, "");
+        var envFile = java.nio.file.Files.writeString(config.resolve("fn.env"), "# settings\nMODE=prod\nGREETING=hi there\n\n");
+        var run = jfaas("deploy", "--name", "web", "--image", "/srv/web", "--no-wait", "-n", "team-a", "--memory-limit", "128Mi",
+                "--cpu-limit", "500m", "--memory-request", "64Mi", "--constraint", "node.platform.os == linux", "--readonly",
+                "--env-file", envFile.toString(), "-e", "MODE=dev");
+        assertThat(run.exit()).as(run.err()).isZero();
+        var body = JSON.readTree(gateway.last().body());
+        assertThat(body.path("namespace").asText()).isEqualTo("team-a");
+        assertThat(body.path("limits").path("memory").asText()).isEqualTo("128Mi");
+        assertThat(body.path("limits").path("cpu").asText()).isEqualTo("500m");
+        assertThat(body.path("requests").path("memory").asText()).isEqualTo("64Mi");
+        assertThat(body.path("constraints").get(0).asText()).isEqualTo("node.platform.os == linux");
+        assertThat(body.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(body.path("envVars").path("GREETING").asText()).isEqualTo("hi there");
+        assertThat(body.path("envVars").path("MODE").asText()).as("-e wins over the file").isEqualTo("dev");
+    }
+
+    @Test
+    void removeTakesAStackFile() throws IOException {
+        gateway.on("DELETE /system/functions", 202, "");
+        var stack = java.nio.file.Files.writeString(config.resolve("stack.yml"), """
+                version: 1.0
+                provider:
+                  name: openfaas
+                functions:
+                  one:
+                    image: local/one
+                  two:
+                    image: local/two
+                    namespace: team-b
+                """);
+        var run = jfaas("remove", "-f", stack.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().lines().toList()).containsExactly("removed one", "removed two");
+        assertThat(JSON.readTree(gateway.last().body()).path("namespace").asText()).isEqualTo("team-b");
+        assertThat(jfaas("remove", "-f", stack.toString(), "--filter", "one").out().strip()).isEqualTo("removed one");
+    }
+
+    @Test
+    void asyncCallsCanBeWaitedForCancelledAndReplayedOneByOne() throws Exception {
+        gateway.on("GET /system/calls/c1/result", 202, "");
+        var pending = jfaas("result", "c1");
+        assertThat(pending.exit()).isEqualTo(2);
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> jfaas("result", "--wait", "c1"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> gateway.requests.stream().filter(r -> r.uri().endsWith("/result")).count() >= 3);
+        gateway.on("GET /system/calls/c1/result", 200, "olleh");
+        var done = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.exit()).isZero();
+        assertThat(done.out()).isEqualTo("olleh");
+
+        gateway.on("DELETE /async-function/c1", 202, "");
+        assertThat(jfaas("cancel", "c1").out().strip()).isEqualTo("cancelled c1");
+
+        gateway.on("POST /system/calls/c2/replay", 202, "{\"replayed\":1}");
+        assertThat(jfaas("dead-letters", "replay", "c2").out().strip()).isEqualTo("replayed 1 call(s)");
+
+        gateway.on("GET /system/calls/c2", 200, "{\"callId\":\"c2\",\"function\":\"rev\",\"status\":\"dead\",\"attempts\":3}");
+        var shown = jfaas("calls", "c2").out();
+        assertThat(shown).contains("status:", "dead").doesNotContain("{");
+    }
+
+    @Test
+    void namespacesAreListedMadeAndRemoved() throws IOException {
+        gateway.on("GET /system/namespaces", 200, "[\"openfaas-fn\",\"team-a\"]")
+                .on("POST /system/namespace/team-b", 201, "")
+                .on("DELETE /system/namespace/team-b", 202, "");
+        assertThat(jfaas("namespace", "list").out().lines().toList()).containsExactly("openfaas-fn", "team-a");
+        assertThat(jfaas("namespace", "create", "team-b", "--label", "team=b").exit()).isZero();
+        assertThat(JSON.readTree(gateway.last().body()).path("labels").path("team").asText()).isEqualTo("b");
+        assertThat(jfaas("ns", "rm", "team-b").out().strip()).isEqualTo("removed namespace team-b");
+    }
+
+    @Test
+    void everyCommandHasHelpAndAVersion() {
+        var cli = new CommandLine(new Root());
+        ClientCommands.all().forEach(cli::addSubcommand);
+        ClientCommands.versioned(cli);
+        for (var name : cli.getSubcommands().keySet()) {
+            var out = new StringWriter();
+            var err = new StringWriter();
+            cli.setOut(new PrintWriter(out));
+            cli.setErr(new PrintWriter(err));
+            var sub = cli.getSubcommands().get(name);
+            assertThat(cli.execute(name, "-V")).as(name + ": " + err).isZero();
+            assertThat(out.toString().strip()).as(name).isEqualTo(ClientCommands.VERSION);
+            assertThat(sub.getUsageMessage()).as(name).contains("Usage:");
+            for (var parameter : sub.getCommandSpec().positionalParameters()) {
+                assertThat(parameter.description()).as(name + " " + parameter.paramLabel()).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
     void failuresAreOneLineWithANonZeroExit() throws IOException {
         gateway.on("GET /system/functions", 401, "unauthorized");
         var denied = jfaas("list");
