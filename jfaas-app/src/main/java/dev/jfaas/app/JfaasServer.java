@@ -21,6 +21,7 @@ import dev.jfaas.health.HealthChecks;
 import dev.jfaas.triggers.Triggers;
 import dev.jfaas.triggers.topics.Brokers;
 import dev.jfaas.settings.Settings;
+import dev.jfaas.store.sqlite.LostFiles;
 import dev.jfaas.store.sqlite.StoreSettings;
 import dev.jfaas.health.HealthChecks.Check;
 import dev.jfaas.provider.Provider;
@@ -87,6 +88,7 @@ public final class JfaasServer implements AutoCloseable {
         // Closed in reverse order of opening, also when start-up fails half way.
         var parts = new ArrayDeque<AutoCloseable>();
         try {
+            LostFiles.before(dataDir, queueSettings.queue().equals("embedded")).forEach(log::error);
             DataDirectory.ownerOnly(dataDir);
             parts.push(DataDirectory.lock(dataDir));
             var sqlite = SqliteStore.open(dataDir, store.durability(), store.cipher());

@@ -138,8 +138,10 @@ final class ConnectionLimits {
             if (request.isEnded() || request.response().closed()) {
                 state.receiving = null;
             } else if (state.bodyDeadline == NOT_READ) {
-                if (request.response().ended()) {
-                    // answered without reading it (a 404, a 401): what is left of it still has its limit
+                // Being read (a body given on as it is tells no clock: bytes reaching the gateway show
+                // it), or answered without reading it (a 404, a 401): its time runs from now. One that
+                // is read but sends nothing at all is the forwarding stage's (408 at exec_timeout).
+                if (request.bytesRead() > 0 || request.response().ended()) {
                     state.bodyDeadline = now + settings.bodyTimeout().toNanos();
                 }
             } else if (now - state.bodyDeadline >= 0) {

@@ -94,8 +94,9 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             request.resume();
             return Body.EMPTY;
         }
-        // a declared length was checked already; a chunked body is counted as it comes
-        return new Body.Stream(new LimitedReadStream(request, chunked ? maxBodySize : Long.MAX_VALUE, clock));
+        // A declared length was checked already and goes as it is (the hot path: no wrapper; the
+        // connection's sweep sees it being read); a chunked body is counted as it comes.
+        return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize, clock) : request);
     }
 
     private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {

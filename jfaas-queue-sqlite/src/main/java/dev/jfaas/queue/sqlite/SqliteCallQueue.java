@@ -12,7 +12,6 @@ import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
 import dev.jfaas.queue.QueuedCall;
 import dev.jfaas.store.sqlite.Durability;
-import dev.jfaas.store.sqlite.LostFiles;
 import dev.jfaas.store.sqlite.SqlWork;
 import dev.jfaas.store.sqlite.SqliteDatabase;
 import java.nio.file.Path;
@@ -37,8 +36,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class SqliteCallQueue implements CallQueue {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SqliteCallQueue.class);
-
     private static final String WAITING = "status IN ('queued','retrying','running')";
     private static final String READY = "status IN ('queued','retrying')";
     private static final String RECORD_COLUMNS = "call_id, function, namespace, queue, status, priority, attempts, "
@@ -58,8 +55,6 @@ public final class SqliteCallQueue implements CallQueue {
 
     /** Opens the queue file {@code queue.db} in a data directory. */
     public static SqliteCallQueue open(Path dataDir, Durability durability) {
-        LostFiles.lost(dataDir, "queue.db", "its accepted async calls, their results and its dead letters")
-                .ifPresent(log::error);
         return new SqliteCallQueue(dataDir.resolve("queue.db"), durability, Clock.systemUTC());
     }
 

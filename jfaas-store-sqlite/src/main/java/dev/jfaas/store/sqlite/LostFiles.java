@@ -7,14 +7,25 @@ import java.util.Optional;
 
 /**
  * A data directory that was used before but whose store or queue file is missing or empty lost
- * what that file held: a start says so, loudly, rather than begin empty as if new.
+ * what that file held: a start says so, loudly, rather than begin empty as if new. Asked before
+ * anything is opened (opening makes the files).
  */
 public final class LostFiles {
 
     /** Files only a data directory that has been used holds. */
-    private static final String[] SIGNS_OF_USE = {"jfaas.db", "queue.db", "basic-auth-password"};
+    private static final String[] SIGNS_OF_USE = {"jfaas.db", "queue.db", "basic-auth-password", "secrets.key", "gateway-id"};
 
     private LostFiles() {}
+
+    /** What a data directory lost, before a start opens anything in it. */
+    public static java.util.List<String> before(Path dataDir, boolean embeddedQueue) {
+        var lost = new java.util.ArrayList<String>();
+        lost(dataDir, "jfaas.db", "its functions, secrets and namespaces").ifPresent(lost::add);
+        if (embeddedQueue) {
+            lost(dataDir, "queue.db", "its accepted async calls, their results and its dead letters").ifPresent(lost::add);
+        }
+        return lost;
+    }
 
     /**
      * @param what what the file held, for the message ("its functions, secrets and namespaces")

@@ -75,7 +75,6 @@ public final class SqliteStore implements FunctionStore, SecretStore, NamespaceS
     /** Opens (creating if needed) the store file {@code jfaas.db} in a data directory. */
     public static SqliteStore open(Path dataDir, Durability durability, SecretCipher cipher) {
         var file = dataDir.resolve("jfaas.db");
-        LostFiles.lost(dataDir, "jfaas.db", "its functions, secrets and namespaces").ifPresent(log::error);
         return new SqliteStore(new SqliteDatabase(file, durability, SCHEMA), cipher);
     }
 

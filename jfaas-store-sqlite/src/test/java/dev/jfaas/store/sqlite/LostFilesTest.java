@@ -35,6 +35,16 @@ class LostFilesTest {
     }
 
     @Test
+    void beforeAStartOnlyAUsedDirectorySaysWhatItLost() throws IOException {
+        assertThat(LostFiles.before(data, true)).as("a new data directory").isEmpty();
+        Files.writeString(data.resolve("secrets.key"), "a key");
+        Files.writeString(data.resolve("jfaas.db"), "");
+        assertThat(LostFiles.before(data, true)).hasSize(2).anySatisfy(m -> assertThat(m).contains("jfaas.db is empty"))
+                .anySatisfy(m -> assertThat(m).contains("queue.db is missing"));
+        assertThat(LostFiles.before(data, false)).as("a broker's queue is not a file here").hasSize(1);
+    }
+
+    @Test
     void aFailureThatRepeatsIsLoggedOnceAPeriodWithHowManyWereNot() {
         var now = new AtomicLong();
         var failures = new RepeatedFailure(Duration.ofMinutes(1), now::get);
