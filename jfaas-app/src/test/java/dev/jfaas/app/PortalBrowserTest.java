@@ -171,6 +171,16 @@ class PortalBrowserTest {
         browser.findElement(By.id("invoke-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-async-result"), "later, from the queue"));
         assertThat(browser.findElement(By.id("invoke-call")).getText()).contains("succeeded");
+
+        // The browser sends the admin's credentials with every request to the gateway: a function
+        // invoked from the console, even one that asks for them, never receives them.
+        var guarded = Functions.forking("ui-env", "env");
+        guarded.put("annotations", Map.of("com.jfaas.auth", "basic"));
+        gateway.deploy(guarded);
+        open("invoke/ui-env");
+        browser.findElement(By.id("invoke-send")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "Http_Method"));
+        assertThat(browser.findElement(By.id("invoke-output")).getText()).doesNotContain("Http_Authorization", TestGateway.PASSWORD);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public record Topic(String broker, String name) {
 
-    public static final Set<String> BROKERS = Set.of("nats", "mqtt", "amqp", "redis");
+    public static final Set<String> BROKERS = dev.jfaas.triggers.topics.Brokers.names();
     static final int MAX_LENGTH = 255;
 
     /** {@code mqtt:sensors/+/temperature}, or a bare name. @throws RequestRejected 400 */

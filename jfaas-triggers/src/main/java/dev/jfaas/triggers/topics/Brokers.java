@@ -10,6 +10,25 @@ import java.util.List;
 /** {@code JFAAS_TRIGGERS}: the brokers topics are read from, e.g. {@code nats://127.0.0.1:4222,mqtt://127.0.0.1:1883}. */
 public final class Brokers {
 
+    /**
+     * A broker triggers can read from.
+     *
+     * @param name    how topics and the settings name it
+     * @param schemes the URL schemes that point at it
+     * @param connect connects to the broker at a URL, for a gateway (its id names its consumers)
+     */
+    record Kind(String name, java.util.Set<String> schemes, java.util.function.BiFunction<String, String, TopicBroker> connect) {}
+
+    /** Every broker, one line each: a new one is a TopicBroker class and a line here. */
+    static final List<Kind> KINDS = List.of(
+            new Kind("nats", java.util.Set.of("nats"), (url, gatewayId) -> NatsTopics.connect(url)),
+            new Kind("mqtt", java.util.Set.of("mqtt", "tcp"), MqttTopics::connect),
+            new Kind("amqp", java.util.Set.of("amqp", "amqps"), (url, gatewayId) -> AmqpTopics.connect(url)),
+            new Kind("redis", java.util.Set.of("redis", "rediss"), RedisTopics::connect));
+
+    private static final java.util.Set<String> NAMES = KINDS.stream().map(Kind::name)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     public static final Setting<List<String>> SETTING = new Setting<>("JFAAS_TRIGGERS",
             "brokers topics are read from, comma-separated, one of each kind: `nats://…`, `mqtt://…`, "
             + "`amqp://user:pass@…`, `redis://…`", "–", Brokers::urls, settings -> List.of(), Setting.Shown.URLS);
@@ -38,29 +57,32 @@ public final class Brokers {
 
     /** How topics name the broker a URL points at: nats, mqtt, amqp or redis. */
     public static String scheme(String url) {
+        return kind(url).name();
+    }
+
+    public static TopicBroker connectOne(String url, String gatewayId) {
+        return kind(url).connect().apply(url, gatewayId);
+    }
+
+    /** The broker names topics may start with ({@code nats:subject}, {@code mqtt:a/b}, …). */
+    public static java.util.Set<String> names() {
+        return NAMES;
+    }
+
+    private static Kind kind(String url) {
         String scheme;
         try {
             scheme = URI.create(url).getScheme();
         } catch (IllegalArgumentException e) {
             scheme = null;
         }
-        return switch (scheme == null ? "" : scheme) {
-            case "nats" -> "nats";
-            case "mqtt", "tcp" -> "mqtt";
-            case "amqp", "amqps" -> "amqp";
-            case "redis", "rediss" -> "redis";
-            default -> throw new IllegalArgumentException("\"" + Settings.masked(url)
-                    + "\" is not a broker URL: use nats://, mqtt://, amqp:// or redis://");
-        };
-    }
-
-    public static TopicBroker connectOne(String url, String gatewayId) {
-        return switch (scheme(url)) {
-            case "nats" -> NatsTopics.connect(url);
-            case "mqtt" -> MqttTopics.connect(url, gatewayId);
-            case "amqp" -> AmqpTopics.connect(url);
-            default -> RedisTopics.connect(url, gatewayId);
-        };
+        for (var kind : KINDS) {
+            if (scheme != null && kind.schemes().contains(scheme)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("\"" + Settings.masked(url) + "\" is not a broker URL: use "
+                + String.join(", ", KINDS.stream().map(kind -> kind.name() + "://").toList()));
     }
 
     /** host:port of a URL, without what may be a password. */
