@@ -181,6 +181,7 @@ class PortalBrowserTest {
         browser.findElement(By.id("invoke-send")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("invoke-output"), "Http_Method"));
         assertThat(browser.findElement(By.id("invoke-output")).getText()).doesNotContain("Http_Authorization", TestGateway.PASSWORD);
+        assertThat(gateway.system("DELETE", "/system/functions", Map.of("functionName", "ui-env")).statusCode()).isEqualTo(202);
     }
 
     @Test
