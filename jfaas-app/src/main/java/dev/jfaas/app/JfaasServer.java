@@ -80,6 +80,7 @@ public final class JfaasServer implements AutoCloseable {
             log.warn(warning);
         }
         var config = GatewayConfig.from(settings);
+        Gateway.checkPortFree(config.port());
         var store = StoreSettings.from(settings);
         var queueSettings = QueueSettings.from(settings);
         var sandboxSettings = SandboxSettings.from(settings);

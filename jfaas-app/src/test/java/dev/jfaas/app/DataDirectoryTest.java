@@ -35,4 +35,16 @@ class DataDirectoryTest {
         }
         DataDirectory.lock(dir).close();
     }
+
+    @Test
+    void aPortInUseIsOneLineAndNothingIsWrittenFirst() throws Exception {
+        var data = Files.createTempDirectory("jfaas-data").resolve("new");
+        try (var taken = new java.net.ServerSocket(0)) {
+            assertThatThrownBy(() -> JfaasServer.start(java.util.Map.of("JFAAS_PORT", Integer.toString(taken.getLocalPort()),
+                    "JFAAS_DATA", data.toString()))).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("port " + taken.getLocalPort() + " is in use (another gateway or program listens there): "
+                            + "choose another with -p or JFAAS_PORT (0 picks a free one)");
+        }
+        assertThat(data).as("no password file, no store").doesNotExist();
+    }
 }

@@ -63,11 +63,37 @@ public final class Gateway implements AutoCloseable {
                 return new Gateway(metrics, port, List.copyOf(loops));
             } catch (CompletionException e) {
                 close(loops);
-                if (config.port() != 0 || attempt == 5 || !(e.getCause() instanceof BindException)) {
+                boolean taken = e.getCause() instanceof BindException
+                        || String.valueOf(e.getCause().getMessage()).contains("Address already in use");
+                if (taken && config.port() != 0) {
+                    throw portInUse(port);
+                }
+                if (config.port() != 0 || attempt == 5 || !taken) {
                     throw e;
                 }
             }
         }
+    }
+
+    /**
+     * Fails at once, before a start has written anything, when another program listens on the
+     * port (what binding it later would find out only after the stores are opened).
+     */
+    public static void checkPortFree(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (var socket = new ServerSocket()) {
+            socket.setReuseAddress(true); // as the gateway's own server: a port in TIME_WAIT is free
+            socket.bind(new java.net.InetSocketAddress(port));
+        } catch (IOException e) {
+            throw portInUse(port);
+        }
+    }
+
+    private static IllegalStateException portInUse(int port) {
+        return new IllegalStateException("port " + port + " is in use (another gateway or program listens there): "
+                + "choose another with -p or JFAAS_PORT (0 picks a free one)");
     }
 
     private static int freePort() {
