@@ -108,6 +108,18 @@ class FunctionsApiTest {
     }
 
     @Test
+    void aFieldOfTheWrongTypeIsNamedWithTheTypeItShouldHave() {
+        var envVars = gateway.system("POST", "/system/functions", "{\"service\": \"typed\", \"envVars\": \"x=1\"}");
+        assertThat(envVars.statusCode()).isEqualTo(400);
+        assertThat(envVars.body()).startsWith("invalid JSON for field \"envVars\": expected an object").doesNotContain("java.");
+        var secrets = gateway.system("POST", "/system/functions", "{\"service\": \"typed\", \"secrets\": \"db\"}");
+        assertThat(secrets.body()).startsWith("invalid JSON for field \"secrets\": expected an array").doesNotContain("java.");
+        var replicas = gateway.system("POST", "/system/scale-function/typed", "{\"replicas\": \"many\"}");
+        assertThat(replicas.statusCode()).isEqualTo(400);
+        assertThat(replicas.body()).contains("\"replicas\"", "expected a number").doesNotContain("java.");
+    }
+
+    @Test
     void emptyBodyIs400() {
         assertThat(gateway.system("POST", "/system/functions", "").statusCode()).isEqualTo(400);
         assertThat(gateway.system("POST", "/system/functions", "null").statusCode()).isEqualTo(400);

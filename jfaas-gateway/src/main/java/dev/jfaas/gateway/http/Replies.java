@@ -92,6 +92,29 @@ public final class Replies {
     }
 
     /** Turns a failure into the right status: the caller's mistakes are 4xx, only ours are 500. */
+    /** A JSON type as people name it (never a Java class: {@code java.util.LinkedHashMap} helps nobody). */
+    static String expected(Class<?> type) {
+        if (type == null) {
+            return "another type";
+        }
+        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "an object";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        return "an object";
+    }
+
     public static void fail(RoutingContext ctx, Throwable failure) {
         switch (failure) {
             case RequestRejected r -> error(ctx.request(), r.status(), r.getMessage());
@@ -100,9 +123,9 @@ public final class Replies {
                     + "\"; known fields: " + u.getKnownPropertyIds().stream().map(Object::toString).sorted()
                     .collect(Collectors.joining(", ")));
             case InvalidFormatException f -> error(ctx.request(), 400, "invalid value " + f.getValue() + " for field "
-                    + fieldPath(f) + ": expected " + f.getTargetType().getSimpleName());
+                    + fieldPath(f) + ": expected " + expected(f.getTargetType()));
             case MismatchedInputException m -> error(ctx.request(), 400, "invalid JSON for field " + fieldPath(m)
-                    + ": " + m.getOriginalMessage());
+                    + ": expected " + expected(m.getTargetType()));
             case JsonProcessingException j -> error(ctx.request(), 400, "invalid JSON: " + j.getOriginalMessage());
             case dev.jfaas.health.StorageFull full -> error(ctx.request(), 507, full.getMessage());
             case QueueUnavailable q -> {
