@@ -149,6 +149,11 @@ class TemplatesTest {
         assertThat(deployed.exit()).as(deployed.output()).isZero();
 
         assertThat(gateway.call("POST", "/function/" + name, "hi").body().strip()).isEqualTo("echo hi");
+        // a body of unknown length, streamed: it reaches the function chunked
+        var chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/function/" + name))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream("in chunks".getBytes())))
+                .build();
+        assertThat(gateway.http.send(chunked, HttpResponse.BodyHandlers.ofString()).body().strip()).isEqualTo("echo in chunks");
         assertThat(gateway.call("POST", "/function/" + name + "/secret", "").body().strip()).isEqualTo("from-the-secret");
         var id = gateway.call("POST", "/async-function/" + name, "later").headers().firstValue("X-Call-Id").orElseThrow();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -90,9 +90,15 @@ final class BuildCommand extends ClientCommand {
      */
     private static void archiveClasses(StackFile.Function fn, Path dir, java.io.PrintWriter out) throws IOException {
         out.println(fn.name() + ": class data sharing archive (target/app.jsa)");
-        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var builder = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=target/app.jsa", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-jar", "target/function.jar").directory(dir.toFile()).redirectErrorStream(true);
+        // The archive only serves the JVM that made it: train with the one the function will run on
+        // (its java.sh, choosing as it will in the sandbox, where no JAVA_HOME is set), else this one.
+        var java = Files.exists(dir.resolve("java.sh")) ? List.of("sh", "java.sh")
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        var command = new java.util.ArrayList<>(java);
+        command.addAll(List.of("-XX:ArchiveClassesAtExit=target/app.jsa", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-jar", "target/function.jar"));
+        var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().remove("JAVA_HOME");
         builder.environment().put("JFAAS_TRAIN", "1");
         var process = builder.start();
         var output = new String(process.getInputStream().readAllBytes());

@@ -61,17 +61,7 @@ final class NewCommand extends ClientCommand {
     }
 
     private String fill(String text) {
-        return text.replace("{{name}}", name).replace("{{jfaasVersion}}", VersionCommand.VERSION + "-SNAPSHOT")
-                .replace("{{java}}", javaForFunctions());
-    }
-
-    /**
-     * The java a Java function runs with: the one this CLI runs on (21 or newer, which the SDK
-     * needs), by its path under /usr, which the function's sandbox shows.
-     */
-    static String javaForFunctions() {
-        var home = Path.of(System.getProperty("java.home"));
-        return home.resolve("bin/java").toString();
+        return text.replace("{{name}}", name).replace("{{jfaasVersion}}", VersionCommand.VERSION + "-SNAPSHOT");
     }
 
     private void addToStack(Path file, Templates.Template template) throws IOException {

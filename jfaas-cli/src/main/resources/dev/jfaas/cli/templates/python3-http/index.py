@@ -14,14 +14,28 @@ class Server(http.server.BaseHTTPRequestHandler):
     def answer(self):
         if self.path == "/_/health":
             return self.send(200, {"Content-Type": "text/plain"}, b"OK")
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.body()
         try:
             status, headers, out = handler.handle(self.command, self.path, dict(self.headers), body)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             return self.send(500, {"Content-Type": "text/plain"}, b"internal error")
         self.send(status, headers, out if isinstance(out, bytes) else str(out).encode())
+
+    def body(self):
+        # A body of unknown length comes chunked (as the gateway forwards a streamed one).
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline(65537).split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()  # the CRLF after each chunk
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
 
     def send(self, status, headers, body):
         self.send_response(status)
