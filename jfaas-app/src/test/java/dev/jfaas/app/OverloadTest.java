@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Many more calls at once than a replica can run, without credentials, to a gateway with the
- * launcher's heap (96 MB) in a JVM of its own: every one is answered, with the function's answer or
- * a 429 that says when to come back; never a 502, a 408 or a gateway gone.
+ * launcher's heap (96 MB) in a JVM of its own, to a forking replica and to a thread-per-connection
+ * http server: every one is answered, with the function's answer or a 429 that says when to come
+ * back; never a 502, a 408 or a gateway gone.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OverloadTest {
@@ -40,13 +41,66 @@ class OverloadTest {
         sleepy.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "1"));
         var response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(sleepy), true);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
-                "/system/function/sleepy", null, true).body()).path("availableReplicas").asInt() == 1);
+        var slowWeb = Functions.inDirectory("slow-web", "python3 -u server.py", Map.of("mode", "http"), Map.of("server.py", """
+                import http.server, os, time
+                class H(http.server.BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_POST(self):
+                        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                        time.sleep(1)
+                        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+                    def log_message(self, *args):
+                        pass
+                class S(http.server.ThreadingHTTPServer):
+                    request_queue_size = 1024
+                S(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+                """));
+        slowWeb.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "1"));
+        response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(slowWeb), true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        for (var name : List.of("sleepy", "slow-web")) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
+                    "/system/function/" + name, null, true).body()).path("availableReplicas").asInt() == 1);
+        }
     }
 
     @AfterAll
     static void stop() throws Exception {
         gateway.close();
+    }
+
+    @Test
+    void twoThousandSlowCallsAtOnceToOneHttpReplicaAreAllAnswered() throws Exception {
+        var statuses = burst("slow-web", 2000);
+        System.out.println("overload: 2000 calls at once to one http replica (1 s each): " + statuses);
+        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(200, 429, 503);
+        assertThat(statuses.getOrDefault(200, 0)).as(statuses.toString()).isGreaterThan(500);
+        assertThat(gateway.process().isAlive()).isTrue();
+        assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/function/slow-web", "x", false).statusCode()).isEqualTo(200);
+    }
+
+    static TreeMap<Integer, Integer> burst(String function, int count) throws Exception {
+        var calls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
+        var uri = URI.create("http://127.0.0.1:" + gateway.port() + "/function/" + function);
+        for (int i = 0; i < count; i++) {
+            calls.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        var statuses = new TreeMap<Integer, Integer>();
+        for (var call : calls) {
+            int status;
+            try {
+                var response = call.get(180, TimeUnit.SECONDS);
+                status = response.statusCode();
+                if (status == 429 || status == 503) {
+                    assertThat(response.headers().firstValue("Retry-After")).as(response.body()).isPresent();
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                status = -1; // no answer at all: the connection was refused or closed
+            }
+            statuses.merge(status, 1, Integer::sum);
+        }
+        return statuses;
     }
 
     @Test

@@ -42,7 +42,12 @@ public final class AdmissionQueue {
     private record Waiter(int priority, long seq, Promise<Void> promise, Context context, long[] timer) {}
 
     private static final Future<Void> ADMITTED = Future.succeededFuture();
-    static final int SLACK = 64;
+    /**
+     * How far below the limit entering stays lock-free: more than the threads that may enter at
+     * once (the event loops and worker lanes, one per core each), and no more, so that a function's
+     * default limit (a quarter of its pids, 127) still admits a bench's 64 connections lock-free.
+     */
+    static final int SLACK = 2 * Runtime.getRuntime().availableProcessors() + 8;
 
     private final Vertx vertx;
     private final IntSupplier limit;

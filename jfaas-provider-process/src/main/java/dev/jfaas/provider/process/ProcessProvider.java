@@ -325,13 +325,15 @@ public final class ProcessProvider implements Provider {
     }
 
     /**
-     * A forking replica's calls each take pids (the call's process, and its manager) from the
-     * replica's limit: a function that sets no max_inflight gets a quarter of them, so calls past
-     * that wait in admission (then 429 with Retry-After) instead of failing to fork (a 502) or
-     * waiting unaccepted until exec_timeout (a 408), as 1,000 calls to a forking function did.
+     * A replica's calls take pids from its limit, so a function that sets no max_inflight gets a
+     * quarter of them, and calls past that wait in admission (then 429 with Retry-After) instead of
+     * failing. A forking replica's call takes a process and its manager (1,000 calls to a forking
+     * function were 502s and 408s); a server may take a thread per connection (Python's threading
+     * server does, and the gateway's event loops each keep their own connections to it: 2,000 calls
+     * to one were 1,491 502s, and still 630 with all but a few pids allowed).
      */
     static WatchdogConfig capacity(WatchdogConfig watchdog, Limits limits) {
-        if (!watchdog.mode().forksPerCall() || watchdog.maxInflight() > 0) {
+        if (watchdog.maxInflight() > 0) {
             return watchdog;
         }
         return watchdog.withMaxInflight(Math.max(1, (limits.pids() - 8) / 4));
