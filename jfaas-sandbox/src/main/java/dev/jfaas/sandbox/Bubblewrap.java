@@ -50,6 +50,24 @@ final class Bubblewrap implements Containment {
         return switchUser && view instanceof View.Host host && host.appDir() != null;
     }
 
+    /**
+     * Starts a program whose binary was just written. A process another thread forks while the file
+     * is open for writing holds it open until it execs, and an exec meanwhile fails with ETXTBSY
+     * ("Text file busy"): gateways started side by side in one JVM met it. Tried again shortly.
+     */
+    private static Process startJustInstalled(ProcessBuilder builder) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (attempt == 50 || !String.valueOf(e.getMessage()).contains("Text file busy")) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
+        }
+    }
+
     /** Finds bwrap and proves it can build a sandbox here, as the user functions will run as. */
     static Bubblewrap check(SandboxSettings settings, FunctionUsers users, Path launcher, Path appStaging) {
         var bwrap = settings.executable("bwrap");
@@ -68,7 +86,7 @@ final class Bubblewrap implements Containment {
         probe.addAll(sandbox.view(null, null, settings, false));
         probe.add("/bin/true");
         try {
-            var process = new ProcessBuilder(probe).redirectErrorStream(true).start();
+            var process = startJustInstalled(new ProcessBuilder(probe).redirectErrorStream(true));
             var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroyForcibly();
