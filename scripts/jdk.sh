@@ -1,6 +1,13 @@
 # Sourced by the launcher, the test runner and CI: points JAVA_HOME at a JDK 21 or newer.
+# A JDK's major version, from its release file (no JVM started: the CLI starts through here), or by
+# asking its java when it has none.
 jfaas_java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
+  local version
+  version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+  if [ -z "$version" ]; then
+    version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
+  fi
+  echo "$version"
 }
 
 jfaas_find_jdk() {

@@ -26,9 +26,21 @@ public final class Main {
         }
         // picocli builds a model of every command it is given by reflection, and those classes
         // stay loaded: for a gateway or a worker, the client's ~35 commands were ~2 MB of its RSS.
-        var cli = args.length > 0 && SERVERS.contains(args[0]) ? new CommandLine(new Main()) : commandLine();
+        var cli = args.length > 0 && SERVERS.contains(args[0]) ? new CommandLine(new Main()) : commandLine(args);
         dev.jfaas.cli.ClientCommands.versioned(cli);
         System.exit(cli.execute(args));
+    }
+
+    /** The command line for these arguments: only the client command they name, when they name one. */
+    static CommandLine commandLine(String[] args) {
+        var named = args.length > 0 ? dev.jfaas.cli.ClientCommands.named(args[0]) : java.util.Optional.empty();
+        if (named.isEmpty()) {
+            return commandLine();
+        }
+        var cli = new CommandLine(new Main());
+        cli.addSubcommand(named.get());
+        dev.jfaas.cli.ClientCommands.versioned(cli);
+        return cli;
     }
 
     /** {@code up} and the client commands under one {@code jfaas}. */

@@ -53,7 +53,7 @@ final class InvokeCommand extends ClientCommand {
             throw CliError.fromResponse(response.statusCode(), response.body());
         }
         if (async) {
-            var id = response.headers().firstValue("X-Call-Id").orElse("");
+            var id = response.header("X-Call-Id").orElse("");
             out().println(json ? "{\"callId\":\"" + id + "\"}" : id);
         } else {
             out().print(response.body());
