@@ -11,6 +11,7 @@ import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.entry.TriggerEntry;
 import dev.jfaas.gateway.invoke.Admit;
 import dev.jfaas.gateway.invoke.Enqueue;
+import dev.jfaas.gateway.invoke.HeldBodies;
 import dev.jfaas.gateway.invoke.InvokePipeline;
 import dev.jfaas.gateway.upstream.UpstreamClient;
 import dev.jfaas.gateway.scaling.Autoscaler;
@@ -130,12 +131,13 @@ public final class JfaasServer implements AutoCloseable {
             }
             Consumer<String> wake = workers == null ? q -> { } : workers::wake;
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
+            var heldBodies = HeldBodies.ofHeap();
             var async = new AsyncCalls(queue, wake, abort, waiters, queueSettings.resultTtl(), queueSettings.onBroker(),
-                    workerSettings.callbacks());
+                    workerSettings.callbacks(), heldBodies);
             forgetOldResults(vertx, queue, queueSettings.resultTtl());
             var auth = new BasicAuth(credentials);
             var events = new TriggerEntry(vertx, InvokePipeline.trigger(provider, auth,
-                    new Enqueue(queue, config.maxAsyncBodySize(), wake, workerSettings.callbacks())));
+                    new Enqueue(queue, config.maxAsyncBodySize(), wake, workerSettings.callbacks(), heldBodies)));
             var triggers = Triggers.start(settings.get(Brokers.SETTING), gatewayId,
                     provider, queue, events, sqlite.firings(), metrics.registry(), queueSettings.resultTtl());
             parts.push(triggers);

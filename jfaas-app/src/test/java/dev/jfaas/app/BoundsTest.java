@@ -181,6 +181,30 @@ class BoundsTest {
     }
 
     @Test
+    void manyLargeAsyncBodiesAtOnceAreStoredOrAskedToComeBackNeverTheHeapsEnd() throws Exception {
+        // 40 bodies of 5 MB at once: 200 MB held whole until stored, twice the gateway's heap
+        var body = new byte[5 << 20];
+        var calls = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/async-function/sha"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        var statuses = new java.util.TreeMap<Integer, Integer>();
+        for (var call : calls) {
+            var response = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (response.statusCode() == 503) {
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            }
+        }
+        System.out.println("bounds: 40 async bodies of 5 MB at once to a 96 MB gateway: " + statuses);
+        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(202, 503);
+        assertThat(statuses.getOrDefault(202, 0)).as(statuses.toString()).isPositive();
+        assertThat(gateway.process().isAlive()).isTrue();
+        assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anAsyncBodyTooLargeForTheHeapIsAClear413() throws Exception {
         var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/async-function/cat"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[30 << 20])).build(), HttpResponse.BodyHandlers.ofString());

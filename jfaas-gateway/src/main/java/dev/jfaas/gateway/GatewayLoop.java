@@ -52,7 +52,7 @@ final class GatewayLoop {
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
                 parts.load(), parts.admit(), config.scaleFromZeroTimeout());
         var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker(),
-                parts.async().callbacks());
+                parts.async().callbacks(), parts.async().heldBodies());
         limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
         var async = new AsyncInvokeApi(InvokePipeline.accept(parts.provider(), parts.auth(), enqueue), parts.async(),
                 config.maxAsyncBodySize(), limits::bodyReading);

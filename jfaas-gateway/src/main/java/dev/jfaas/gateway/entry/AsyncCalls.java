@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  * @param shared other processes run this queue's calls too (a broker): a caller waiting for a
  *     result also looks at the queue now and then, since their workers cannot tell this process
  * @param callbacks where callbacks may point (an accept naming a URL it refuses is a 400)
+ * @param heldBodies the bytes of async bodies held at once, every entry together
  */
 public record AsyncCalls(CallQueue queue, Consumer<String> wakeWorker, Consumer<String> abortRunning, CallWaiters waiters,
-        Duration resultTtl, boolean shared, CallbackPolicy callbacks) {}
+        Duration resultTtl, boolean shared, CallbackPolicy callbacks, dev.jfaas.gateway.invoke.HeldBodies heldBodies) {}

@@ -46,16 +46,19 @@ public final class Enqueue implements Stage {
     private final long maxBodySize;
     private final Consumer<String> wakeWorker;
     private final CallbackPolicy callbacks;
+    private final HeldBodies held;
 
     /**
      * @param wakeWorker tells a local worker of the queue that a call is waiting in it
      * @param callbacks  where callbacks may point: a URL it refuses from its host alone is a 400
+     * @param held       the bytes of bodies every entry holds at once, shared: past it, 503
      */
-    public Enqueue(CallQueue queue, long maxBodySize, Consumer<String> wakeWorker, CallbackPolicy callbacks) {
+    public Enqueue(CallQueue queue, long maxBodySize, Consumer<String> wakeWorker, CallbackPolicy callbacks, HeldBodies held) {
         this.queue = queue;
         this.maxBodySize = maxBodySize;
         this.wakeWorker = wakeWorker;
         this.callbacks = callbacks;
+        this.held = held;
     }
 
     @Override
@@ -73,7 +76,8 @@ public final class Enqueue implements Stage {
             return Future.succeededFuture(InvocationResult.internal(400, "accept", notThere));
         }
         var context = Vertx.currentContext();
-        return readWhole(call.body()).compose(body -> {
+        var reserved = new long[1]; // what this call holds of the budget, given back once it is stored or refused
+        return readWhole(call.body(), declaredLength(call), reserved).compose(body -> {
             var headers = new ArrayList<Header>();
             call.headers().forEach(h -> {
                 if (!EDGE_HEADERS.contains(h.getKey().toLowerCase(Locale.ROOT))) {
@@ -86,6 +90,7 @@ public final class Enqueue implements Stage {
                     call.query(), headers, body.getBytes(), callbackUrl, call.headers().get("X-Idempotency-Key"), Instant.now(),
                     fn.retryPolicy().maxAttempts());
             return store(queued, context).transform(stored -> {
+                held.release(reserved[0]);
                 if (stored.failed()) {
                     var refused = InvocationResult.internal(503, "queue", "the queue cannot take the call now: "
                             + stored.cause().getMessage());
@@ -100,8 +105,22 @@ public final class Enqueue implements Stage {
                 }
                 return Future.succeededFuture(accepted);
             });
-        }, failure -> Future.succeededFuture(failure instanceof TooLarge ? tooLarge(maxBodySize)
-                : InvocationResult.internal(400, "accept", "the request body did not arrive: " + failure.getMessage())));
+        }, failure -> {
+            held.release(reserved[0]);
+            return Future.succeededFuture(switch (failure) {
+                case TooLarge large -> tooLarge(maxBodySize);
+                case Busy busy -> busy();
+                default -> InvocationResult.internal(400, "accept", "the request body did not arrive: " + failure.getMessage());
+            });
+        });
+    }
+
+    /** The gateway holds as many async bodies as its budget allows: come back in a moment. */
+    private static InvocationResult busy() {
+        var result = InvocationResult.internal(503, "limits", "the gateway holds as many async call bodies as its memory "
+                + "allows now: try again shortly");
+        result.headers().set("Retry-After", "1");
+        return result;
     }
 
     /** A body over the async limit: 413, whether its length was declared or found out while reading it. */
@@ -117,21 +136,64 @@ public final class Enqueue implements Stage {
                 : Future.succeededFuture(accepted));
     }
 
-    private Future<Buffer> readWhole(Body body) {
+    /** The body's declared length when it is one the async limit allows, else 0: what to make room for at once. */
+    private int declaredLength(Invocation call) {
+        try {
+            var length = call.headers().get("Content-Length");
+            long declared = length == null ? 0 : Long.parseLong(length.strip());
+            return declared > 0 && declared <= maxBodySize ? (int) Math.min(declared, Integer.MAX_VALUE - 8) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private Future<Buffer> readWhole(Body body, int expected, long[] reserved) {
         return switch (body) {
             case Body.Empty empty -> Future.succeededFuture(Buffer.buffer());
-            case Body.Bytes bytes -> bytes.buffer().length() > maxBodySize ? Future.failedFuture(new TooLarge())
-                    : Future.succeededFuture(bytes.buffer());
+            case Body.Bytes bytes -> {
+                if (bytes.buffer().length() > maxBodySize) {
+                    yield Future.failedFuture(new TooLarge());
+                }
+                long cost = (long) HeldBodies.COPIES * bytes.buffer().length();
+                if (!held.reserve(cost)) {
+                    yield Future.failedFuture(new Busy());
+                }
+                reserved[0] = cost;
+                yield Future.succeededFuture(bytes.buffer());
+            }
             case Body.Stream stream -> {
                 Promise<Buffer> done = Promise.promise();
-                var whole = Buffer.buffer();
+                // A declared length is reserved whole, before any room is made for it (no copies
+                // while it grows); a body of unknown length is reserved as it comes.
+                if (expected > 0) {
+                    long cost = (long) HeldBodies.COPIES * expected;
+                    if (!held.reserve(cost)) {
+                        stream.cancel().run();
+                        yield Future.failedFuture(new Busy());
+                    }
+                    reserved[0] = cost;
+                }
+                var whole = expected > 0 ? Buffer.buffer(expected) : Buffer.buffer();
                 stream.stream().handler(chunk -> {
+                    if (done.future().isComplete()) {
+                        return;
+                    }
                     if (whole.length() + chunk.length() > maxBodySize) {
                         if (done.tryFail(new TooLarge())) {
                             stream.cancel().run();
                         }
                         return;
                     }
+                    // what of this chunk lies past what was reserved already
+                    long beyond = whole.length() + chunk.length() - Math.max(expected, whole.length());
+                    long cost = (long) HeldBodies.COPIES * Math.max(0, beyond);
+                    if (cost > 0 && !held.reserve(cost)) {
+                        if (done.tryFail(new Busy())) {
+                            stream.cancel().run();
+                        }
+                        return;
+                    }
+                    reserved[0] += cost;
                     whole.appendBuffer(chunk);
                 });
                 stream.stream().exceptionHandler(done::tryFail);
@@ -146,6 +208,13 @@ public final class Enqueue implements Stage {
     private static final class TooLarge extends RuntimeException {
         TooLarge() {
             super("too large", null, false, false);
+        }
+    }
+
+    /** The gateway's budget for held bodies is spent: an answer too, a 503. */
+    private static final class Busy extends RuntimeException {
+        Busy() {
+            super("busy", null, false, false);
         }
     }
 

@@ -43,7 +43,7 @@ class TriggerEntryTest {
     final Calls.Function fn = Calls.Function.annotated(Map.of(Authorize.ANNOTATION, "basic", "com.openfaas.queue", "events"));
     final TriggerEntry entry = new TriggerEntry(vertx, InvokePipeline.trigger(new Calls.Deployed(fn),
             new BasicAuth(new Credentials("admin", "s3cret")),
-            new Enqueue(queue, 64, woken::add, CallbackPolicy.of(null, List.of()))));
+            new Enqueue(queue, 64, woken::add, CallbackPolicy.of(null, List.of()), new dev.jfaas.gateway.invoke.HeldBodies(1 << 20))));
 
     @AfterEach
     void close() throws Exception {

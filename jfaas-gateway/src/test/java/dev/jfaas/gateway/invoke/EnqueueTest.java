@@ -24,7 +24,7 @@ class EnqueueTest {
     final Vertx vertx = Vertx.vertx();
     final CallQueue queue = new MemoryCallQueue();
     final List<String> woken = new ArrayList<>();
-    final Enqueue enqueue = new Enqueue(queue, 16, woken::add, dev.jfaas.queue.CallbackPolicy.of(null, java.util.List.of()));
+    final Enqueue enqueue = new Enqueue(queue, 16, woken::add, dev.jfaas.queue.CallbackPolicy.of(null, java.util.List.of()), new HeldBodies(1 << 20));
     final Calls.Function fn = Calls.Function.annotated(Map.of("com.openfaas.queue", "slow"));
 
     @AfterEach
@@ -73,6 +73,22 @@ class EnqueueTest {
         assertThat(result.status()).isEqualTo(413);
         assertThat(result.headers().get("X-Jfaas-Internal")).isEqualTo("limits");
         assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void pastTheBudgetForHeldBodiesAnAcceptIs503AndWhatWasHeldIsGivenBack() throws Exception {
+        var held = new HeldBodies(3 * 12);
+        var tight = new Enqueue(queue, 64, woken::add, dev.jfaas.queue.CallbackPolicy.of(null, java.util.List.of()), held);
+        var busy = tight.apply(Calls.to(fn, new Body.Stream(chunks(Buffer.buffer("0123456789"), Buffer.buffer("0123456789")),
+                () -> { })), new Calls.Next()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.headers().get("Retry-After")).isEqualTo("1");
+        assertThat(held.held()).as("given back").isZero();
+        var fits = tight.apply(Calls.to(fn, Body.of(Buffer.buffer("small"))), new Calls.Next())
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(fits.status()).isEqualTo(202);
+        assertThat(held.held()).as("given back once stored").isZero();
+        assertThat(queue.lease("slow", 10, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS)).hasSize(1);
     }
 
     /** A stream that emits these chunks when resumed, then ends. */
