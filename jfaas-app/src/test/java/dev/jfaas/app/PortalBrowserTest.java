@@ -147,6 +147,17 @@ class PortalBrowserTest {
         type("textarea[name=labels]", "team=portal");
         assertThat(browser.findElement(By.id("deploy-json")).getText()).contains("\"service\": \"ui-echo\"", "\"team\": \"portal\"");
         screenshot("deploy");
+        // a mistake first: the gateway's answer stays beside the form
+        browser.findElement(By.cssSelector("input[name=envProcess]")).clear();
+        browser.findElement(By.cssSelector("input[name=image]")).clear();
+        type("input[name=image]", "local/nowhere");
+        browser.findElement(By.cssSelector("#deploy-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-error"), "image not found"));
+        browser.manage().logs().get(LogType.BROWSER); // the 400 the browser logged was asked for: not a page error
+        browser.findElement(By.cssSelector("input[name=image]")).clear();
+        type("input[name=image]", Functions.write(Map.of("README", "cat echoes the body\n")).toString());
+        type("input[name=envProcess]", "cat");
+        assertThat(browser.findElement(By.id("deploy-error")).getText()).as("cleared as the form changes").isEmpty();
         browser.findElement(By.cssSelector("#deploy-form button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("replicas"), "1 ready of 1"));
         screenshot("function");
@@ -230,6 +241,8 @@ class PortalBrowserTest {
                 TestGateway.parse(gateway.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("succeeded"));
         open("calls/" + id);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main"), "fine now"));
+        assertThat(browser.findElements(By.id("call-cancel"))).as("a call that succeeded has nothing to cancel").isEmpty();
+        assertThat(browser.findElements(By.id("call-replay"))).as("nor to replay").isEmpty();
         screenshot("call");
     }
 

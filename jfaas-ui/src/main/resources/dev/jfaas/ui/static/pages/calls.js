@@ -8,13 +8,21 @@ async function record(main, id) {
   const call = await api("GET", `/system/calls/${encodeURIComponent(id)}`);
   const result = await request(`/system/calls/${encodeURIComponent(id)}/result`);
   const rows = Object.entries(call).map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, typeof v === "object" ? JSON.stringify(v) : v)));
+  // Only what the call's state allows: a call still to run can be cancelled, one that ended badly replayed.
+  const actions = [];
+  if (["dead", "failed"].includes(call.status)) {
+    actions.push(h("button", { id: "call-replay", onclick: async () => {
+      await api("POST", `/system/calls/${encodeURIComponent(id)}/replay`); toast("replayed");
+    } }, "Replay"));
+  }
+  if (["queued", "running", "retrying"].includes(call.status)) {
+    actions.push(h("button", { id: "call-cancel", class: "danger", onclick: async () => {
+      if (!confirm("Cancel this call?")) return;
+      await api("DELETE", `/async-function/${encodeURIComponent(id)}`); toast("cancelled");
+    } }, "Cancel"));
+  }
   main.append(h("h1", {}, `Call ${id}`),
-    h("div", { class: "actions" },
-      h("button", { id: "call-replay", onclick: async () => { await api("POST", `/system/calls/${encodeURIComponent(id)}/replay`); toast("replayed"); } }, "Replay"),
-      h("button", { class: "danger", onclick: async () => {
-        if (!confirm("Cancel this call?")) return;
-        await api("DELETE", `/async-function/${encodeURIComponent(id)}`); toast("cancelled");
-      } }, "Cancel")),
+    h("div", { class: "actions" }, actions),
     table(["Field", "Value"], rows), h("h2", {}, `Result (${result.status})`), h("pre", { id: "call-result" }, await result.text()));
   if (["dead", "failed"].includes(call.status)) {
     main.append(h("h2", {}, "Request (as it would be replayed)"), await keptRequest(id).catch((e) => h("p", { class: "muted" }, e.message)));

@@ -43,13 +43,18 @@ export async function show(main, [existing]) {
   }
   const update = () => { preview.textContent = JSON.stringify(body(), null, 2); };
   form.addEventListener("input", update);
+  // What the gateway answered stays beside the form until the form changes, not only in a toast.
+  const error = h("p", { id: "deploy-error", class: "bad", role: "alert" });
+  form.append(error);
+  form.addEventListener("input", () => { error.textContent = ""; });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    error.textContent = "";
     try {
       await api(current ? "PUT" : "POST", "/system/functions", body());
       toast(`${current ? "updated" : "deployed"} ${body().service}`);
       location.hash = `#/function/${encodeURIComponent(body().service)}`;
-    } catch (e) { toast(e.message, true); }
+    } catch (e) { error.textContent = e.message; }
   });
   main.append(h("h1", {}, current ? `Update ${current.name}` : "Deploy a function"), form,
     h("h2", {}, "What is sent (POST /system/functions)"), preview);
