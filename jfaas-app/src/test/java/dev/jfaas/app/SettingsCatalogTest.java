@@ -21,12 +21,12 @@ class SettingsCatalogTest {
     Path dir;
 
     @Test
-    void theReadmesSettingsTableIsTheCatalogs() throws IOException {
-        var readme = Files.readString(Path.of("..", "README.md"));
+    void theDocumentedSettingsTableIsTheCatalogs() throws IOException {
+        var readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         var start = readme.indexOf("| variable | default | meaning |");
         var end = readme.indexOf("\n\n", start);
         assertThat(readme.substring(start, end + 1))
-                .as("README's settings table; regenerate it with ./jfaas config --markdown")
+                .as("docs/configuration.md's settings table; regenerate it with ./jfaas config --markdown")
                 .isEqualTo(SettingsCatalog.markdown());
     }
 
