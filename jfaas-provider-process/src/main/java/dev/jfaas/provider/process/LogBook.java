@@ -107,20 +107,28 @@ final class LogBook implements FunctionLogs {
     /**
      * Reads a replica's stdout or stderr into the book until the stream closes, in lines of at most
      * {@link LogLines#MAX_LINE} bytes, however long the lines the replica writes.
+     *
+     * @return done when the stream has ended and its last line is in the book
      */
-    void pump(FunctionName function, String instance, InputStream stream) {
+    java.util.concurrent.CompletableFuture<Void> pump(FunctionName function, String instance, InputStream stream) {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
         PipeThreads.run(() -> {
-            var lines = new LogLines(text -> append(function, instance, text));
-            var buffer = new byte[8192];
-            try (stream) {
-                for (int n; (n = stream.read(buffer)) >= 0; ) {
-                    lines.add(buffer, 0, n);
+            try {
+                var lines = new LogLines(text -> append(function, instance, text));
+                var buffer = new byte[8192];
+                try (stream) {
+                    for (int n; (n = stream.read(buffer)) >= 0; ) {
+                        lines.add(buffer, 0, n);
+                    }
+                } catch (IOException ignored) {
+                    // the process went away; what it wrote before is read
                 }
-            } catch (IOException ignored) {
-                // the process went away; its last lines are already in the book
+                lines.flush();
+            } finally {
+                done.complete(null);
             }
-            lines.flush();
         });
+        return done;
     }
 
     /** The newest line of one replica, or null. */

@@ -148,8 +148,8 @@ final class ReplicaProcess {
         var process = started.process();
         try {
             process.getOutputStream().close();
-            logs.pump(function, instance, process.getInputStream());
-            logs.pump(function, instance, process.getErrorStream());
+            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
+                    logs.pump(function, instance, process.getErrorStream()));
             var ready = forking ? awaitSpawner(started) : awaitServer(started, port);
             if (ready != null) {
                 problem = null;
@@ -157,6 +157,9 @@ final class ReplicaProcess {
             }
             int exit = process.waitFor();
             if (ready == null && !stopping) {
+                // its last words (why it stopped) are in the book once its pipes are read to their end;
+                // a child of it that keeps them open is not waited for long
+                output.completeOnTimeout(null, 1, java.util.concurrent.TimeUnit.SECONDS).join();
                 var last = logs.lastLine(function, instance);
                 problem = "replica " + instance + " exited with status " + exit + " before it was ready"
                         + (last == null ? "" : ": " + last);
