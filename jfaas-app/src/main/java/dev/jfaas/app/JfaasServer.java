@@ -18,6 +18,7 @@ import dev.jfaas.gateway.scaling.Autoscaler;
 import dev.jfaas.gateway.scaling.AutoscalerSettings;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
+import dev.jfaas.gateway.metrics.OverviewHistory;
 import dev.jfaas.health.HealthChecks;
 import dev.jfaas.triggers.Triggers;
 import dev.jfaas.triggers.topics.Brokers;
@@ -135,6 +136,11 @@ public final class JfaasServer implements AutoCloseable {
             var async = new AsyncCalls(queue, wake, abort, waiters, queueSettings.resultTtl(), queueSettings.onBroker(),
                     workerSettings.callbacks(), heldBodies);
             forgetOldResults(vertx, queue, queueSettings.resultTtl());
+            // the overview's last hour, sampled off the event loop (the queue's counts may be asked of the store)
+            vertx.setPeriodic(OverviewHistory.EVERY.toMillis(), id -> vertx.executeBlocking(() -> {
+                metrics.sampleHistory();
+                return null;
+            }, false));
             var auth = new BasicAuth(credentials);
             var events = new TriggerEntry(vertx, InvokePipeline.trigger(provider, auth,
                     new Enqueue(queue, config.maxAsyncBodySize(), wake, workerSettings.callbacks(), heldBodies)));

@@ -220,6 +220,12 @@ class PortalBrowserTest {
             load.join();
         }
         screenshot("overview-traffic");
+        // opened again, the overview starts from the history the gateway keeps, not from nothing
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            open("overview");
+            wait.until(d -> d.findElement(By.id("page")).getDomAttribute("data-history") != null);
+            return Integer.parseInt(browser.findElement(By.id("page")).getDomAttribute("data-history")) >= 1;
+        });
     }
 
     @Test

@@ -47,7 +47,7 @@ import io.vertx.ext.web.handler.BodyHandler;
  * /system/queues[/{q}[/dead-letters…]]     system.QueuesApi       queue depths, dead letters
  * /system/triggers                         system.TriggersApi     topics and schedules, their state
  * /system/info, /system/health, /healthz,  system.SystemApi       (/healthz and /metrics need no auth)
- *   /metrics, / (to /ui/)
+ *   /metrics, /system/metrics/history, / (to /ui/)
  * /ui/…                                    jfaas-ui's Portal      the portal's pages
  * </pre>
  */

@@ -138,6 +138,42 @@ public final class GatewayMetrics implements AutoCloseable {
         gauge.register(rows.stream().map(r -> MultiGauge.Row.of(tags.apply(r), value.applyAsDouble(r))).toList(), true);
     }
 
+    private final OverviewHistory history = new OverviewHistory(java.util.Arrays.stream(BUCKETS)
+            .mapToDouble(d -> d.toNanos() / 1e6).toArray());
+
+    /** The last hour of the overview's numbers (the portal's charts start from it). */
+    public OverviewHistory history() {
+        return history;
+    }
+
+    /** Adds a sample to the history: call it every {@link OverviewHistory#EVERY}, off the event loop (the queue may be asked). */
+    public void sampleHistory() {
+        long calls = 0;
+        long failed = 0;
+        var buckets = new long[BUCKETS.length];
+        for (var byStatus : outcomes.values()) {
+            for (var entry : byStatus.entrySet()) {
+                var outcome = entry.getValue();
+                long n = (long) outcome.invocations().count();
+                calls += n;
+                if (entry.getKey() < 200 || entry.getKey() >= 300) {
+                    failed += n;
+                }
+                var counts = outcome.seconds().takeSnapshot().histogramCounts();
+                for (int i = 0; i < counts.length && i < buckets.length; i++) {
+                    buckets[i] += (long) counts[i].count();
+                }
+            }
+        }
+        long depth = 0;
+        long dead = 0;
+        for (var stats : queueStats.get()) {
+            depth += stats.depth();
+            dead += stats.dead();
+        }
+        history.sample(new OverviewHistory.Totals(calls, failed, buckets, depth, dead), System.currentTimeMillis());
+    }
+
     /** Prometheus text: the registry, plus the one OpenFaaS counter whose name lacks "_total", and last calls. */
     public String scrape() {
         var functions = provider.list(null);

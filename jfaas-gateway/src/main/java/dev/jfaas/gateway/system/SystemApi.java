@@ -47,6 +47,8 @@ public final class SystemApi {
         router.get("/metrics").handler(ctx -> ctx.vertx().executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
                 .onFailure(ctx::fail));
+        // the portal's overview starts from the last hour the gateway kept
+        router.get("/system/metrics/history").handler(ctx -> Replies.json(ctx, 200, metrics.history().columns()));
         router.get("/").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/ui/").end());
     }
 

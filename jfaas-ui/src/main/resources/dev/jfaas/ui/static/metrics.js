@@ -44,11 +44,23 @@ export function between(before, after, seconds) {
   const failed = Math.max(0, after.failed - before.failed);
   const deltas = Object.keys(after.buckets).map((le) => [le === "+Inf" ? Infinity : Number(le), after.buckets[le] - (before.buckets[le] || 0)])
     .sort((a, b) => a[0] - b[0]);
+  // Read between a bucket's bounds (as the gateway's history does), not at its upper bound alone.
   const quantile = (q) => {
     const total = deltas.length ? deltas[deltas.length - 1][1] : 0;
     if (!total) return 0;
-    const found = deltas.find(([, count]) => count >= q * total);
-    return found && Number.isFinite(found[0]) ? found[0] : 0;
+    const rank = q * total;
+    let below = 0;
+    let lower = 0;
+    for (const [bound, count] of deltas) {
+      if (count >= rank) {
+        if (!Number.isFinite(bound)) return lower;
+        const inBucket = count - below;
+        return lower + (inBucket ? (rank - below) / inBucket : 1) * (bound - lower);
+      }
+      below = count;
+      lower = Number.isFinite(bound) ? bound : lower;
+    }
+    return lower;
   };
   return {
     rate: calls / seconds,

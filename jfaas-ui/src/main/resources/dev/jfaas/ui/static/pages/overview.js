@@ -3,7 +3,7 @@ import { api, request } from "../api.js";
 import { h } from "../dom.js";
 import { between, read } from "../metrics.js";
 
-const WINDOW = 150; // points kept: five minutes at one every two seconds
+const WINDOW = 900; // points kept: the gateway's hour (a sample every 5 s) and what is added live
 
 function chart(title, series, target) {
   const data = [[], ...series.map(() => [])];
@@ -39,6 +39,14 @@ export async function show(main) {
     main.querySelector("#c-latency"));
   const queue = chart("async queue", [{ label: "queued", color: "#0b5cad" }, { label: "dead letters", color: "#b3261e" }],
     main.querySelector("#c-queue"));
+  // What the gateway kept of the last hour first, so a reload shows where the numbers came from.
+  const past = await api("GET", "/system/metrics/history").catch(() => ({ time: [] }));
+  past.time.forEach((t, i) => {
+    calls.push(t, [past.rate[i], past.errors[i]]);
+    latency.push(t, [past.p50[i], past.p95[i]]);
+    queue.push(t, [past.depth[i], past.dead[i]]);
+  });
+  main.dataset.history = String(past.time.length);
   let last = await read();
   let lastAt = Date.now();
 
