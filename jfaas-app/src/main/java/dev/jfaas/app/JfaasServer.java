@@ -123,8 +123,9 @@ public final class JfaasServer implements AutoCloseable {
             var admit = new Admit(vertx, config.gatewayMaxInflight(), config.gatewayMaxQueued(),
                     config.gatewayQueueTimeout(), metrics);
             var load = new LoadTracker();
+            var auth = new BasicAuth(credentials);
             Workers workers = settings.get(WorkerSettings.IN_GATEWAY)
-                    ? startWorkers(vertx, config, workerSettings, provider, new BasicAuth(credentials), queue, metrics, load,
+                    ? startWorkers(vertx, config, workerSettings, provider, auth, queue, metrics, load,
                             admit, waiters)
                     : null;
             if (workers != null) {
@@ -141,7 +142,6 @@ public final class JfaasServer implements AutoCloseable {
                 metrics.sampleHistory();
                 return null;
             }, false));
-            var auth = new BasicAuth(credentials);
             var events = new TriggerEntry(vertx, InvokePipeline.trigger(provider, auth,
                     new Enqueue(queue, config.maxAsyncBodySize(), wake, workerSettings.callbacks(), heldBodies)));
             var triggers = Triggers.start(settings.get(Brokers.SETTING), gatewayId,

@@ -26,8 +26,7 @@ public final class Main {
         }
         // picocli builds a model of every command it is given by reflection, and those classes
         // stay loaded: for a gateway or a worker, the client's ~35 commands were ~2 MB of its RSS.
-        var cli = args.length > 0 && SERVERS.contains(args[0]) ? new CommandLine(new Main()) : commandLine(args);
-        dev.jfaas.cli.ClientCommands.versioned(cli);
+        var cli = args.length > 0 && SERVERS.contains(args[0]) ? versioned(new CommandLine(new Main())) : commandLine(args);
         System.exit(cli.execute(args));
     }
 
@@ -37,16 +36,17 @@ public final class Main {
         if (named.isEmpty()) {
             return commandLine();
         }
-        var cli = new CommandLine(new Main());
-        cli.addSubcommand(named.get());
-        dev.jfaas.cli.ClientCommands.versioned(cli);
-        return cli;
+        return versioned(new CommandLine(new Main()).addSubcommand(named.get()));
     }
 
     /** {@code up} and the client commands under one {@code jfaas}. */
     public static CommandLine commandLine() {
         var cli = new CommandLine(new Main());
         dev.jfaas.cli.ClientCommands.all().forEach(cli::addSubcommand);
+        return versioned(cli);
+    }
+
+    private static CommandLine versioned(CommandLine cli) {
         dev.jfaas.cli.ClientCommands.versioned(cli);
         return cli;
     }

@@ -25,13 +25,10 @@ final class QueueBackends {
     /**
      * @param name       the {@code JFAAS_QUEUE} value naming it (a broker's also as {@code name://host:port})
      * @param kind       its name for people and health checks (no URL: it may hold a password)
-     * @param defaultUrl for a broker: the URL a bare name stands for; null for a local queue
+     * @param broker     a server every gateway and worker pointed at it shares (a bare name's URL is
+     *                   a setting: QueueSettings' JFAAS_NATS_URL, JFAAS_REDIS_URL)
      */
-    record Backend(String name, String kind, String defaultUrl, Opener opener) {
-
-        boolean broker() {
-            return defaultUrl != null;
-        }
+    record Backend(String name, String kind, boolean broker, Opener opener) {
 
         boolean names(String value) {
             return value.equals(name) || broker() && value.startsWith(name + "://");
@@ -39,13 +36,13 @@ final class QueueBackends {
     }
 
     static final List<Backend> BACKENDS = List.of(
-            new Backend("embedded", "sqlite", null, (url, queue, store) -> SqliteCallQueue.open(store.dataDir(), store.durability())),
-            new Backend("memory", "memory", null, (url, queue, store) -> new MemoryCallQueue()),
-            new Backend("nats", "nats", NatsSettings.DEFAULT_URL, (url, queue, store) -> {
+            new Backend("embedded", "sqlite", false, (url, queue, store) -> SqliteCallQueue.open(store.dataDir(), store.durability())),
+            new Backend("memory", "memory", false, (url, queue, store) -> new MemoryCallQueue()),
+            new Backend("nats", "nats", true, (url, queue, store) -> {
                 var settings = NatsSettings.of(url, queue.prefix());
                 return NatsCallQueue.connect(queue.ackWait() == null ? settings : settings.withRedeliverAfter(queue.ackWait()));
             }),
-            new Backend("redis", "redis", RedisSettings.DEFAULT_URL, (url, queue, store) -> {
+            new Backend("redis", "redis", true, (url, queue, store) -> {
                 var settings = RedisSettings.of(url, queue.prefix());
                 return RedisCallQueue.connect(new RedisSettings(url, queue.prefix(), settings.requestTimeout(), settings.recordTtl(),
                         queue.ackWait() == null ? settings.redeliverAfter() : queue.ackWait()));

@@ -138,13 +138,9 @@ public final class Enqueue implements Stage {
 
     /** The body's declared length when it is one the async limit allows, else 0: what to make room for at once. */
     private int declaredLength(Invocation call) {
-        try {
-            var length = call.headers().get("Content-Length");
-            long declared = length == null ? 0 : Long.parseLong(length.strip());
-            return declared > 0 && declared <= maxBodySize ? (int) Math.min(declared, Integer.MAX_VALUE - 8) : 0;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        var length = call.headers().get("Content-Length");
+        long declared = length == null ? 0 : dev.jfaas.gateway.http.Framing.contentLength(length);
+        return declared > 0 && declared <= maxBodySize ? (int) Math.min(declared, Integer.MAX_VALUE - 8) : 0;
     }
 
     private Future<Buffer> readWhole(Body body, int expected, long[] reserved) {
