@@ -326,8 +326,13 @@ final class NatsBroker implements CallBroker {
     private void addStream(StreamConfiguration config) throws IOException, JetStreamApiException {
         try {
             jsm.addStream(config);
-        } catch (JetStreamApiException e) {
-            jsm.getStreamInfo(config.getName()); // throws if it really is missing
+        } catch (JetStreamApiException refused) {
+            try {
+                jsm.getStreamInfo(config.getName());
+            } catch (JetStreamApiException missing) {
+                refused.addSuppressed(missing);
+                throw refused; // why it could not be made says more than that it is not there
+            }
         }
     }
 
