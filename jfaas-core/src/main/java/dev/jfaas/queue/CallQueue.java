@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,11 +18,12 @@ public interface CallQueue extends AutoCloseable {
     CompletableFuture<Accepted> enqueue(QueuedCall call);
 
     /**
-     * Claims up to {@code max} calls of one queue that may run now, highest priority first, then
-     * oldest; calls whose lease expired are delivered again. Calls of {@code skip} functions are
-     * left for later (they are at their concurrency limit).
+     * Claims up to {@code max} calls of one queue that may run now, at most {@code room}'s number
+     * of each function: the functions with work take turns ({@link FairShare}), and each
+     * function's calls come highest priority first, then oldest; calls whose lease expired are
+     * delivered again.
      */
-    CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip);
+    CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, FunctionRoom room);
 
     /** Extends a lease. False if the lease is lost: expired and taken over, or the call was cancelled. */
     CompletableFuture<Boolean> renew(Lease lease, Duration leaseTime);
@@ -36,6 +36,13 @@ public interface CallQueue extends AutoCloseable {
 
     /** Puts a call back to wait until {@code notBefore}, keeping what the last attempt got. */
     CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error);
+
+    /**
+     * Puts a call back to wait until {@code notBefore} without counting this attempt: the function
+     * pushed back (a 429, or a 503 of its own) because it was busy, which is not the call failing.
+     * Its age still bounds how long this can go on. False if the lease was lost.
+     */
+    CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore);
 
     /** Cancels a waiting or running call. False if unknown or already final. */
     CompletableFuture<Boolean> cancel(String callId);

@@ -30,8 +30,10 @@ final class Conclusions {
     private final CallWaiters waiters;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final FunctionSlots slots;
 
     Conclusions(Context context, WorkerParts parts) {
+        this.slots = parts.slots();
         this.context = context;
         this.queue = parts.queue();
         this.catalog = parts.catalog();
@@ -45,15 +47,26 @@ final class Conclusions {
         return Future.fromCompletionStage(stage, context);
     }
 
-    Future<Void> conclude(Lease lease, Attempt attempt) {
+    /** @param ranNanos how long the attempt took, which the function's adaptive limit learns from */
+    Future<Void> conclude(Lease lease, Attempt attempt, long ranNanos) {
         var call = lease.call();
         int status = attempt.result().status();
         var policy = catalog.retryPolicy(call.function());
-        var verdict = Verdict.of(status, attempt.result().isInternal(), retryAfter(attempt.result()), lease.attempt(),
+        var retryAfter = retryAfter(attempt.result(), clock.instant());
+        var verdict = Verdict.of(status, attempt.result().isInternal(), retryAfter, lease.attempt(),
                 call.maxAttempts(), call.acceptedAt(), policy, clock.instant(), ThreadLocalRandom.current());
         var function = call.function().qualified();
         var error = status >= 400 ? errorText(attempt) : null;
+        if (Verdict.isBackPressure(status, attempt.result().isInternal())) {
+            slots.pushedBack(call.function(), retryAfter);
+        } else {
+            slots.succeeded(call.function(), ranNanos);
+        }
         return switch (verdict) {
+            case Verdict.PushBack pushBack -> here(queue.pushBack(lease, pushBack.notBefore())).map(kept -> {
+                metrics.attempt(function, kept ? "pushed_back" : "lost");
+                return null;
+            });
             case Verdict.Retry retry -> here(queue.retryLater(lease, retry.notBefore(), attempt.response(), error)).map(kept -> {
                 metrics.attempt(function, kept ? "retried" : "lost");
                 return null;
@@ -90,15 +103,22 @@ final class Conclusions {
         return (stage != null ? "jfaas " + stage + ": " : "status " + attempt.result().status() + ": ") + body;
     }
 
-    private static Duration retryAfter(InvocationResult result) {
+    /** A 429's or 503's Retry-After, in seconds or as an HTTP date; null if none or unreadable. */
+    static Duration retryAfter(InvocationResult result, java.time.Instant now) {
         var header = result.headers().get("Retry-After");
         if (header == null || (result.status() != 429 && result.status() != 503)) {
             return null;
         }
+        var text = header.strip();
         try {
-            return Duration.ofSeconds(Long.parseLong(header.strip()));
-        } catch (NumberFormatException e) {
-            return null; // an HTTP date: fall back to backoff
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                var at = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (java.time.format.DateTimeParseException notADate) {
+                return null; // unreadable: fall back to backoff
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jfaas.worker;
 
+import dev.jfaas.function.FunctionName;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
@@ -41,7 +42,6 @@ final class QueueWorker {
     private final Vertx vertx;
     private final CallQueue queue;
     private final Pipeline pipeline;
-    private final FunctionCatalog catalog;
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final FunctionSlots slots;
@@ -59,6 +59,8 @@ final class QueueWorker {
     private final Ewma leaseNanos = new Ewma();
     private final Ewma runNanos = new Ewma();
     private boolean polling;
+    /** In {@link #startParked}: a call that ends at once (a 429, say) must not start the loop again inside it. */
+    private boolean starting;
     private boolean wakeAgain;
     private long idleTimer = -1;
     private long idleWait = 5;
@@ -72,7 +74,6 @@ final class QueueWorker {
         this.vertx = parts.vertx();
         this.queue = parts.queue();
         this.pipeline = parts.pipeline();
-        this.catalog = parts.catalog();
         this.metrics = parts.metrics();
         this.clock = parts.clock();
         this.slots = parts.slots();
@@ -140,9 +141,10 @@ final class QueueWorker {
         }
         polling = true;
         wakeAgain = false;
-        var skip = slots.full(catalog);
+        var held = new HashMap<FunctionName, Integer>();
+        parked.forEach(lease -> held.merge(lease.call().function(), 1, Integer::sum));
         long asked = System.nanoTime();
-        here(queue.lease(queueName, room, settings.leaseTime(), skip)).onComplete(done -> {
+        here(queue.lease(queueName, room, settings.leaseTime(), slots.room(held, leaseNanos.value()))).onComplete(done -> {
             leaseNanos.add(System.nanoTime() - asked);
             polling = false;
             if (done.failed()) {
@@ -217,14 +219,30 @@ final class QueueWorker {
      * of free slots wait here too; this is where both limits are kept.
      */
     private void startParked() {
-        for (var it = parked.iterator(); it.hasNext() && inFlight < settings.concurrency(); ) {
+        if (starting) {
+            return; // a call that ended at once, inside run() below: the loop goes on after it
+        }
+        starting = true;
+        try {
+            Lease next;
+            while (inFlight < settings.concurrency() && (next = nextStartable()) != null) {
+                run(next);
+            }
+        } finally {
+            starting = false;
+        }
+    }
+
+    /** The first parked call whose function has a free slot, taken out of {@link #parked} with its slot; null if none. */
+    private Lease nextStartable() {
+        for (var it = parked.iterator(); it.hasNext(); ) {
             var lease = it.next();
-            var function = lease.call().function();
-            if (slots.tryAcquire(function, catalog.concurrencyLimit(function))) {
+            if (slots.tryAcquire(lease.call().function())) {
                 it.remove();
-                run(lease);
+                return lease;
             }
         }
+        return null;
     }
 
     private void run(Lease lease) {
@@ -234,6 +252,7 @@ final class QueueWorker {
             metrics.acceptToStart(queueName, Duration.between(call.acceptedAt(), clock.instant()));
         }
         long started = System.nanoTime();
+        long[] ranNanos = new long[1];
         var cancellation = new Cancellation();
         running.put(call.callId(), cancellation);
         // Its attempts are used up but their ends could not be recorded (a full disk, say): it ends
@@ -247,17 +266,18 @@ final class QueueWorker {
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
                         .map(response -> new Conclusions.Attempt(result, response)))
                 .onComplete(ran -> {
-                    runNanos.add(System.nanoTime() - started);
+                    ranNanos[0] = System.nanoTime() - started;
+                    runNanos.add(ranNanos[0]);
                     // The function is done with it: its slot goes to the next call while its end is
                     // written, so that call's lease and this end share a commit instead of waiting
                     // for one another (two store round trips per call in a row were the drain's pace).
                     running.remove(call.callId());
                     inFlight--;
-                    slots.release(call.function());
+                    slots.release(call.function(), ranNanos[0]);
                     startParked();
                     poll();
                 })
-                .compose(attempt -> conclusions.conclude(lease, attempt))
+                .compose(attempt -> conclusions.conclude(lease, attempt, ranNanos[0]))
                 .onComplete(done -> {
                     // renewed until its end is written: a lease that ran out meanwhile would run it again
                     var renewTimer = renewTimers.remove(lease.token());

@@ -45,7 +45,7 @@ public final class Workers implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(64));
         var callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait(),
                 settings.callbacks());
-        this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(), callbacks, waiters,
+        this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(catalog), callbacks, waiters,
                 new WorkerMetrics(registry), Clock.systemUTC());
         discover();
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());
@@ -93,6 +93,14 @@ public final class Workers implements AutoCloseable {
     }
 
     /** A call was cancelled: stop it now if one of these workers runs it. */
+    /**
+     * Functions whose calls these workers hold back because they pushed back (429, or a 503 of
+     * their own), and how many of each may run at once now.
+     */
+    public java.util.Map<dev.jfaas.function.FunctionName, Integer> adaptiveLimits() {
+        return parts.slots().adaptiveLimits();
+    }
+
     public void abort(String callId) {
         byQueue.values().forEach(lanes -> lanes.forEach(worker -> worker.abort(callId)));
     }

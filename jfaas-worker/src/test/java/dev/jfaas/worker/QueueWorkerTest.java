@@ -46,10 +46,11 @@ class QueueWorkerTest {
     final MemoryCallQueue queue = new MemoryCallQueue();
     final Map<FunctionName, Integer> limits = new ConcurrentHashMap<>();
     final RetryPolicy quickRetries = new RetryPolicy(3, Set.of(500), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofHours(1));
+    volatile RetryPolicy policy = quickRetries;
     final FunctionCatalog catalog = new FunctionCatalog() {
         @Override
         public RetryPolicy retryPolicy(FunctionName function) {
-            return quickRetries;
+            return policy;
         }
 
         @Override
@@ -200,5 +201,64 @@ class QueueWorkerTest {
         workers.abort(id);
         await().atMost(5, TimeUnit.SECONDS).untilTrue(stopped);
         await().atMost(5, TimeUnit.SECONDS).until(() -> status(id) == CallStatus.CANCELLED);
+    }
+
+    @Test
+    void aBacklogOfOneFunctionIsLeftQueuedNotLeasedAheadOfItsLimit() {
+        limits.put(SLOW, 1);
+        start(8);
+        var slowHeld = new CopyOnWriteArrayList<Promise<InvocationResult>>();
+        function = call -> {
+            if (call.function().equals(SLOW)) {
+                Promise<InvocationResult> answer = Promise.promise();
+                slowHeld.add(answer);
+                return answer.future();
+            }
+            return answer(200, "fast");
+        };
+        var slow = new java.util.ArrayList<String>();
+        for (int i = 0; i < 50; i++) {
+            slow.add(enqueue(SLOW, "backlog " + i));
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> slowHeld.size() == 1);
+        var fast = List.of(enqueue(FAST, "a"), enqueue(FAST, "b"), enqueue(FAST, "c"));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> fast.stream().allMatch(id -> status(id) == CallStatus.SUCCEEDED));
+        assertThat(slow.stream().filter(id -> status(id) == CallStatus.RUNNING))
+                .as("only the one it can run is leased; the rest wait in the queue for any worker").hasSize(1);
+        function = call -> answer(200, "done");
+        vertx.runOnContext(v -> slowHeld.getFirst().complete(answer(200, "done").result()));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> slow.stream().allMatch(id -> status(id) == CallStatus.SUCCEEDED));
+    }
+
+    @Test
+    void aFunctionThatPushesBackIsSentLessAtOnceAndItsCallsKeepTheirAttempts() {
+        policy = new RetryPolicy(2, Set.of(429, 500), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofHours(1));
+        start(8);
+        var busy = new AtomicInteger();
+        var pushedBack = new AtomicInteger();
+        function = call -> {
+            if (busy.incrementAndGet() > 2) {
+                busy.decrementAndGet();
+                pushedBack.incrementAndGet();
+                return answer(429, "busy: 2 at once");
+            }
+            Promise<InvocationResult> done = Promise.promise();
+            vertx.setTimer(20, t -> {
+                busy.decrementAndGet();
+                done.complete(answer(200, "ok").result());
+            });
+            return done.future();
+        };
+        var ids = new java.util.ArrayList<String>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(enqueue(FAST, "call " + i));
+        }
+        await().atMost(20, TimeUnit.SECONDS).until(() -> ids.stream().allMatch(id -> status(id) == CallStatus.SUCCEEDED));
+        assertThat(pushedBack).as("it did push back").hasPositiveValue();
+        assertThat(ids).allSatisfy(id -> assertThat(queue.record(id).join().orElseThrow().attempts())
+                .as("a push-back is not an attempt").isEqualTo(1));
+        assertThat(workers.adaptiveLimits()).as("what it learned").containsKey(FAST);
+        assertThat(pushedBack.get()).as("adapted: far fewer push-backs than calls sent past the limit")
+                .isLessThan(ids.size());
     }
 }

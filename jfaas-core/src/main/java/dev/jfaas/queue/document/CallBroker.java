@@ -1,5 +1,6 @@
 package dev.jfaas.queue.document;
 
+import dev.jfaas.function.FunctionName;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
@@ -117,18 +118,45 @@ public interface CallBroker extends AutoCloseable {
         return () -> { };
     }
 
-    /** Up to {@code max} deliveries of one queue and priority that are due now, without waiting. */
-    List<Delivery> fetch(String queue, int priority, int max) throws Exception;
+    /** A priority and function of one queue that has messages (waiting, or delivered and not acknowledged). */
+    record Backlog(int priority, FunctionName function) {}
+
+    /**
+     * Which priorities and functions of a queue have messages, from the broker's own bookkeeping
+     * in one question: leases take turns among these functions ({@link dev.jfaas.queue.FairShare}).
+     */
+    List<Backlog> backlog(String queue) throws Exception;
+
+    /** {@link #backlog} as a future; by default on a virtual thread of its own. */
+    default CompletableFuture<List<Backlog>> backlogAsync(String queue) {
+        return CompletableFuture.supplyAsync(() -> {
+            requireConnected();
+            try {
+                return backlog(queue);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new QueueUnavailable("the broker did not answer: " + e.getMessage(), e);
+            }
+        }, Thread.ofVirtual()::start);
+    }
+
+    /**
+     * Up to {@code max} deliveries of one queue, priority and function that are due now, without
+     * waiting: each function's calls are apart, so one function's backlog is never in the way of
+     * another's.
+     */
+    List<Delivery> fetch(String queue, int priority, FunctionName function, int max) throws Exception;
 
     /**
      * {@link #fetch} as a future; by default the blocking fetch on a virtual thread of its own.
      * Fails with {@code QueueUnavailable} while the broker cannot be reached.
      */
-    default CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, int max) {
+    default CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, FunctionName function, int max) {
         return CompletableFuture.supplyAsync(() -> {
             requireConnected();
             try {
-                return fetch(queue, priority, max);
+                return fetch(queue, priority, function, max);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {

@@ -131,6 +131,13 @@ public record CallDocument(
                 callbackStatus, resultOf, result);
     }
 
+    /** Back to wait until {@code at} with this attempt not counted: the function pushed back, as busy. */
+    public CallDocument pushedBack(Instant at) {
+        return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
+                attempts > 1 ? CallStatus.RETRYING : CallStatus.QUEUED, attempts - 1, null, delivery, null, at, startedAt, null,
+                statusCode, durationSeconds, error, callbackStatus, resultOf, result);
+    }
+
     public CallDocument cancelled(Instant now) {
         return new CallDocument(callId, function, namespace, queue, priority, maxAttempts, acceptedAt, idempotencyKey,
                 CallStatus.CANCELLED, attempts, null, null, null, notBefore, startedAt, now, statusCode, durationSeconds,

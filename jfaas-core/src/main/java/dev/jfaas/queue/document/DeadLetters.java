@@ -72,7 +72,7 @@ final class DeadLetters {
         var call = CallCodec.call(kept);
         broker.prepare(call.queue());
         broker.publish(call, CallCodec.call(call), callId + "/replay/" + UUID.randomUUID(), 0).join();
-        leasing.published(call.queue(), call.priority());
+        leasing.published(call.queue(), call.priority(), call.function());
         var now = clock.instant();
         if (documents.change(callId, doc -> doc.replayable() ? doc.requeued(now) : null) == null) {
             return false;

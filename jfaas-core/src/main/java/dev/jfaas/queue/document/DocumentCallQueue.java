@@ -7,6 +7,7 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallRecord;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.FunctionRoom;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
@@ -162,7 +163,7 @@ public final class DocumentCallQueue implements CallQueue {
             if (revision == 0) {
                 return new Accepted(call.callId(), Accepted.Kind.ID_TAKEN);
             }
-            leasing.published(call.queue(), call.priority());
+            leasing.published(call.queue(), call.priority(), call.function());
             published.add(call.queue());
             announceQuietly(call.queue());
             return new Accepted(call.callId(), Accepted.Kind.NEW);
@@ -247,13 +248,13 @@ public final class DocumentCallQueue implements CallQueue {
     }
 
     @Override
-    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
+    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, FunctionRoom room) {
         try {
             broker.requireConnected();
         } catch (QueueUnavailable e) {
             return CompletableFuture.failedFuture(e);
         }
-        return leasing.lease(queue, max, leaseTime, skip).exceptionallyCompose(failure -> CompletableFuture.failedFuture(unavailable(failure)));
+        return leasing.lease(queue, max, leaseTime, room).exceptionallyCompose(failure -> CompletableFuture.failedFuture(unavailable(failure)));
     }
 
     @Override
@@ -272,6 +273,11 @@ public final class DocumentCallQueue implements CallQueue {
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
         return chain(() -> ends.retryLater(lease, notBefore, response, error));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore) {
+        return chain(() -> ends.pushBack(lease, notBefore));
     }
 
     @Override

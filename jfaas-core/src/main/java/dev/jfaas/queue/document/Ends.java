@@ -88,8 +88,16 @@ final class Ends {
     }
 
     CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
+        return waitAgain(lease, notBefore, doc -> doc.retrying(notBefore, response, error));
+    }
+
+    CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore) {
+        return waitAgain(lease, notBefore, doc -> doc.pushedBack(notBefore));
+    }
+
+    private CompletableFuture<Boolean> waitAgain(Lease lease, Instant notBefore, java.util.function.UnaryOperator<CallDocument> change) {
         return documents.changeAsync(lease.call().callId(), held.remove(lease.token()),
-                doc -> doc.heldBy(lease.token()) ? doc.retrying(notBefore, response, error) : null).thenApply(waiting -> {
+                doc -> doc.heldBy(lease.token()) ? change.apply(doc) : null).thenApply(waiting -> {
                     if (waiting == null) {
                         return false;
                     }

@@ -7,6 +7,8 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallRecord;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.FairShare;
+import dev.jfaas.queue.FunctionRoom;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
@@ -21,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,9 @@ public final class MemoryCallQueue implements CallQueue {
     private final int capacity;
     private final Clock clock;
     private final Map<String, Entry> calls = new LinkedHashMap<>();
-    private final Map<String, TreeSet<Entry>> active = new HashMap<>();
+    /** Calls not ended, per queue and function, each function's in the order it runs them. */
+    private final Map<String, Map<FunctionName, TreeSet<Entry>>> active = new HashMap<>();
+    private final FairShare fairShare = new FairShare();
     private final Map<String, String> idempotency = new HashMap<>();
     private long seq;
     private int activeCount;
@@ -114,36 +117,44 @@ public final class MemoryCallQueue implements CallQueue {
     }
 
     private void activate(Entry entry) {
-        active.computeIfAbsent(entry.call.queue(), q -> new TreeSet<>(ORDER)).add(entry);
+        active.computeIfAbsent(entry.call.queue(), q -> new HashMap<>())
+                .computeIfAbsent(entry.call.function(), f -> new TreeSet<>(ORDER)).add(entry);
         activeCount++;
     }
 
     private void deactivate(Entry entry) {
-        var set = active.get(entry.call.queue());
+        var functions = active.get(entry.call.queue());
+        var set = functions == null ? null : functions.get(entry.call.function());
         if (set != null && set.remove(entry)) {
             activeCount--;
+            if (set.isEmpty()) {
+                functions.remove(entry.call.function());
+            }
         }
     }
 
     @Override
-    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
+    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, FunctionRoom room) {
         return locked(() -> {
             var now = clock.instant();
+            var functions = active.getOrDefault(queue, Map.of());
+            var candidates = new HashMap<FunctionName, List<Entry>>();
+            functions.forEach((function, set) -> {
+                int wanted = Math.min(max, room.of(function));
+                var ready = new ArrayList<Entry>();
+                for (var it = set.iterator(); it.hasNext() && ready.size() < wanted; ) {
+                    var entry = it.next();
+                    if (entry.status == CallStatus.RUNNING ? entry.leaseUntil.isBefore(now) : !entry.notBefore.isAfter(now)) {
+                        ready.add(entry);
+                    }
+                }
+                if (!ready.isEmpty()) {
+                    candidates.put(function, ready);
+                }
+            });
+            fairShare.keepOnly(queue, functions.keySet());
             var leases = new ArrayList<Lease>();
-            var set = active.get(queue);
-            if (set == null) {
-                return leases;
-            }
-            for (var entry : set) {
-                if (leases.size() >= max) {
-                    break;
-                }
-                boolean ready = entry.status == CallStatus.RUNNING
-                        ? entry.leaseUntil.isBefore(now)
-                        : !entry.notBefore.isAfter(now);
-                if (!ready || skip.contains(entry.call.function())) {
-                    continue;
-                }
+            for (var entry : fairShare.interleave(queue, candidates, max, room)) {
                 entry.status = CallStatus.RUNNING;
                 entry.attempts++;
                 entry.token = UUID.randomUUID().toString();
@@ -206,6 +217,21 @@ public final class MemoryCallQueue implements CallQueue {
             entry.notBefore = notBefore;
             entry.response = response;
             entry.error = error;
+            return true;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore) {
+        return locked(() -> {
+            var entry = holder(lease);
+            if (entry == null) {
+                return false;
+            }
+            entry.status = entry.attempts > 1 ? CallStatus.RETRYING : CallStatus.QUEUED;
+            entry.attempts--;
+            entry.token = null;
+            entry.notBefore = notBefore;
             return true;
         });
     }

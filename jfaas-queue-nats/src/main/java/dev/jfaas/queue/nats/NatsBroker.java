@@ -65,6 +65,8 @@ final class NatsBroker implements CallBroker {
     private final NatsSettings settings;
     /** Queues whose work stream and consumers this process has made sure of. */
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
+    /** Per-function consumers this process has made sure of, as "queue consumer". */
+    private final Set<String> consumers = ConcurrentHashMap.newKeySet();
     private final NatsFetcher fetcher;
     private final NatsWrites writes;
     private final NatsDocuments documents;
@@ -256,11 +258,14 @@ final class NatsBroker implements CallBroker {
             addStream(StreamConfiguration.builder().name(stream).subjects(names.workSubjects(queue))
                     .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.File)
                     .duplicateWindow(Duration.ofMinutes(2)).build());
+            // Made by an earlier version: their filters overlap the per-function consumers'
+            // (a work-queue stream refuses overlapping filters). What they held pending comes again through those.
             for (int p = 0; p < DocumentCallQueue.PRIORITIES; p++) {
-                jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(NatsNames.consumer(p))
-                        .filterSubject(names.consumerFilter(queue, p)).ackPolicy(AckPolicy.Explicit)
-                        .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1).maxAckPending(1_000_000)
-                        .build());
+                try {
+                    jsm.deleteConsumer(stream, NatsNames.priorityConsumer(p));
+                } catch (JetStreamApiException e) {
+                    // not there: the usual case
+                }
             }
             queues.add(queue);
         }
@@ -293,24 +298,51 @@ final class NatsBroker implements CallBroker {
         return () -> connection.closeDispatcher(dispatcher);
     }
 
+    /** The stream's own count per subject: each subject is one priority and function. */
     @Override
-    public List<Delivery> fetch(String queue, int priority, int max) {
-        return fetchAsync(queue, priority, max).join();
+    public List<Backlog> backlog(String queue) throws IOException, JetStreamApiException {
+        prepare(queue);
+        var state = jsm.getStreamInfo(names.workStream(queue), StreamInfoOptions.filterSubjects(names.workSubjects(queue)))
+                .getStreamState();
+        var out = new ArrayList<Backlog>();
+        for (var subject : state.getSubjects()) {
+            if (subject.getCount() > 0) {
+                var t = subject.getName().split("\\.");
+                out.add(new Backlog(Integer.parseInt(t[3]), FunctionName.parse(DocumentKeys.untoken(t[4]), null)));
+            }
+        }
+        return out;
     }
 
-    /** Over {@link NatsFetcher}'s standing subscription; only a queue's first fetch here blocks, to set up its consumers. */
     @Override
-    public CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, int max) {
-        if (!queues.contains(queue)) {
+    public List<Delivery> fetch(String queue, int priority, FunctionName function, int max) {
+        return fetchAsync(queue, priority, function, max).join();
+    }
+
+    /**
+     * Over {@link NatsFetcher}'s standing subscription; only the first fetch of a priority and
+     * function here blocks, to make its consumer (kept for good: a durable consumer costs the
+     * server little, and the function's next calls find it there).
+     */
+    @Override
+    public CompletableFuture<List<Delivery>> fetchAsync(String queue, int priority, FunctionName function, int max) {
+        var consumer = NatsNames.consumer(priority, function.qualified());
+        var made = queue + " " + consumer;
+        if (!consumers.contains(made)) {
             return CompletableFuture.runAsync(() -> {
                 try {
                     prepare(queue);
+                    jsm.addOrUpdateConsumer(names.workStream(queue), ConsumerConfiguration.builder().durable(consumer)
+                            .filterSubject(names.workSubject(queue, priority, function.qualified())).ackPolicy(AckPolicy.Explicit)
+                            .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1)
+                            .maxAckPending(1_000_000).build());
+                    consumers.add(made);
                 } catch (IOException | JetStreamApiException e) {
                     throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
                 }
-            }, Thread.ofVirtual()::start).thenCompose(v -> fetchAsync(queue, priority, max));
+            }, Thread.ofVirtual()::start).thenCompose(v -> fetchAsync(queue, priority, function, max));
         }
-        return fetcher.fetch(names.workStream(queue), NatsNames.consumer(priority), max).thenApply(messages -> {
+        return fetcher.fetch(names.workStream(queue), consumer, max).thenApply(messages -> {
             var deliveries = new ArrayList<Delivery>(messages.size());
             for (var m : messages) {
                 var revision = m.getHeaders().getFirst(REVISION_HEADER);

@@ -33,13 +33,23 @@ final class NatsNames {
         return prefix + ".q.>";
     }
 
-    /** What one priority's consumer reads. */
-    String consumerFilter(String queue, int priority) {
-        return prefix + ".q." + DocumentKeys.token(queue) + "." + priority + ".*";
+    /**
+     * One durable pull consumer per priority and function, shared by every worker: each
+     * function's calls are fetched apart, so a backlog of one is never in the way of another's.
+     * Named by a hash, as function names may be longer than a consumer's name should be.
+     */
+    static String consumer(int priority, String qualifiedFunction) {
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(qualifiedFunction.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "p" + priority + "-" + java.util.HexFormat.of().formatHex(digest, 0, 10);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
-    /** One durable pull consumer per priority level, shared by every worker. */
-    static String consumer(int priority) {
+    /** The consumers of earlier versions, one per priority over every function, which the per-function ones replace. */
+    static String priorityConsumer(int priority) {
         return "p" + priority;
     }
 

@@ -35,10 +35,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis operations the queue is built from. Every change of more than one key is a Lua
@@ -50,6 +53,7 @@ import java.util.function.Consumer;
  */
 final class RedisBroker implements CallBroker {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
     private static final String GROUP = "jfaas";
 
     private final RedisClient client;
@@ -57,7 +61,8 @@ final class RedisBroker implements CallBroker {
     private final RedisCommands<byte[], byte[]> redis;
     private final RedisSettings settings;
     private final String consumer = "c-" + UUID.randomUUID();
-    private final Map<String, Boolean> groups = new ConcurrentHashMap<>();
+    /** Queues whose streams of an earlier version this process has split ({@link #prepare}). */
+    private final Set<String> prepared = ConcurrentHashMap.newKeySet();
     private final RedisScripting scripts;
     private final RedisDocuments documents;
 
@@ -170,7 +175,8 @@ final class RedisBroker implements CallBroker {
         var dead = pairs((List<?>) parts.get(1));
         var oldest = new HashMap<String, Instant>();
         pairs((List<?>) parts.get(2)).forEach((stream, id) -> {
-            var queue = stream.substring(stream.indexOf(":q:") + 3, stream.lastIndexOf(':'));
+            var rest = stream.substring(stream.indexOf(":q:") + 3);
+            var queue = rest.substring(0, rest.indexOf(':'));
             var at = Instant.ofEpochMilli(Long.parseLong(id.substring(0, id.indexOf('-'))));
             oldest.merge(queue, at, (a, b) -> a.isBefore(b) ? a : b);
         });
@@ -202,53 +208,52 @@ final class RedisBroker implements CallBroker {
 
     // ---- work streams --------------------------------------------------------------------------
 
-    private String stream(String queue, int priority) {
-        return settings.prefix() + ":q:" + DocumentKeys.token(queue) + ":" + priority;
+    /** One stream per queue, priority and function, so each function's calls are fetched apart. */
+    private String stream(String queue, int priority, FunctionName function) {
+        return queueStreams(queue) + priority + ":" + DocumentKeys.token(function.qualified());
+    }
+
+    /** What every work stream of a queue's name starts with. */
+    private String queueStreams(String queue) {
+        return settings.prefix() + ":q:" + DocumentKeys.token(queue) + ":";
     }
 
     /**
-     * Makes the consumer group of every priority stream of a queue, once: the group starts at
-     * the stream's beginning, so entries added before it existed are read too. All priorities at
-     * once, so a call at a new priority never waits for this on the accepting thread.
+     * Splits an earlier version's streams (one per queue and priority, over every function) into
+     * per-function ones, once per queue and process; a no-op on a queue that has none.
      */
-    private void ensureGroups(String queue) {
-        if (groups.containsKey(queue)) {
+    @Override
+    public void prepare(String queue) {
+        if (prepared.contains(queue)) {
             return;
         }
         for (int priority = 0; priority < DocumentCallQueue.PRIORITIES; priority++) {
-            try {
-                redis.xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(bytes(stream(queue, priority)), "0"),
-                        bytes(GROUP), io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
-            } catch (RedisCommandExecutionException e) {
-                if (!e.getMessage().startsWith("BUSYGROUP")) {
-                    throw e;
-                }
+            Long moved = scripts.run(RedisScripts.SPLIT_BY_FUNCTION, ScriptOutputType.INTEGER,
+                    new byte[][] {bytes(queueStreams(queue) + priority), scripts.key("streams")}, bytes(GROUP));
+            if (moved != null && moved > 0) {
+                log.info("moved {} queued calls of queue {} at priority {} into per-function streams", moved, queue, priority);
             }
         }
-        groups.put(queue, true);
-    }
-
-
-    @Override
-    public void prepare(String queue) {
-        ensureGroups(queue);
+        prepared.add(queue);
     }
 
     @Override
     public CompletableFuture<Void> publish(QueuedCall call, byte[] message, String messageId, long revision) {
-        var stream = stream(call.queue(), call.priority());
+        var stream = stream(call.queue(), call.priority(), call.function());
         return scripts.<Long>runAsync(RedisScripts.PUBLISH, ScriptOutputType.INTEGER,
                 new byte[][] {bytes(stream), scripts.key("load"), scripts.key("streams")}, bytes(call.callId()),
-                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message, number(revision)).thenApply(added -> null);
+                bytes(DocumentKeys.token(call.queue())), bytes(call.function().qualified()), message, number(revision),
+                bytes(GROUP)).thenApply(added -> null);
     }
 
     /** One script, so a call's document and its message are stored together or not at all. */
     @Override
     public CompletableFuture<Long> createAndPublish(String name, byte[] document, QueuedCall call, byte[] message) {
         return scripts.<Long>runAsync(RedisScripts.CREATE_AND_PUBLISH, ScriptOutputType.INTEGER,
-                new byte[][] {scripts.key(name), scripts.key(RedisDocuments.MADE), bytes(stream(call.queue(), call.priority())), scripts.key("load"), scripts.key("streams")},
+                new byte[][] {scripts.key(name), scripts.key(RedisDocuments.MADE), bytes(stream(call.queue(), call.priority(), call.function())),
+                        scripts.key("load"), scripts.key("streams")},
                 document, number(settings.recordTtl().toMillis()), bytes(call.callId()), bytes(DocumentKeys.token(call.queue())),
-                bytes(call.function().qualified()), message, RedisDocuments.now()).thenApply(created -> created == 1 ? 1L : 0L);
+                bytes(call.function().qualified()), message, RedisDocuments.now(), bytes(GROUP)).thenApply(created -> created == 1 ? 1L : 0L);
     }
 
     /**
@@ -274,9 +279,24 @@ final class RedisBroker implements CallBroker {
     }
 
     @Override
-    public List<Delivery> fetch(String queue, int priority, int max) {
-        ensureGroups(queue);
-        var stream = stream(queue, priority);
+    public List<Backlog> backlog(String queue) {
+        prepare(queue);
+        var start = queueStreams(queue);
+        List<byte[]> streams = scripts.run(RedisScripts.BACKLOG, ScriptOutputType.MULTI, new byte[][] {scripts.key("streams")},
+                bytes(start));
+        var out = new ArrayList<Backlog>();
+        for (var name : streams) {
+            var rest = new String(name, StandardCharsets.UTF_8).substring(start.length()).split(":");
+            if (rest.length == 2) {
+                out.add(new Backlog(Integer.parseInt(rest[0]), FunctionName.parse(DocumentKeys.untoken(rest[1]), null)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Delivery> fetch(String queue, int priority, FunctionName function, int max) {
+        var stream = stream(queue, priority, function);
         List<Object> entries;
         try {
             entries = fetchScript(stream, max);
@@ -284,9 +304,7 @@ final class RedisBroker implements CallBroker {
             if (e.getMessage() == null || !e.getMessage().contains("NOGROUP")) {
                 throw e;
             }
-            groups.remove(queue); // a Redis that restarted without its data: make the groups again
-            ensureGroups(queue);
-            entries = fetchScript(stream, max);
+            return List.of(); // a Redis that restarted without its data: nothing there to fetch
         }
         var deliveries = new ArrayList<Delivery>(entries.size());
         for (var entry : entries) {

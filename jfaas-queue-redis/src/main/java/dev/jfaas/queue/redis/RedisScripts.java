@@ -65,6 +65,7 @@ final class RedisScripts {
             return 1""";
     /** The entry carries its queue and function, so the load count can follow it in and out. */
     static final String PUBLISH = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[6], '0', 'MKSTREAM') end
             redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'q', ARGV[2], 'fn', ARGV[3], 'call', ARGV[4], 'rev', ARGV[5])
             redis.call('HINCRBY', KEYS[2], ARGV[2] .. ' ' .. ARGV[3], 1)
             redis.call('SADD', KEYS[3], KEYS[1])
@@ -75,6 +76,7 @@ final class RedisScripts {
             redis.call('HSET', KEYS[1], 'v', ARGV[1], 'r', 1)
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             redis.call('ZADD', KEYS[2], ARGV[7], KEYS[1])
+            if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('XGROUP', 'CREATE', KEYS[3], ARGV[8], '0', 'MKSTREAM') end
             redis.call('XADD', KEYS[3], '*', 'id', ARGV[3], 'q', ARGV[4], 'fn', ARGV[5], 'call', ARGV[6], 'rev', 1)
             redis.call('HINCRBY', KEYS[4], ARGV[4] .. ' ' .. ARGV[5], 1)
             redis.call('SADD', KEYS[5], KEYS[3])
@@ -86,6 +88,40 @@ final class RedisScripts {
               if #first > 0 then oldest[#oldest + 1] = s; oldest[#oldest + 1] = first[1][1] end
             end
             return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]), oldest}""";
+    /** The work streams (KEYS[1], the set of them) of one queue (ARGV[1], the name's start) that hold entries. */
+    static final String BACKLOG = """
+            local out = {}
+            for _, s in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              if string.sub(s, 1, #ARGV[1]) == ARGV[1] and redis.call('XLEN', s) > 0 then out[#out + 1] = s end
+            end
+            return out""";
+    /**
+     * Moves the entries of an earlier version's stream of one queue and priority (KEYS[1]) into
+     * the streams of their functions (KEYS[1] .. ':' .. the function's token, as
+     * {@code DocumentKeys.token} makes it), then drops it. Pending entries move too: their
+     * documents tell their next delivery whether they still run. ARGV[1] is the group.
+     */
+    static final String SPLIT_BY_FUNCTION = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            local function token(t)
+              if #t > 0 and #t <= 120 and not string.find(t, '[^%w%-]') then return t end
+              return '_' .. (string.gsub(t, '.', function(c) return string.format('%02x', string.byte(c)) end))
+            end
+            local moved = 0
+            for _, e in ipairs(redis.call('XRANGE', KEYS[1], '-', '+')) do
+              local f, fn = e[2], nil
+              for i = 1, #f, 2 do if f[i] == 'fn' then fn = f[i + 1] end end
+              if fn then
+                local target = KEYS[1] .. ':' .. token(fn)
+                if redis.call('EXISTS', target) == 0 then redis.call('XGROUP', 'CREATE', target, ARGV[1], '0', 'MKSTREAM') end
+                redis.call('XADD', target, '*', unpack(f))
+                redis.call('SADD', KEYS[2], target)
+                moved = moved + 1
+              end
+            end
+            redis.call('DEL', KEYS[1], KEYS[1] .. ':due')
+            redis.call('SREM', KEYS[2], KEYS[1])
+            return moved""";
     /** Due hand-backs first, then deliveries abandoned by dead workers, then new entries. */
     static final String FETCH = """
             local max = tonumber(ARGV[4])

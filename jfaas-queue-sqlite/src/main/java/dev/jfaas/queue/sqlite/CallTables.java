@@ -80,5 +80,9 @@ final class CallTables {
             "ALTER TABLE calls DROP COLUMN body",
             "ALTER TABLE calls DROP COLUMN result_headers",
             "ALTER TABLE calls DROP COLUMN result_body",
-            "ALTER TABLE calls DROP COLUMN result_truncated");
+            "ALTER TABLE calls DROP COLUMN result_truncated",
+            // Each function's waiting calls in an index of their own, so leases take turns among
+            // functions (FairShare) without reading past one function's backlog to reach another's.
+            "DROP INDEX calls_ready",
+            "CREATE INDEX calls_ready ON calls(queue, namespace, function, priority DESC, seq) WHERE status IN ('queued','retrying')");
 }

@@ -7,6 +7,7 @@ import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallRecord;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.FunctionRoom;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueStats;
 import dev.jfaas.queue.QueueUnavailable;
@@ -22,10 +23,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The embedded durable queue in SQLite (WAL): a row of state per call, which each run rewrites,
@@ -40,17 +39,17 @@ public final class SqliteCallQueue implements CallQueue {
     private static final String READY = "status IN ('queued','retrying')";
     private static final String RECORD_COLUMNS = "call_id, function, namespace, queue, status, priority, attempts, "
             + "max_attempts, accepted_at, started_at, finished_at, status_code, duration, error, callback_status";
-    private static final String CALL_COLUMNS = "call_id, namespace, function, queue, priority, method, path, query, "
-            + "headers, body, callback_url, idempotency_key, accepted_at, max_attempts";
-    /** A call with its request, for {@link #CALL_COLUMNS}. */
-    private static final String CALLS_WITH_INPUTS = " FROM calls JOIN call_inputs USING (seq) ";
+    private static final String CALL_COLUMNS = SqliteLeasing.CALL_COLUMNS;
+    private static final String CALLS_WITH_INPUTS = SqliteLeasing.CALLS_WITH_INPUTS;
 
     private final SqliteDatabase db;
     private final Clock clock;
+    private final SqliteLeasing leasing;
 
     public SqliteCallQueue(Path file, Durability durability, Clock clock) {
         this.db = new SqliteDatabase(file, durability, CallTables.SCHEMA);
         this.clock = clock;
+        this.leasing = new SqliteLeasing(db);
     }
 
     /** Opens the queue file {@code queue.db} in a data directory. */
@@ -111,61 +110,15 @@ public final class SqliteCallQueue implements CallQueue {
     }
 
     @Override
-    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, Set<FunctionName> skip) {
-        return runWrite(c -> {
-            long now = now();
-            var leases = new ArrayList<Lease>();
-            // Calls whose lease ran out (their worker died) first, then the waiting ones by priority
-            // and age; each query walks a partial index of its own ("status ..." repeated so SQLite
-            // sees that the index applies).
-            var expired = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts" + CALLS_WITH_INPUTS + "WHERE queue=? "
-                    + "AND status='running' AND lease_until<? ORDER BY lease_until LIMIT ?");
-            SqliteDatabase.bind(expired, queue, now, max + skip.size() * 16L + 16);
-            pick(expired, max, skip, leases);
-            if (leases.size() < max) {
-                var ready = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts" + CALLS_WITH_INPUTS + "WHERE queue=? AND "
-                        + READY + " AND not_before<=? ORDER BY priority DESC, seq LIMIT ?");
-                SqliteDatabase.bind(ready, queue, now, max - leases.size() + skip.size() * 16L + 16);
-                pick(ready, max, skip, leases);
-            }
-            var claim = db.writeStatement("UPDATE calls SET status='running', attempts=attempts+1, lease_token=?, "
-                    + "lease_until=?, started_at=COALESCE(started_at, ?) WHERE seq=?");
-            for (var lease : leases) {
-                SqliteDatabase.bind(claim, lease.token(), now + leaseTime.toMillis(), now, seq(lease));
-                claim.executeUpdate();
-            }
-            return leases;
-        });
-    }
-
-    private void pick(java.sql.PreparedStatement select, int max, Set<FunctionName> skip, List<Lease> leases)
-            throws SQLException {
-        try (var rs = select.executeQuery()) {
-            while (leases.size() < max && rs.next()) {
-                var call = CallRows.toCall(rs, 2);
-                if (skip.contains(call.function())) {
-                    continue;
-                }
-                leases.add(new Lease(call, token(rs.getLong(1)), rs.getInt(16) + 1));
-            }
-        }
-    }
-
-    /**
-     * A delivery's token starts with the call's row id, so a run's writes find the row by its key:
-     * by call id they went through the index of random call ids, a page read from disk per write
-     * once the queue outgrew SQLite's cache. The random rest tells deliveries of one call apart.
-     */
-    private static String token(long seq) {
-        return seq + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    public CompletableFuture<List<Lease>> lease(String queue, int max, Duration leaseTime, FunctionRoom room) {
+        return runWrite(c -> leasing.lease(queue, max, leaseTime, room, now()));
     }
 
     /** The row of a call still held by this lease (not ended, cancelled or taken over since). */
     private static final String HELD = " WHERE seq=? AND lease_token=? AND status='running'";
 
     private static long seq(Lease lease) {
-        var token = lease.token();
-        return Long.parseLong(token, 0, token.indexOf(':'), 10);
+        return SqliteLeasing.seq(lease);
     }
 
     @Override
@@ -203,6 +156,13 @@ public final class SqliteCallQueue implements CallQueue {
                         + "status_code=?, duration=?, error=? " + HELD,
                 notBefore.toEpochMilli(), response == null ? null : response.status(),
                 response == null ? null : response.durationSeconds(), error, seq(lease), lease.token()) == 1);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore) {
+        return runWrite(c -> db.update("UPDATE calls SET status=CASE WHEN attempts>1 THEN 'retrying' ELSE 'queued' END, "
+                + "attempts=attempts-1, not_before=?, lease_token=NULL, lease_until=NULL " + HELD,
+                notBefore.toEpochMilli(), seq(lease), lease.token()) == 1);
     }
 
     @Override

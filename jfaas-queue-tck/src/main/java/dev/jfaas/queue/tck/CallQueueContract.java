@@ -9,6 +9,7 @@ import dev.jfaas.queue.CallFilter;
 import dev.jfaas.queue.CallQueue;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.CallStatus;
+import dev.jfaas.queue.FunctionRoom;
 import dev.jfaas.queue.Header;
 import dev.jfaas.queue.Lease;
 import dev.jfaas.queue.QueueStats;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link CallQueue} backend must do, proved the same way for each: a backend's test
  * extends this class and says how to make an empty queue.
  */
-public abstract class CallQueueContract {
+public abstract class CallQueueContract implements FairLeasingContract {
 
     protected static final FunctionName FN = FunctionName.of("fn", null);
     protected static final FunctionName OTHER = FunctionName.of("other", null);
@@ -76,8 +77,18 @@ public abstract class CallQueueContract {
         return accepted.callId();
     }
 
+    @Override
+    public CallQueue queue() {
+        return queue;
+    }
+
+    @Override
+    public String enqueueCall(FunctionName function, int priority) {
+        return enqueue(call(function, priority));
+    }
+
     protected List<Lease> lease(int max) {
-        return queue.lease(Q, max, LEASE, Set.of()).join();
+        return queue.lease(Q, max, LEASE, FunctionRoom.ANY).join();
     }
 
     protected CallStatus status(String callId) {
@@ -139,14 +150,14 @@ public abstract class CallQueueContract {
     void queuesAreSeparate() {
         enqueue(call(FN, 0, "other-queue", null));
         assertThat(lease(10)).isEmpty();
-        assertThat(queue.lease("other-queue", 10, LEASE, Set.of()).join()).hasSize(1);
+        assertThat(queue.lease("other-queue", 10, LEASE, FunctionRoom.ANY).join()).hasSize(1);
     }
 
     @Test
     void skippedFunctionsAreLeftForLater() {
         var busy = enqueue(call(FN, 9));
         var free = enqueue(call(OTHER, 0));
-        var leases = queue.lease(Q, 10, LEASE, Set.of(FN)).join();
+        var leases = queue.lease(Q, 10, LEASE, FunctionRoom.skipping(Set.of(FN))).join();
         assertThat(leases).extracting(l -> l.call().callId()).containsExactly(free);
         assertThat(lease(10)).extracting(l -> l.call().callId()).containsExactly(busy);
     }
@@ -192,7 +203,7 @@ public abstract class CallQueueContract {
     @Test
     void expiredLeaseIsDeliveredAgain() {
         var id = enqueue(call(FN, 0));
-        var first = queue.lease(Q, 1, Duration.ofMillis(200), Set.of()).join().getFirst();
+        var first = queue.lease(Q, 1, Duration.ofMillis(200), FunctionRoom.ANY).join().getFirst();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !lease(1).isEmpty());
         var record = queue.record(id).join().orElseThrow();
         assertThat(record.attempts()).isEqualTo(2);
@@ -204,7 +215,7 @@ public abstract class CallQueueContract {
     @Test
     void renewKeepsALease() throws InterruptedException {
         enqueue(call(FN, 0));
-        var lease = queue.lease(Q, 1, Duration.ofMillis(300), Set.of()).join().getFirst();
+        var lease = queue.lease(Q, 1, Duration.ofMillis(300), FunctionRoom.ANY).join().getFirst();
         for (int i = 0; i < 4; i++) {
             Thread.sleep(150);
             assertThat(queue.renew(lease, Duration.ofMillis(300)).join()).isTrue();

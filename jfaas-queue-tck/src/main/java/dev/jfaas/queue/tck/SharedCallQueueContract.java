@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jfaas.queue.CallQueue;
+import dev.jfaas.queue.FunctionRoom;
 import dev.jfaas.queue.CallStatus;
 import java.time.Duration;
 import java.util.Set;
@@ -24,7 +25,7 @@ public abstract class SharedCallQueueContract extends CallQueueContract {
     void aCallQueuedThroughOneConnectionIsRunAndReadThroughAnother() {
         try (var other = otherConnection()) {
             var id = enqueue(call(FN, 0));
-            var lease = other.lease(Q, 10, LEASE, Set.of()).join();
+            var lease = other.lease(Q, 10, LEASE, FunctionRoom.ANY).join();
             assertThat(lease).extracting(l -> l.call().callId()).containsExactly(id);
             assertThat(other.finish(lease.getFirst(), CallStatus.SUCCEEDED, response(200, "done"), null).join()).isTrue();
             assertThat(queue.result(id).join()).isPresent();
@@ -57,7 +58,7 @@ public abstract class SharedCallQueueContract extends CallQueueContract {
                 assertThat(kinds).as("round %d", round).containsOnlyOnce(dev.jfaas.queue.Accepted.Kind.NEW);
                 assertThat(one.join().callId()).isEqualTo(two.join().callId());
             }
-            assertThat(queue.lease(Q, 100, LEASE, Set.of()).join()).hasSize(20);
+            assertThat(queue.lease(Q, 100, LEASE, FunctionRoom.ANY).join()).hasSize(20);
         }
     }
 
@@ -67,7 +68,7 @@ public abstract class SharedCallQueueContract extends CallQueueContract {
         enqueue(call(FN, 0));
         enqueue(call(FN, 5));
         enqueue(call(OTHER, 0));
-        var leases = queue.lease(Q, 10, LEASE, Set.of(OTHER)).join();
+        var leases = queue.lease(Q, 10, LEASE, FunctionRoom.skipping(Set.of(OTHER))).join();
         queue.finish(leases.getFirst(), CallStatus.DEAD, response(500, "x"), "dead").join();
         var load = queue.load().join();
         var fn = load.stream().filter(s -> s.function().equals("fn")).findFirst().orElseThrow();
