@@ -135,7 +135,7 @@ public final class JfaasServer implements AutoCloseable {
             Consumer<String> abort = workers == null ? id -> { } : workers::abort;
             var heldBodies = HeldBodies.ofHeap();
             var async = new AsyncCalls(queue, wake, abort, waiters, queueSettings.resultTtl(), queueSettings.onBroker(),
-                    workerSettings.callbacks(), heldBodies);
+                    workerSettings.callbacks(), heldBodies, workers == null ? Map::of : workers::adaptiveLimits);
             forgetOldResults(vertx, queue, queueSettings.resultTtl());
             // the overview's last hour, sampled off the event loop (the queue's counts may be asked of the store)
             vertx.setPeriodic(OverviewHistory.EVERY.toMillis(), id -> vertx.executeBlocking(() -> {

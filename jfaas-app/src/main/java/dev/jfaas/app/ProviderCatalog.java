@@ -1,6 +1,7 @@
 package dev.jfaas.app;
 
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.QueueConcurrency;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.provider.DeployedFunction;
 import dev.jfaas.provider.Provider;
@@ -26,6 +27,10 @@ final class ProviderCatalog implements FunctionCatalog {
     @Override
     public int concurrencyLimit(FunctionName function) {
         return provider.find(function).map(f -> {
+            int given = QueueConcurrency.of(f.deployment().annotations());
+            if (given > 0) {
+                return given;
+            }
             int perReplica = f.watchdog().maxInflight();
             return perReplica == 0 ? 0 : perReplica * Math.max(1, f.readyReplicas().size());
         }).orElse(0);

@@ -334,9 +334,9 @@ class AsyncInvokeTest {
     }
 
     @Test
-    void aLeasedCallWaitingForItsFunctionCanBeCancelled() throws IOException {
-        // One lease can bring several calls of a function whose max_inflight lets one run: the
-        // rest wait in the worker, "running" in the queue, and a cancel must keep them from starting.
+    void callsAFunctionCannotRunYetStayQueuedAndCanBeCancelled() throws IOException {
+        // A worker leases only what a function can run now (max_inflight 1 here): the rest wait
+        // in the queue, for any worker, and a cancel keeps them from starting.
         try (var own = TestGateway.start(Map.of("JFAAS_WORKER", "false", "JFAAS_EVENT_LOOPS", "1"))) {
             var deployment = Functions.inDirectory("held", "sh run.sh", Map.of("max_inflight", "1"), Map.of("run.sh",
                     "echo \"$(cat)\" >> ran.txt; sleep 1\n"));
@@ -346,15 +346,14 @@ class AsyncInvokeTest {
             var kept = callId(own.call("POST", "/async-function/held", "kept"));
             var cancelled = callId(own.call("POST", "/async-function/held", "cancelled"));
             own.restartWith(Map.of("JFAAS_WORKER", "true"));
-            for (var id : List.of(first, kept, cancelled)) {
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> TestGateway.parse(
-                        own.system("GET", "/system/calls/" + id, null).body()).path("status").asText().equals("running"));
-            }
-            // "running" means leased; the first call's process may not have written its line yet.
             var ran = dir.resolve("ran.txt");
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> Files.exists(ran) && !Files.readAllLines(ran).isEmpty());
             assertThat(Files.readAllLines(ran)).containsExactly("first");
+            for (var id : List.of(kept, cancelled)) {
+                assertThat(TestGateway.parse(own.system("GET", "/system/calls/" + id, null).body()).path("status").asText())
+                        .as("not leased while the function is at its limit").isEqualTo("queued");
+            }
             assertThat(own.call("DELETE", "/async-function/" + cancelled, null).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).until(() -> TestGateway.parse(
                     own.system("GET", "/system/calls/" + kept, null).body()).path("status").asText().equals("succeeded"));

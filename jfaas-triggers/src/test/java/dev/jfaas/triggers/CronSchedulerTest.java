@@ -63,7 +63,7 @@ class CronSchedulerTest {
     }
 
     List<QueuedCall> queued() {
-        return queue.lease(QueuedCall.DEFAULT_QUEUE, 1000, Duration.ofMinutes(1), Set.of()).join().stream().map(l -> l.call()).toList();
+        return queue.lease(QueuedCall.DEFAULT_QUEUE, 1000, Duration.ofMinutes(1), dev.jfaas.queue.FunctionRoom.ANY).join().stream().map(l -> l.call()).toList();
     }
 
     static String header(QueuedCall call, String name) {

@@ -59,6 +59,10 @@ final class Conclusions {
         var error = status >= 400 ? errorText(attempt) : null;
         if (Verdict.isBackPressure(status, attempt.result().isInternal())) {
             slots.pushedBack(call.function(), retryAfter);
+            metrics.adaptiveLimit(function, () -> {
+                var limit = slots.adaptiveLimits().get(call.function());
+                return limit == null ? Double.NaN : limit;
+            });
         } else {
             slots.succeeded(call.function(), ranNanos);
         }

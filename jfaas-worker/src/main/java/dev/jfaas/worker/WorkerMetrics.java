@@ -18,6 +18,7 @@ final class WorkerMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final java.util.Set<String> gauges = ConcurrentHashMap.newKeySet();
 
     WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,6 +34,18 @@ final class WorkerMetrics {
     void callback(String outcome) {
         counters.computeIfAbsent("callback|" + outcome, k -> Counter.builder("jfaas_callback")
                 .description("Callback deliveries by outcome").tags("outcome", outcome).register(registry)).increment();
+    }
+
+    /**
+     * {@code jfaas_async_adaptive_limit}: how many of a function's calls the workers send at once
+     * while it pushes back; registered at its first push-back, NaN while it is not held back.
+     */
+    void adaptiveLimit(String function, java.util.function.DoubleSupplier value) {
+        if (gauges.add(function)) {
+            io.micrometer.core.instrument.Gauge.builder("jfaas_async_adaptive_limit", () -> value.getAsDouble())
+                    .description("Calls of a function the async workers send at once while it pushes back (429/503)")
+                    .tags("function_name", function).register(registry);
+        }
     }
 
     void acceptToStart(String queue, Duration wait) {

@@ -22,7 +22,21 @@ public final class QueuesApi {
 
     /** One queue with its totals and a line per function. */
     record QueueView(String name, long depth, long inFlight, long delayed, long dead, double oldestAgeSeconds,
-            List<QueueStats> functions) {}
+            List<FunctionView> functions) {}
+
+    /**
+     * One function's calls in a queue.
+     *
+     * @param adaptiveLimit how many of its calls this gateway's workers send at once while it
+     *     pushes back (429, or a 503 of its own); null while it does not
+     */
+    record FunctionView(String function, String namespace, long depth, long inFlight, long delayed, long dead,
+            double oldestAgeSeconds, Integer adaptiveLimit) {
+        static FunctionView of(QueueStats s, Map<FunctionName, Integer> adaptive) {
+            return new FunctionView(s.function(), s.namespace(), s.depth(), s.inFlight(), s.delayed(), s.dead(),
+                    s.oldestAgeSeconds(), adaptive.get(FunctionName.of(s.function(), s.namespace())));
+        }
+    }
 
     private final AsyncCalls async;
     private final Provider provider;
@@ -68,13 +82,14 @@ public final class QueuesApi {
             var byQueue = new LinkedHashMap<String, List<QueueStats>>();
             all.forEach(s -> byQueue.computeIfAbsent(s.queue(), q -> new ArrayList<>()).add(s));
             var views = new LinkedHashMap<String, QueueView>();
+            var adaptive = async.adaptiveLimits().get();
             byQueue.forEach((queue, rows) -> views.put(queue, new QueueView(queue,
                     rows.stream().mapToLong(QueueStats::depth).sum(),
                     rows.stream().mapToLong(QueueStats::inFlight).sum(),
                     rows.stream().mapToLong(QueueStats::delayed).sum(),
                     rows.stream().mapToLong(QueueStats::dead).sum(),
                     rows.stream().mapToDouble(QueueStats::oldestAgeSeconds).max().orElse(0),
-                    rows)));
+                    rows.stream().map(s -> FunctionView.of(s, adaptive)).toList())));
             return (Map<String, QueueView>) views;
         }).onFailure(e -> Replies.fail(ctx, e));
     }

@@ -60,7 +60,7 @@ class TriggerEntryTest {
     }
 
     QueuedCall stored() throws Exception {
-        return queue.lease("events", 1, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS).getFirst().call();
+        return queue.lease("events", 1, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS).getFirst().call();
     }
 
     @Test
@@ -92,7 +92,7 @@ class TriggerEntryTest {
         assertThat(accept(FunctionName.of("gone", "openfaas-fn"), event("x", "k1"))).isInstanceOf(Answer.NoFunction.class);
         assertThat(accept(fn.name(), event("x".repeat(65), "k2"))).isInstanceOfSatisfying(Answer.Refused.class,
                 refused -> assertThat(refused.reason()).startsWith("413").contains("JFAAS_MAX_ASYNC_BODY_SIZE"));
-        assertThat(queue.lease("events", 1, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(queue.lease("events", 1, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test

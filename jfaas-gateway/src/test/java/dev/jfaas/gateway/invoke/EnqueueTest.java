@@ -42,7 +42,7 @@ class EnqueueTest {
         assertThat(result.headers().get("X-Call-Id")).isEqualTo("call-1");
         assertThat(result.headers().get("Location")).isEqualTo("/system/calls/call-1");
         assertThat(woken).containsExactly("slow");
-        var stored = queue.lease("slow", 1, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS).getFirst().call();
+        var stored = queue.lease("slow", 1, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS).getFirst().call();
         assertThat(stored.priority()).isEqualTo(7);
         assertThat(stored.callbackUrl()).isEqualTo("http://example.com/done");
         assertThat(stored.idempotencyKey()).isEqualTo("k1");
@@ -61,7 +61,7 @@ class EnqueueTest {
                 b -> assertThat(b.buffer().toString()).contains("invalid X-Priority \"12\""));
         var callback = enqueue.apply(Calls.to(fn, Body.EMPTY, "X-Callback-Url", "ftp://x"), new Calls.Next()).result();
         assertThat(callback.status()).isEqualTo(400);
-        assertThat(queue.lease("slow", 1, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS)).isEmpty();
+        assertThat(queue.lease("slow", 1, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test
@@ -88,7 +88,7 @@ class EnqueueTest {
                 .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(fits.status()).isEqualTo(202);
         assertThat(held.held()).as("given back once stored").isZero();
-        assertThat(queue.lease("slow", 10, Duration.ofSeconds(30), Set.of()).get(5, TimeUnit.SECONDS)).hasSize(1);
+        assertThat(queue.lease("slow", 10, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS)).hasSize(1);
     }
 
     /** A stream that emits these chunks when resumed, then ends. */

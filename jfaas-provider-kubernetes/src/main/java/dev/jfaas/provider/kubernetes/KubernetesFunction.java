@@ -2,6 +2,7 @@ package dev.jfaas.provider.kubernetes;
 
 import dev.jfaas.function.FunctionDeployment;
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.QueueConcurrency;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.provider.DeployedFunction;
@@ -38,6 +39,7 @@ final class KubernetesFunction implements DeployedFunction {
         this.deployment = deployment;
         this.watchdog = WatchdogConfig.of(deployment);
         this.retryPolicy = RetryPolicy.of(deployment.annotations());
+        QueueConcurrency.of(deployment.annotations()); // refused at deploy, as the retry policy is
         this.ready = ready;
         this.wakeUp = wakeUp;
         this.invocations = invocations;

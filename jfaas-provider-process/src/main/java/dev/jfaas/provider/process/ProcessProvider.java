@@ -5,6 +5,7 @@ import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.FunctionStatus;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.provider.LifecycleQueue;
+import dev.jfaas.function.QueueConcurrency;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.function.ScalingPolicy;
 import dev.jfaas.function.WatchdogConfig;
@@ -219,6 +220,7 @@ public final class ProcessProvider implements Provider {
         var watchdog = watchdog(deployment, root);
         var scaling = ScalingPolicy.of(deployment.labels());
         var retry = RetryPolicy.of(deployment.annotations());
+        QueueConcurrency.of(deployment.annotations()); // refused now, not when its first async call runs
         var ns = deployment.namespace();
         if (namespaces.namespace(ns).isEmpty()) {
             throw RequestRejected.invalid("namespace " + ns + " does not exist; create it with POST /system/namespace/" + ns);

@@ -28,22 +28,12 @@ final class SqliteLeasing {
     /** A call with its request, for {@link #CALL_COLUMNS}. */
     static final String CALLS_WITH_INPUTS = " FROM calls JOIN call_inputs USING (seq) ";
     private static final String READY = "status IN ('queued','retrying')";
-    /**
-     * The functions with waiting calls in a queue, one step along the index per function instead
-     * of a pass over every call (a "loose index scan", written out since SQLite does not make one
-     * without statistics).
-     */
-    private static final String FUNCTIONS = """
-            WITH RECURSIVE f(namespace, function) AS (
-              SELECT * FROM (SELECT namespace, function FROM calls WHERE queue=?1 AND %1$s
-                             ORDER BY namespace, function LIMIT 1)
-              UNION ALL
-              SELECT (SELECT namespace FROM calls WHERE queue=?1 AND %1$s AND (namespace, function) > (f.namespace, f.function)
-                      ORDER BY namespace, function LIMIT 1),
-                     (SELECT function FROM calls WHERE queue=?1 AND %1$s AND (namespace, function) > (f.namespace, f.function)
-                      ORDER BY namespace, function LIMIT 1)
-              FROM f WHERE f.namespace IS NOT NULL)
-            SELECT namespace, function FROM f WHERE namespace IS NOT NULL""".formatted(READY);
+    /** The next function with waiting calls in a namespace, after one; a seek along the index. */
+    private static final String NEXT_FUNCTION = "SELECT function FROM calls WHERE queue=? AND namespace=? AND function>? AND "
+            + READY + " ORDER BY function LIMIT 1";
+    /** The first function with waiting calls in the next namespace; a seek along the index. */
+    private static final String NEXT_NAMESPACE = "SELECT namespace, function FROM calls WHERE queue=? AND namespace>? AND "
+            + READY + " ORDER BY namespace, function LIMIT 1";
 
     private final SqliteDatabase db;
     private final FairShare fairShare = new FairShare();
@@ -88,14 +78,7 @@ final class SqliteLeasing {
      */
     private Map<FunctionName, List<Lease>> waiting(String queue, int max, FunctionRoom room, Map<FunctionName, Integer> taken,
             long now) throws SQLException {
-        var functions = new ArrayList<FunctionName>();
-        var list = db.writeStatement(FUNCTIONS);
-        SqliteDatabase.bind(list, queue);
-        try (var rs = list.executeQuery()) {
-            while (rs.next()) {
-                functions.add(new FunctionName(rs.getString(2), rs.getString(1)));
-            }
-        }
+        var functions = functionsWithWork(queue);
         var select = db.writeStatement("SELECT seq, " + CALL_COLUMNS + ", attempts" + CALLS_WITH_INPUTS + "WHERE queue=? "
                 + "AND namespace=? AND function=? AND " + READY + " AND not_before<=? ORDER BY priority DESC, seq LIMIT ?");
         var candidates = new HashMap<FunctionName, List<Lease>>();
@@ -120,6 +103,36 @@ final class SqliteLeasing {
         }
         fairShare.keepOnly(queue, functions);
         return candidates;
+    }
+
+    /**
+     * The functions with waiting calls in a queue, one index seek per function and namespace
+     * instead of a pass over every call (a "loose index scan": SQLite makes none by itself
+     * without statistics, and a row-value range in one query walked a whole backlog).
+     */
+    private List<FunctionName> functionsWithWork(String queue) throws SQLException {
+        var functions = new ArrayList<FunctionName>();
+        var nextFunction = db.writeStatement(NEXT_FUNCTION);
+        var nextNamespace = db.writeStatement(NEXT_NAMESPACE);
+        String namespace = "";
+        while (true) {
+            SqliteDatabase.bind(nextNamespace, queue, namespace);
+            String function;
+            try (var rs = nextNamespace.executeQuery()) {
+                if (!rs.next()) {
+                    return functions;
+                }
+                namespace = rs.getString(1);
+                function = rs.getString(2);
+            }
+            while (function != null) {
+                functions.add(new FunctionName(function, namespace));
+                SqliteDatabase.bind(nextFunction, queue, namespace, function);
+                try (var rs = nextFunction.executeQuery()) {
+                    function = rs.next() ? rs.getString(1) : null;
+                }
+            }
+        }
     }
 
     private static Lease lease(java.sql.ResultSet rs) throws SQLException {

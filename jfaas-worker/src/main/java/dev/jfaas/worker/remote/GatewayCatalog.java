@@ -1,6 +1,7 @@
 package dev.jfaas.worker.remote;
 
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.function.QueueConcurrency;
 import dev.jfaas.function.RetryPolicy;
 import dev.jfaas.worker.FunctionCatalog;
 import io.vertx.core.Future;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a standalone worker knows of functions: read from a gateway's {@code /system/functions}
  * every few seconds (retry policies come from annotations). Until the first read succeeds, every
- * function has the default policy. Concurrency is not limited here: the gateway's admission
- * queue does that, and a 429 from it is retried like any other.
+ * function has the default policy. Concurrency is limited only where a function's owner says so
+ * ({@link QueueConcurrency}); otherwise the gateway's admission queue limits it, and its 429s
+ * lower the function's adaptive limit in this worker like a function's own.
  */
 public final class GatewayCatalog implements FunctionCatalog {
 
@@ -32,6 +34,7 @@ public final class GatewayCatalog implements FunctionCatalog {
     private final GatewayAddress gateway;
     private final Set<String> queues;
     private volatile Map<FunctionName, RetryPolicy> policies = Map.of();
+    private volatile Map<FunctionName, Integer> concurrency = Map.of();
 
     /** @param queues the named queues this worker drains */
     public GatewayCatalog(Vertx vertx, HttpClient client, GatewayAddress gateway, Set<String> queues, Duration refresh) {
@@ -49,7 +52,7 @@ public final class GatewayCatalog implements FunctionCatalog {
 
     @Override
     public int concurrencyLimit(FunctionName function) {
-        return 0;
+        return concurrency.getOrDefault(function, 0);
     }
 
     @Override
@@ -66,6 +69,7 @@ public final class GatewayCatalog implements FunctionCatalog {
             }
             return Future.all(reads).map(all -> {
                 var next = new HashMap<FunctionName, RetryPolicy>();
+                var limits = new HashMap<FunctionName, Integer>();
                 for (int i = 0; i < reads.size(); i++) {
                     for (var fn : new JsonArray(reads.get(i).result())) {
                         var status = (JsonObject) fn;
@@ -74,10 +78,15 @@ public final class GatewayCatalog implements FunctionCatalog {
                         if (given != null) {
                             given.forEach(e -> annotations.put(e.getKey(), String.valueOf(e.getValue())));
                         }
-                        next.put(FunctionName.of(status.getString("name"), status.getString("namespace")),
-                                policyOrDefault(annotations));
+                        var name = FunctionName.of(status.getString("name"), status.getString("namespace"));
+                        next.put(name, policyOrDefault(annotations));
+                        int limit = concurrencyOrNone(annotations);
+                        if (limit > 0) {
+                            limits.put(name, limit);
+                        }
                     }
                 }
+                concurrency = Map.copyOf(limits);
                 return next;
             });
         }).onSuccess(next -> policies = Map.copyOf(next))
@@ -89,6 +98,14 @@ public final class GatewayCatalog implements FunctionCatalog {
             return RetryPolicy.of(annotations);
         } catch (RuntimeException invalid) {
             return RetryPolicy.DEFAULT; // the gateway validated them at deploy; an older one may not have
+        }
+    }
+
+    private static int concurrencyOrNone(Map<String, String> annotations) {
+        try {
+            return QueueConcurrency.of(annotations);
+        } catch (RuntimeException invalid) {
+            return 0;
         }
     }
 
