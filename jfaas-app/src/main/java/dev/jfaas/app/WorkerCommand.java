@@ -84,7 +84,7 @@ final class WorkerCommand implements Callable<Integer> {
         var workerSettings = new WorkerSettings(concurrency, DurationText.parse("--lease-time", leaseTime),
                 WorkerSettings.DEFAULT.maxResultSize(), WorkerSettings.DEFAULT.callbackAttempts(),
                 WorkerSettings.DEFAULT.callbackMinWait(), WorkerSettings.DEFAULT.idlePoll(),
-                WorkerSettings.callbackPolicy(settings, List.of()));
+                WorkerSettings.callbackPolicy(settings, List.of()), settings.get(WorkerSettings.ADAPTIVE));
         var queue = QueueBackends.openBroker(brokerUrl, queueSettings);
         var worker = StandaloneWorker.start(queue, address, names, workerSettings, Math.max(1, Runtime.getRuntime().availableProcessors()),
                 metricsPort);

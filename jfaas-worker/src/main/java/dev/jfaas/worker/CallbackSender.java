@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Posts a finished call's response to its {@code X-Callback-Url}, as OpenFaaS's queue worker does,
  * with the call's identity in headers; retried with doubling waits. Resolves to the outcome text
- * kept on the call record.
+ * kept on the call record. A receiver's 429 or 503 with {@code Retry-After} sets the next wait.
  */
 final class CallbackSender {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
+    /** Past this a callback is no more likely to be taken: the backoff's cap, and a Retry-After's. */
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(5);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -38,9 +40,9 @@ final class CallbackSender {
         this.vertx = vertx;
         this.client = client;
         this.attempts = attempts;
-        // doubling from the first wait; past five minutes a callback is no more likely to be taken
+        // doubling from the first wait, up to the longest
         var first = minWait.isZero() || minWait.isNegative() ? Duration.ofMillis(1) : minWait;
-        this.waits = new Backoff(first, first.compareTo(Duration.ofMinutes(5)) > 0 ? first : Duration.ofMinutes(5));
+        this.waits = new Backoff(first, first.compareTo(LONGEST_WAIT) > 0 ? first : LONGEST_WAIT);
         this.policy = policy;
     }
 
@@ -89,20 +91,31 @@ final class CallbackSender {
                 .putHeader("X-Retry", Integer.toString(lease.attempt()))
                 .putHeader("X-Retry-Max", Integer.toString(call.maxAttempts()));
         var body = response == null ? Buffer.buffer() : Buffer.buffer(response.body());
-        client.request(options).compose(request -> request.send(body)).compose(r -> r.body().map(b -> r.statusCode()))
+        client.request(options).compose(request -> request.send(body)).compose(r -> r.body().map(b -> r))
                 .onComplete(done -> {
-                    if (done.succeeded() && done.result() < 400) {
-                        outcome.complete("delivered (" + done.result() + ")");
+                    if (done.succeeded() && done.result().statusCode() < 400) {
+                        outcome.complete("delivered (" + done.result().statusCode() + ")");
                         return;
                     }
-                    var why = done.succeeded() ? "status " + done.result() : done.cause().getMessage();
+                    var why = done.succeeded() ? "status " + done.result().statusCode() : done.cause().getMessage();
                     if (attempt >= attempts) {
                         log.warn("callback of call {} to {} failed after {} attempts: {}", call.callId(), call.callbackUrl(), attempt, why);
                         outcome.complete("failed after " + attempt + " attempts: " + why);
                         return;
                     }
-                    vertx.setTimer(Math.max(1, waits.after(attempt).toMillis()),
+                    vertx.setTimer(Math.max(1, wait(done.succeeded() ? done.result() : null, attempt).toMillis()),
                             id -> attempt(lease, functionStatus, response, attempt + 1, outcome));
                 });
+    }
+
+    /** A receiver's 429 or 503 with a Retry-After sets the wait (up to the longest backoff); else the backoff. */
+    private Duration wait(io.vertx.core.http.HttpClientResponse answer, int attempt) {
+        if (answer != null && (answer.statusCode() == 429 || answer.statusCode() == 503)) {
+            var asked = RetryAfter.parse(answer.getHeader("Retry-After"), java.time.Instant.now());
+            if (asked != null) {
+                return asked.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : asked;
+            }
+        }
+        return waits.after(attempt);
     }
 }

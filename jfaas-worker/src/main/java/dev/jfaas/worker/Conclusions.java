@@ -31,9 +31,12 @@ final class Conclusions {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final FunctionSlots slots;
+    private final boolean adaptive;
 
-    Conclusions(Context context, WorkerParts parts) {
+    /** @param adaptive back-pressure lowers the function's limit and is pushed back (see {@link WorkerSettings#adaptive}) */
+    Conclusions(Context context, WorkerParts parts, boolean adaptive) {
         this.slots = parts.slots();
+        this.adaptive = adaptive;
         this.context = context;
         this.queue = parts.queue();
         this.catalog = parts.catalog();
@@ -53,11 +56,11 @@ final class Conclusions {
         int status = attempt.result().status();
         var policy = catalog.retryPolicy(call.function());
         var retryAfter = retryAfter(attempt.result(), clock.instant());
-        var verdict = Verdict.of(status, attempt.result().isInternal(), retryAfter, lease.attempt(),
+        var verdict = Verdict.of(status, attempt.result().isInternal(), adaptive, retryAfter, lease.attempt(),
                 call.maxAttempts(), call.acceptedAt(), policy, clock.instant(), ThreadLocalRandom.current());
         var function = call.function().qualified();
         var error = status >= 400 ? errorText(attempt) : null;
-        if (Verdict.isBackPressure(status, attempt.result().isInternal())) {
+        if (adaptive && Verdict.isBackPressure(status, attempt.result().isInternal())) {
             slots.pushedBack(call.function(), retryAfter);
             metrics.adaptiveLimit(function, () -> {
                 var limit = slots.adaptiveLimits().get(call.function());
@@ -107,22 +110,8 @@ final class Conclusions {
         return (stage != null ? "jfaas " + stage + ": " : "status " + attempt.result().status() + ": ") + body;
     }
 
-    /** A 429's or 503's Retry-After, in seconds or as an HTTP date; null if none or unreadable. */
-    static Duration retryAfter(InvocationResult result, java.time.Instant now) {
-        var header = result.headers().get("Retry-After");
-        if (header == null || (result.status() != 429 && result.status() != 503)) {
-            return null;
-        }
-        var text = header.strip();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                var at = java.time.ZonedDateTime.parse(text, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-            } catch (java.time.format.DateTimeParseException notADate) {
-                return null; // unreadable: fall back to backoff
-            }
-        }
+    /** A 429's or 503's Retry-After; null if none or unreadable (the backoff then applies). */
+    private static Duration retryAfter(InvocationResult result, java.time.Instant now) {
+        return result.status() == 429 || result.status() == 503 ? RetryAfter.parse(result.headers().get("Retry-After"), now) : null;
     }
 }

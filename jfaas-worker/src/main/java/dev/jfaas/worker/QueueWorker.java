@@ -77,7 +77,7 @@ final class QueueWorker {
         this.metrics = parts.metrics();
         this.clock = parts.clock();
         this.slots = parts.slots();
-        this.conclusions = new Conclusions(context, parts);
+        this.conclusions = new Conclusions(context, parts, settings.adaptive());
     }
 
     /** Asks the worker to look at its queue now (new work arrived). Safe from any thread. */

@@ -28,12 +28,13 @@ sealed interface Verdict {
         return status == 429 || (status == 503 && !internal);
     }
 
-    static Verdict of(int status, boolean internal, Duration retryAfter, int attempt, int maxAttempts,
+    /** @param adaptive back-pressure is pushed back, not counted; else a failed attempt like any other */
+    static Verdict of(int status, boolean internal, boolean adaptive, Duration retryAfter, int attempt, int maxAttempts,
             Instant acceptedAt, RetryPolicy policy, Instant now, RandomGenerator random) {
         if (!policy.retries(status, internal)) {
             return new Done(status < 400);
         }
-        if (isBackPressure(status, internal)) {
+        if (adaptive && isBackPressure(status, internal)) {
             // A moment's wait, or the function's Retry-After: its adaptive limit, now lower, is
             // what paces its calls, not this wait; only its age bounds how often this happens.
             var next = now.plus(retryAfter != null ? retryAfter : Duration.ofMillis(50 + random.nextInt(200)));

@@ -16,9 +16,11 @@ import java.util.List;
  * @param callbackMinWait first wait between callback tries; doubles each time
  * @param idlePoll longest wait between polls of an empty queue (new local calls wake it at once)
  * @param callbacks where callbacks may be posted
+ * @param adaptive a function's 429 (or its own 503) lowers how many of its calls run at once and
+ *     puts the call back without using an attempt; off: it is a failed attempt, retried with backoff
  */
 public record WorkerSettings(int concurrency, Duration leaseTime, int maxResultSize, int callbackAttempts,
-        Duration callbackMinWait, Duration idlePoll, CallbackPolicy callbacks) {
+        Duration callbackMinWait, Duration idlePoll, CallbackPolicy callbacks, boolean adaptive) {
 
     public static final Setting<Boolean> IN_GATEWAY = Setting.flag("JFAAS_WORKER", true,
             "run the async workers in the gateway (`false` when only standalone `jfaas worker`s should)");
@@ -37,11 +39,16 @@ public record WorkerSettings(int concurrency, Duration leaseTime, int maxResultS
             "the only hosts callbacks may go to (names, addresses, CIDRs, comma-separated); unset: anywhere but "
             + "loopback, the host's own addresses, link-local and the replicas' pool");
 
+    public static final Setting<Boolean> ADAPTIVE = Setting.flag("JFAAS_QUEUE_ADAPTIVE", true,
+            "adaptive concurrency: a function's 429 (or a 503 of its own) halves how many of its async calls run at "
+            + "once, successes add back, and the call is put back without using an attempt (`false`: a failed attempt, "
+            + "retried with backoff)");
+
     public static final List<Setting<?>> SETTINGS = List.of(IN_GATEWAY, CONCURRENCY, LEASE_TIME, MAX_RESULT_SIZE,
-            CALLBACK_ATTEMPTS, CALLBACK_MIN_WAIT, CALLBACK_ALLOWED_HOSTS);
+            CALLBACK_ATTEMPTS, CALLBACK_MIN_WAIT, CALLBACK_ALLOWED_HOSTS, ADAPTIVE);
 
     public static final WorkerSettings DEFAULT = new WorkerSettings(16, Duration.ofSeconds(30), 1 << 20, 5,
-            Duration.ofSeconds(1), Duration.ofMillis(500), CallbackPolicy.of(null, List.of()));
+            Duration.ofSeconds(1), Duration.ofMillis(500), CallbackPolicy.of(null, List.of()), true);
 
     /**
      * The workers' settings; callbacks are refused to the replicas' pool as well as to what
@@ -50,7 +57,7 @@ public record WorkerSettings(int concurrency, Duration leaseTime, int maxResultS
     public static WorkerSettings from(Settings settings, List<String> replicaNetworks) {
         return new WorkerSettings(settings.get(CONCURRENCY), settings.get(LEASE_TIME), settings.get(MAX_RESULT_SIZE),
                 settings.get(CALLBACK_ATTEMPTS), settings.get(CALLBACK_MIN_WAIT), DEFAULT.idlePoll(),
-                callbackPolicy(settings, replicaNetworks));
+                callbackPolicy(settings, replicaNetworks), settings.get(ADAPTIVE));
     }
 
     /** Where callbacks may go: never to the host's own services, nor to the replicas' pool. */
@@ -60,6 +67,7 @@ public record WorkerSettings(int concurrency, Duration leaseTime, int maxResultS
 
     /** The same with another concurrency: one lane's share of a queue's. */
     public WorkerSettings withConcurrency(int share) {
-        return new WorkerSettings(share, leaseTime, maxResultSize, callbackAttempts, callbackMinWait, idlePoll, callbacks);
+        return new WorkerSettings(share, leaseTime, maxResultSize, callbackAttempts, callbackMinWait, idlePoll, callbacks,
+                adaptive);
     }
 }

@@ -16,7 +16,7 @@ class VerdictTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private static Verdict verdict(int status, boolean internal, int attempt, Instant acceptedAt) {
-        return Verdict.of(status, internal, null, attempt, 3, acceptedAt, POLICY, NOW, new Random(3));
+        return Verdict.of(status, internal, true, null, attempt, 3, acceptedAt, POLICY, NOW, new Random(3));
     }
 
     @Test
@@ -56,9 +56,16 @@ class VerdictTest {
 
     @Test
     void aRetryAfterSetsThePushBackAndAgeStillBoundsIt() {
-        var verdict = Verdict.of(429, false, Duration.ofSeconds(7), 1, 3, NOW, POLICY, NOW, new Random(3));
+        var verdict = Verdict.of(429, false, true, Duration.ofSeconds(7), 1, 3, NOW, POLICY, NOW, new Random(3));
         assertThat(((Verdict.PushBack) verdict).notBefore()).isEqualTo(NOW.plusSeconds(7));
-        assertThat(Verdict.of(429, false, Duration.ofSeconds(7), 1, 3, NOW.minusSeconds(55), POLICY, NOW, new Random(3)))
+        assertThat(Verdict.of(429, false, true, Duration.ofSeconds(7), 1, 3, NOW.minusSeconds(55), POLICY, NOW, new Random(3)))
                 .isInstanceOf(Verdict.Dead.class);
+    }
+
+    @Test
+    void withoutAdaptationABusyFunctionIsAFailedAttempt() {
+        var verdict = Verdict.of(429, false, false, null, 1, 3, NOW, POLICY, NOW, new Random(3));
+        assertThat(verdict).isInstanceOf(Verdict.Retry.class);
+        assertThat(Verdict.of(429, false, false, null, 3, 3, NOW, POLICY, NOW, new Random(3))).isInstanceOf(Verdict.Dead.class);
     }
 }
