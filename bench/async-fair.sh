@@ -8,10 +8,11 @@
 #     see that limit): time to finish ÷ the ideal (200 × 0.2 s ÷ 4 = 10 s; goal <= 1.3), attempts
 #     the function saw ÷ calls (goal <= 1.3), dead letters (goal 0); against the same with
 #     JFAAS_QUEUE_ADAPTIVE=false (the 429 retried with backoff as a failed attempt).
-#   bench/async-fair.sh [rounds=3]    BACKLOG=100000 by default
+#   bench/async-fair.sh [rounds=3]    BACKLOG=100000 by default; PARTS="fair adaptive" by default
 set -euo pipefail
 rounds=${1:-3}
 backlog=${BACKLOG:-100000}
+parts=${PARTS:-fair adaptive}
 . "$(dirname "$0")/lib.sh" nginx curl
 port=$(free_port)
 jar="$root/jfaas-app/target/jfaas.jar"
@@ -78,12 +79,12 @@ adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
   deploy "{\"service\":\"pushy\",\"image\":\"$pushy_dir\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},
     \"labels\":{\"com.openfaas.scale.min\":\"2\",\"com.openfaas.scale.max\":\"2\"}}"
   for _ in $(seq 200); do
-    [ "$(api "http://127.0.0.1:$port/system/function/pushy" | python3 -c 'import json,sys; print(json.load(sys.stdin)["availableReplicas"])')" = 2 ] && break
+    [ "$(api "http://127.0.0.1:$port/system/function/pushy" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("availableReplicas", 0))')" = 2 ] && break
     sleep 0.1
   done
   local start; start=$(date +%s.%N)
   for i in $(seq 200); do echo "url = \"http://127.0.0.1:$port/async-function/pushy\""; done > "$BENCH_TMP/urls"
-  curl -s -o /dev/null -X POST -d x --parallel --parallel-max 50 -K "$BENCH_TMP/urls"
+  curl -s --no-progress-meter -o /dev/null -X POST -d x --parallel --parallel-max 50 -K "$BENCH_TMP/urls"
   while true; do
     local left; left=$(api "http://127.0.0.1:$port/system/queues/faas-request" | python3 -c 'import json,sys; q=json.load(sys.stdin); print(q["depth"] + q["inFlight"])')
     [ "$left" = 0 ] && break
@@ -100,16 +101,24 @@ adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
 without=() with=() on=() off=()
 for r in $(seq "$rounds"); do
   echo "round $r of $rounds" >&2
-  without+=("$(fair_round 0)")
-  with+=("$(fair_round "$backlog")")
-  on+=("$(adaptive_round true)")
-  off+=("$(adaptive_round false)")
-  echo "  quick p99 without/with backlog: ${without[-1]} / ${with[-1]} ms; adaptive on: ${on[-1]}; off: ${off[-1]}  (s attempts dead)" >&2
+  if [[ " $parts " == *" fair "* ]]; then
+    without+=("$(fair_round 0)")
+    with+=("$(fair_round "$backlog")")
+    echo "  quick p99 without/with backlog: ${without[-1]} / ${with[-1]} ms" >&2
+  fi
+  if [[ " $parts " == *" adaptive "* ]]; then
+    on+=("$(adaptive_round true)")
+    off+=("$(adaptive_round false)")
+    echo "  adaptive on: ${on[-1]}; off: ${off[-1]}  (s attempts dead)" >&2
+  fi
 done
-p_without=$(median "${without[*]}")
-p_with=$(median "${with[*]}")
-printf "fairness: quick's accept-to-start p99 %.1f ms without, %.1f ms with %d calls of slow queued: ratio %.2f (goal <= 2)\n" \
-  "$p_without" "$p_with" "$backlog" "$(awk -v a="$p_with" -v b="$p_without" 'BEGIN {print a / b}')"
+if [ ${#with[@]} -gt 0 ]; then
+  p_without=$(median "${without[*]}")
+  p_with=$(median "${with[*]}")
+  printf "fairness: quick's accept-to-start p99 %.1f ms without, %.1f ms with %d calls of slow queued: ratio %.2f (goal <= 2)\n" \
+    "$p_without" "$p_with" "$backlog" "$(awk -v a="$p_with" -v b="$p_without" 'BEGIN {print a / b}')"
+fi
+[ ${#on[@]} -gt 0 ] || exit 0
 for mode in on off; do
   declare -n runs=$mode
   secs=$(median "$(for x in "${runs[@]}"; do echo "${x%% *}"; done | tr '\n' ' ')")

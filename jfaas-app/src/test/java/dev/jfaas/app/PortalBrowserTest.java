@@ -239,6 +239,10 @@ class PortalBrowserTest {
         var id = gateway.call("POST", "/async-function/ui-flaky", "order 66").headers().firstValue("X-Call-Id").orElseThrow();
         open("queues");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-dead='" + id + "']")));
+        // and its function's line in the queue, by function: one dead letter, not held back
+        var line = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("[data-function='faas-request/ui-flaky.openfaas-fn']")));
+        assertThat(line.getText()).contains("ui-flaky.openfaas-fn", "—");
         click("[data-preview='" + id + "']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-kept='" + id + "'] pre"), "order 66"));
         screenshot("queues");

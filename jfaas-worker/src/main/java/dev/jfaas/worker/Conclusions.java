@@ -50,8 +50,7 @@ final class Conclusions {
         return Future.fromCompletionStage(stage, context);
     }
 
-    /** @param ranNanos how long the attempt took, which the function's adaptive limit learns from */
-    Future<Void> conclude(Lease lease, Attempt attempt, long ranNanos) {
+    Future<Void> conclude(Lease lease, Attempt attempt) {
         var call = lease.call();
         int status = attempt.result().status();
         var policy = catalog.retryPolicy(call.function());
@@ -67,7 +66,7 @@ final class Conclusions {
                 return limit == null ? Double.NaN : limit;
             });
         } else {
-            slots.succeeded(call.function(), ranNanos);
+            slots.succeeded(call.function());
         }
         return switch (verdict) {
             case Verdict.PushBack pushBack -> here(queue.pushBack(lease, pushBack.notBefore())).map(kept -> {

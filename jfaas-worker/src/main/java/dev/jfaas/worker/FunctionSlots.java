@@ -70,19 +70,19 @@ final class FunctionSlots {
 
     /** The function answered a call with back-pressure; {@code retryAfter} (or null) pauses it. */
     void pushedBack(FunctionName function, Duration retryAfter) {
-        long now = System.nanoTime();
+        // its own slot is free already: the calls running when it was turned away are one more
         var learned = adaptive.computeIfAbsent(function, f -> new AdaptiveLimit(running(f) + 1));
-        learned.pushedBack(running(function) + 1, now);
+        learned.pushedBack(running(function) + 1);
         if (retryAfter != null && retryAfter.isPositive()) {
-            learned.pauseUntil(now + retryAfter.toNanos());
+            learned.pauseUntil(System.nanoTime() + retryAfter.toNanos());
         }
     }
 
-    /** A call of the function ended without back-pressure after {@code nanos}. */
-    void succeeded(FunctionName function, long nanos) {
+    /** A call of the function ended without back-pressure. */
+    void succeeded(FunctionName function) {
         var learned = adaptive.get(function);
         if (learned != null) {
-            learned.succeeded(nanos);
+            learned.succeeded();
             int known = catalog.concurrencyLimit(function);
             if (learned.outgrown(known <= 0 ? UNLIMITED_CEILING : known)) {
                 adaptive.remove(function, learned);

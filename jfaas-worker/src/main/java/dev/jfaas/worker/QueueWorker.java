@@ -277,7 +277,7 @@ final class QueueWorker {
                     startParked();
                     poll();
                 })
-                .compose(attempt -> conclusions.conclude(lease, attempt, ranNanos[0]))
+                .compose(attempt -> conclusions.conclude(lease, attempt))
                 .onComplete(done -> {
                     // renewed until its end is written: a lease that ran out meanwhile would run it again
                     var renewTimer = renewTimers.remove(lease.token());

@@ -6,38 +6,39 @@ import org.junit.jupiter.api.Test;
 
 class AdaptiveLimitTest {
 
-    static final long MS = 1_000_000;
+    static final long NOW = 1_000_000_000L;
 
     @Test
-    void aPushBackHalvesWhatRunsAndSuccessesAddOnePerWindowOfCalls() {
+    void aPushBackCutsToAQuarterLessThanRanAndSuccessesAddOnePerLimitsWorthOfCalls() {
         var limit = new AdaptiveLimit(8);
-        limit.pushedBack(8, 1000 * MS);
-        assertThat(limit.value(1000 * MS)).isEqualTo(4);
-        for (int i = 0; i < 5; i++) {
-            limit.succeeded(10 * MS);
+        limit.pushedBack(8);
+        assertThat(limit.value(NOW)).isEqualTo(6);
+        for (int i = 0; i < 7; i++) {
+            limit.succeeded();
         }
-        assertThat(limit.value(2000 * MS)).as("a limit's worth of calls (each adds 1/limit): one more").isEqualTo(5);
+        assertThat(limit.value(NOW)).as("a limit's worth of calls (each adds 1/limit): one more").isEqualTo(7);
     }
 
     @Test
-    void theAnswersOfOneOverloadHalveItOnce() {
+    void theRejectionsOfOneOverloadBringItDownToAboutWhatTheFunctionTakes() {
+        // 16 sent to a function that takes 4: 12 turned away, concluded one by one as their slots free
         var limit = new AdaptiveLimit(16);
-        limit.pushedBack(16, 1000 * MS);
-        limit.pushedBack(16, 1001 * MS);
-        limit.pushedBack(16, 1002 * MS);
-        assertThat(limit.value(1002 * MS)).isEqualTo(8);
-        limit.pushedBack(8, 1100 * MS);
-        assertThat(limit.value(1100 * MS)).as("a window later").isEqualTo(4);
+        for (int running = 16; running > 4; running--) {
+            limit.pushedBack(running);
+        }
+        assertThat(limit.value(NOW)).isEqualTo(3);
+        limit.pushedBack(4);
+        assertThat(limit.value(NOW)).as("not cut again by a push-back above what it is").isEqualTo(3);
     }
 
     @Test
     void itNeverGoesBelowOneAndARetryAfterPausesIt() {
         var limit = new AdaptiveLimit(1);
-        limit.pushedBack(1, 1000 * MS);
-        assertThat(limit.value(1000 * MS)).isEqualTo(1);
-        limit.pauseUntil(3000 * MS);
-        assertThat(limit.value(2000 * MS)).isZero();
-        assertThat(limit.value(3001 * MS)).isEqualTo(1);
+        limit.pushedBack(1);
+        assertThat(limit.value(NOW)).isEqualTo(1);
+        limit.pauseUntil(NOW + 2_000_000_000L);
+        assertThat(limit.value(NOW + 1_000_000_000L)).isZero();
+        assertThat(limit.value(NOW + 2_000_000_001L)).isEqualTo(1);
     }
 
     @Test
@@ -45,7 +46,7 @@ class AdaptiveLimitTest {
         var limit = new AdaptiveLimit(2);
         assertThat(limit.outgrown(4)).isFalse();
         for (int i = 0; i < 20; i++) {
-            limit.succeeded(MS);
+            limit.succeeded();
         }
         assertThat(limit.outgrown(4)).isTrue();
     }

@@ -23,6 +23,13 @@ export async function show(main) {
           if (!confirm(`Purge every dead letter of ${q.name}? They cannot be replayed after.`)) return;
           const r = await api("DELETE", `/system/queues/${encodeURIComponent(q.name)}/dead-letters`); toast(`purged ${r.purged}`); render();
         } }, "Purge")))));
+    // Per function: the functions of one queue take turns, and one that pushes back (429) is sent
+    // fewer calls at once ("at once": its adaptive limit, while it is held back).
+    const byFunction = queues.flatMap((q) => (q.functions || []).map((f) => h("tr", { "data-function": `${q.name}/${f.function}.${f.namespace}` },
+      h("td", {}, q.name), h("td", {}, `${f.function}.${f.namespace}`), h("td", {}, f.depth), h("td", {}, f.inFlight), h("td", {}, f.delayed),
+      h("td", { class: f.dead ? "bad" : "" }, f.dead), h("td", {}, `${Number(f.oldestAgeSeconds || 0).toFixed(1)} s`),
+      h("td", { class: f.adaptiveLimit == null ? "muted" : "warn", title: "calls sent at once while it pushes back (429)" },
+        f.adaptiveLimit == null ? "—" : `${f.adaptiveLimit} (pushing back)`))));
     const checks = [];
     const deadRows = dead.map((c) => {
       const box = h("input", { type: "checkbox", "aria-label": `select ${c.callId}`, value: c.callId });
@@ -50,6 +57,8 @@ export async function show(main) {
     }
     area.replaceChildren(
       queues.length ? table(["Queue", "Queued", "Running", "Delayed", "Dead", "Oldest", ""], rows) : h("p", { class: "muted" }, "No queues yet."),
+      byFunction.length ? h("div", {}, h("h2", {}, "By function"),
+        table(["Queue", "Function", "Queued", "Running", "Delayed", "Dead", "Oldest", "At once"], byFunction)) : "",
       h("h2", {}, "Dead letters"),
       dead.length ? h("div", {}, h("p", {}, h("button", { onclick: async () => {
         for (const box of checks.filter((b) => b.checked)) await api("POST", `/system/calls/${encodeURIComponent(box.value)}/replay`);
