@@ -104,6 +104,7 @@ public final class SqliteCallQueue implements CallQueue {
                     + "VALUES (last_insert_rowid(),?,?,?,?,?)");
             SqliteDatabase.bind(input, call.method(), call.path(), call.query(), headers, call.body());
             input.executeUpdate();
+            leasing.waiting(call.queue(), call.function());
             return new Accepted(call.callId(), Accepted.Kind.NEW);
         }).exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 new QueueUnavailable("the embedded queue could not store the call: " + cause(e).getMessage(), cause(e))));
@@ -152,6 +153,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> retryLater(Lease lease, Instant notBefore, CallResponse response, String error) {
+        leasing.waiting(lease.call().queue(), lease.call().function());
         return runWrite(c -> db.update("UPDATE calls SET status='retrying', not_before=?, lease_token=NULL, lease_until=NULL, "
                         + "status_code=?, duration=?, error=? " + HELD,
                 notBefore.toEpochMilli(), response == null ? null : response.status(),
@@ -160,6 +162,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> pushBack(Lease lease, Instant notBefore) {
+        leasing.waiting(lease.call().queue(), lease.call().function());
         return runWrite(c -> db.update("UPDATE calls SET status=CASE WHEN attempts>1 THEN 'retrying' ELSE 'queued' END, "
                 + "attempts=attempts-1, not_before=?, lease_token=NULL, lease_until=NULL " + HELD,
                 notBefore.toEpochMilli(), seq(lease), lease.token()) == 1);
@@ -281,6 +284,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Integer> replayDeadLetters(String queue, FunctionName function) {
+        leasing.forgetFunctions();
         return write(c -> function == null
                 ? db.update("UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=?", now(), queue)
                 : db.update("UPDATE calls SET " + REQUEUE + " WHERE status='dead' AND queue=? AND namespace=? AND function=?",
@@ -305,6 +309,7 @@ public final class SqliteCallQueue implements CallQueue {
 
     @Override
     public CompletableFuture<Boolean> replay(String callId) {
+        leasing.forgetFunctions();
         return write(c -> db.update("UPDATE calls SET " + REQUEUE + " WHERE call_id=? AND status IN ('dead','failed')",
                 now(), callId) == 1);
     }
