@@ -52,4 +52,36 @@ class SharedBrokerTest {
             BrokerCleanup.remove(broker, prefix);
         }
     }
+
+    /** The functions of one queue take turns on a broker too, whichever process accepted their calls. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nats://127.0.0.1:4222", "redis://127.0.0.1:6379"})
+    void aBacklogOfOneFunctionDoesNotHoldUpAnothersCallOnABroker(String url) throws Exception {
+        var broker = url.startsWith("nats") ? System.getenv().getOrDefault("JFAAS_TEST_NATS_URL", url)
+                : System.getenv().getOrDefault("JFAAS_TEST_REDIS_URL", url);
+        BrokerAvailability.require(url.startsWith("nats") ? "NATS JetStream" : "Redis", broker);
+        var prefix = "fa" + UUID.randomUUID().toString().substring(0, 10);
+        var backlog = Functions.forking("backlog", "sleep 0.3", Map.of("max_inflight", "1"));
+        var prompt = Functions.forking("prompt", "cat");
+        try (var runner = TestGateway.start(Map.of("JFAAS_QUEUE", broker, "JFAAS_QUEUE_PREFIX", prefix));
+                var acceptor = TestGateway.start(Map.of("JFAAS_QUEUE", broker, "JFAAS_QUEUE_PREFIX", prefix,
+                        "JFAAS_WORKER", "false"))) {
+            for (var gateway : new TestGateway[] {runner, acceptor}) {
+                gateway.deploy(backlog);
+                gateway.deploy(prompt);
+            }
+            var waiting = new java.util.ArrayList<String>();
+            for (int i = 0; i < 30; i++) {
+                waiting.add(acceptor.call("POST", "/async-function/backlog", "b" + i).headers().firstValue("X-Call-Id").orElseThrow());
+            }
+            var quick = acceptor.call("POST", "/async-function/prompt", "not behind them").headers().firstValue("X-Call-Id").orElseThrow();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> TestGateway.parse(
+                    acceptor.system("GET", "/system/calls/" + quick, null).body()).path("status").asText().equals("succeeded"));
+            long stillQueued = waiting.stream().filter(id -> TestGateway.parse(acceptor.system("GET", "/system/calls/" + id, null)
+                    .body()).path("status").asText().equals("queued")).count();
+            assertThat(stillQueued).as("the prompt call ran while most of the 9 s backlog still waited").isGreaterThan(15);
+        } finally {
+            BrokerCleanup.remove(broker, prefix);
+        }
+    }
 }

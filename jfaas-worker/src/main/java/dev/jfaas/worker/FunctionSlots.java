@@ -113,6 +113,8 @@ final class FunctionSlots {
             double ahead = run == null || run.get() <= 0 ? 0 : Math.min(1.0, leaseNanos / run.get());
             used.merge(function, n - (int) (n * ahead), Integer::sum);
         });
-        return new FunctionRoom(this::limit, used);
+        // Asked once per function and lease: a lease asks a function's room for every call it picks.
+        var limits = new ConcurrentHashMap<FunctionName, Integer>();
+        return new FunctionRoom(function -> limits.computeIfAbsent(function, this::limit), used);
     }
 }
