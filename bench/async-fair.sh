@@ -74,6 +74,24 @@ Listener(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 PY
 chmod 644 "$pushy_dir/server.py"
 
+# What the function allows at best, for scale: the 200 calls sync, exactly 4 at once (curl).
+reference_round() {
+  start_jfaas
+  deploy "{\"service\":\"pushy\",\"image\":\"$pushy_dir\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},
+    \"labels\":{\"com.openfaas.scale.min\":\"2\",\"com.openfaas.scale.max\":\"2\"}}"
+  for _ in $(seq 200); do
+    [ "$(api "http://127.0.0.1:$port/system/function/pushy" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("availableReplicas", 0))')" = 2 ] && break
+    sleep 0.1
+  done
+  for i in $(seq 200); do printf 'url = "http://127.0.0.1:%s/function/pushy"\noutput = "/dev/null"\n' "$port"; done \
+    > "$BENCH_TMP/sync-urls"
+  local start; start=$(date +%s.%N)
+  curl -s --no-progress-meter -X POST -d x --parallel --parallel-max 4 -K "$BENCH_TMP/sync-urls"
+  local end; end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f\n", b - a}'
+  stop_jfaas
+}
+
 adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
   start_jfaas JFAAS_QUEUE_ADAPTIVE=$1
   deploy "{\"service\":\"pushy\",\"image\":\"$pushy_dir\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},
@@ -83,8 +101,9 @@ adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
     sleep 0.1
   done
   local start; start=$(date +%s.%N)
-  for i in $(seq 200); do echo "url = \"http://127.0.0.1:$port/async-function/pushy\""; done > "$BENCH_TMP/urls"
-  curl -s --no-progress-meter -o /dev/null -X POST -d x --parallel --parallel-max 50 -K "$BENCH_TMP/urls"
+  for i in $(seq 200); do printf 'url = "http://127.0.0.1:%s/async-function/pushy"\noutput = "/dev/null"\n' "$port"; done \
+    > "$BENCH_TMP/urls"
+  curl -s --no-progress-meter -X POST -d x --parallel --parallel-max 50 -K "$BENCH_TMP/urls"
   while true; do
     local left; left=$(api "http://127.0.0.1:$port/system/queues/faas-request" | python3 -c 'import json,sys; q=json.load(sys.stdin); print(q["depth"] + q["inFlight"])')
     [ "$left" = 0 ] && break
@@ -98,7 +117,7 @@ adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
   stop_jfaas
 }
 
-without=() with=() on=() off=()
+without=() with=() on=() off=() ref=()
 for r in $(seq "$rounds"); do
   echo "round $r of $rounds" >&2
   if [[ " $parts " == *" fair "* ]]; then
@@ -109,7 +128,8 @@ for r in $(seq "$rounds"); do
   if [[ " $parts " == *" adaptive "* ]]; then
     on+=("$(adaptive_round true)")
     off+=("$(adaptive_round false)")
-    echo "  adaptive on: ${on[-1]}; off: ${off[-1]}  (s attempts dead)" >&2
+    ref+=("$(reference_round)")
+    echo "  adaptive on: ${on[-1]}; off: ${off[-1]}  (s attempts dead); sync, 4 at once: ${ref[-1]} s" >&2
   fi
 done
 if [ ${#with[@]} -gt 0 ]; then
@@ -119,6 +139,9 @@ if [ ${#with[@]} -gt 0 ]; then
     "$p_without" "$p_with" "$backlog" "$(awk -v a="$p_with" -v b="$p_without" 'BEGIN {print a / b}')"
 fi
 [ ${#on[@]} -gt 0 ] || exit 0
+best=$(median "${ref[*]}")
+printf "the same 200 calls sync, exactly 4 at once: %.2f s = %.2f x ideal (what the function allows at best here)\n" \
+  "$best" "$(awk -v s="$best" 'BEGIN {print s / 10}')"
 for mode in on off; do
   declare -n runs=$mode
   secs=$(median "$(for x in "${runs[@]}"; do echo "${x%% *}"; done | tr '\n' ' ')")

@@ -43,7 +43,11 @@ final class AdaptiveLimit {
         limit += 1 / limit;
     }
 
-    /** Calls that may run at once now. */
+    /**
+     * Calls that may run at once now. Rounded down: rounded to the nearest, the limit sat at a
+     * function's capacity more often but probed past it more (bench/async-fair.sh: 1.36 tries per
+     * call instead of 1.22, no faster).
+     */
     synchronized int value(long now) {
         return pausedUntil != 0 && pausedUntil - now > 0 ? 0 : (int) limit;
     }

@@ -26,9 +26,9 @@ class AdaptiveLimitTest {
         for (int running = 16; running > 4; running--) {
             limit.pushedBack(running);
         }
-        assertThat(limit.value(NOW)).isEqualTo(3);
-        limit.pushedBack(4);
-        assertThat(limit.value(NOW)).as("not cut again by a push-back above what it is").isEqualTo(3);
+        assertThat(limit.value(NOW)).as("3/4 of the 5 running at the last push-back").isEqualTo(3);
+        limit.pushedBack(5);
+        assertThat(limit.value(NOW)).as("one over again: not cut below that").isEqualTo(3);
     }
 
     @Test
