@@ -124,6 +124,50 @@ class ScaleOutTest {
                 CALLS, ranAtKill, twice);
     }
 
+    /**
+     * A standalone worker keeps a function to the limit its owner annotated (read from the
+     * gateway), and the functions of its queue take turns: a backlog of one does not hold up another.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aStandaloneWorkerLetsFunctionsTakeTurns() throws Exception {
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        var env = new HashMap<>(Map.of("JFAAS_QUEUE", URL, "JFAAS_QUEUE_PREFIX", prefix, "JFAAS_WORKER", "false",
+                "JFAAS_PORT", "0", "JFAAS_EVENT_LOOPS", "1", "JFAAS_BASIC_AUTH_PASSWORD", TestGateway.PASSWORD));
+        env.put("JFAAS_DATA", TestGateway.tempDir().toString());
+        var gateway = started(JfaasProcess.gateway(env));
+        var backlog = Functions.forking("backlog", "sleep 0.3");
+        backlog.put("annotations", Map.of("com.jfaas.queue.concurrency", "1"));
+        for (var deployment : List.of(backlog, Functions.forking("prompt", "cat"))) {
+            assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(deployment), true)
+                    .statusCode()).isEqualTo(202);
+        }
+        var worker = started(JfaasProcess.worker(List.of("--broker", URL, "--prefix", prefix,
+                "--gateway", "http://127.0.0.1:" + gateway.port(), "--concurrency", "8", "--metrics-port", "0"),
+                Map.of("JFAAS_GATEWAY_PASSWORD", TestGateway.PASSWORD)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                GatewayHttp.send(http, worker.port(), "GET", "/healthz", null, false).statusCode() == 200);
+        var waiting = new ArrayList<String>();
+        for (int i = 0; i < 30; i++) {
+            waiting.add(GatewayHttp.send(http, gateway.port(), "POST", "/async-function/backlog", "b" + i, false)
+                    .headers().firstValue("X-Call-Id").orElseThrow());
+        }
+        var quick = GatewayHttp.send(http, gateway.port(), "POST", "/async-function/prompt", "not behind them", false)
+                .headers().firstValue("X-Call-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> TestGateway.parse(
+                GatewayHttp.send(http, gateway.port(), "GET", "/system/calls/" + quick, null, true).body())
+                .path("status").asText().equals("succeeded"));
+        long stillQueued = waiting.stream().filter(id -> {
+            try {
+                return TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET", "/system/calls/" + id, null, true).body())
+                        .path("status").asText().equals("queued");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).count();
+        assertThat(stillQueued).as("the prompt call ran while most of the 9 s backlog waited").isGreaterThan(15);
+    }
+
     private JfaasProcess started(JfaasProcess process) {
         processes.add(process);
         return process;

@@ -261,4 +261,31 @@ class QueueWorkerTest {
         assertThat(pushedBack.get()).as("adapted: far fewer push-backs than calls sent past the limit")
                 .isLessThan(ids.size());
     }
+
+    @Test
+    void aRetryAfterHoldsTheFunctionsCallsThatLongWithoutUsingAnAttempt() {
+        policy = new RetryPolicy(2, Set.of(429, 500), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofHours(1));
+        start(4);
+        var starts = new ConcurrentHashMap<String, List<Long>>();
+        var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        function = call -> {
+            starts.computeIfAbsent(((Body.Bytes) call.body()).buffer().toString(StandardCharsets.UTF_8), b -> new CopyOnWriteArrayList<>())
+                    .add(System.nanoTime());
+            if (first.getAndSet(false)) {
+                var headers = MultiMap.caseInsensitiveMultiMap().add("Retry-After", "1");
+                return Future.succeededFuture(InvocationResult.of(429, headers, Body.of(Buffer.buffer("come back in a second"))));
+            }
+            return answer(200, "ok");
+        };
+        var pushed = enqueue(FAST, "first");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> starts.containsKey("first") && status(pushed) == CallStatus.QUEUED);
+        var other = enqueue(FAST, "second");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> status(pushed) == CallStatus.SUCCEEDED && status(other) == CallStatus.SUCCEEDED);
+        long pushedAt = starts.get("first").getFirst();
+        assertThat(Duration.ofNanos(starts.get("first").get(1) - pushedAt)).as("tried again after its Retry-After")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(Duration.ofNanos(starts.get("second").getFirst() - pushedAt)).as("the function's other calls waited too")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        assertThat(queue.record(pushed).join().orElseThrow().attempts()).as("a push-back is not an attempt").isEqualTo(1);
+    }
 }
