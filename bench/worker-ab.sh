@@ -69,3 +69,6 @@ for round in $(seq "$rounds"); do
   done
 done
 printf "median A %s  B %s calls/s  (A: %s; B: %s)\n" "$(median "${rates[0]}")" "$(median "${rates[1]}")" "${jars[0]}" "${jars[1]}"
+# What the gateway answered the workers, by status (a 429 is back-pressure the workers adapt to).
+curl -s "http://127.0.0.1:$port/metrics" | awk '/^gateway_function_invocation_total/ {match($0, /code="[0-9]+"/); c[substr($0, RSTART + 6, 3)] += $NF}
+  END {printf "gateway answers:"; for (k in c) printf " %s x %d", k, c[k]; print ""}'
