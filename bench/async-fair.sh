@@ -74,15 +74,19 @@ Listener(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
 PY
 chmod 644 "$pushy_dir/server.py"
 
-# What the function allows at best, for scale: the 200 calls sync, exactly 4 at once (curl).
-reference_round() {
-  start_jfaas
+deploy_pushy() { # on 2 replicas, waiting until both are ready
   deploy "{\"service\":\"pushy\",\"image\":\"$pushy_dir\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},
     \"labels\":{\"com.openfaas.scale.min\":\"2\",\"com.openfaas.scale.max\":\"2\"}}"
   for _ in $(seq 200); do
     [ "$(api "http://127.0.0.1:$port/system/function/pushy" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("availableReplicas", 0))')" = 2 ] && break
     sleep 0.1
   done
+}
+
+# What the function allows at best, for scale: the 200 calls sync, exactly 4 at once (curl).
+reference_round() {
+  start_jfaas
+  deploy_pushy
   for i in $(seq 200); do printf 'url = "http://127.0.0.1:%s/function/pushy"\noutput = "/dev/null"\n' "$port"; done \
     > "$BENCH_TMP/sync-urls"
   local start; start=$(date +%s.%N)
@@ -94,12 +98,7 @@ reference_round() {
 
 adaptive_round() { # $1 = JFAAS_QUEUE_ADAPTIVE; prints "seconds attempts dead"
   start_jfaas JFAAS_QUEUE_ADAPTIVE=$1
-  deploy "{\"service\":\"pushy\",\"image\":\"$pushy_dir\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},
-    \"labels\":{\"com.openfaas.scale.min\":\"2\",\"com.openfaas.scale.max\":\"2\"}}"
-  for _ in $(seq 200); do
-    [ "$(api "http://127.0.0.1:$port/system/function/pushy" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("availableReplicas", 0))')" = 2 ] && break
-    sleep 0.1
-  done
+  deploy_pushy
   local start; start=$(date +%s.%N)
   for i in $(seq 200); do printf 'url = "http://127.0.0.1:%s/async-function/pushy"\noutput = "/dev/null"\n' "$port"; done \
     > "$BENCH_TMP/urls"

@@ -17,12 +17,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SharedBrokerTest {
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"nats://127.0.0.1:4222", "redis://127.0.0.1:6379"})
-    void aCallAcceptedByOneGatewayIsRunByTheOthersWorker(String url) throws Exception {
+    /** The broker a test of {@code url}'s kind runs on (the environment may name another), there or the test fails. */
+    private static String broker(String url) {
         var broker = url.startsWith("nats") ? System.getenv().getOrDefault("JFAAS_TEST_NATS_URL", url)
                 : System.getenv().getOrDefault("JFAAS_TEST_REDIS_URL", url);
         BrokerAvailability.require(url.startsWith("nats") ? "NATS JetStream" : "Redis", broker);
+        return broker;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"nats://127.0.0.1:4222", "redis://127.0.0.1:6379"})
+    void aCallAcceptedByOneGatewayIsRunByTheOthersWorker(String url) throws Exception {
+        var broker = broker(url);
         var prefix = "sh" + UUID.randomUUID().toString().substring(0, 10);
         var deployment = Functions.forking("echo", "cat");
         try (var runner = TestGateway.start(Map.of("JFAAS_QUEUE", broker, "JFAAS_QUEUE_PREFIX", prefix));
@@ -57,9 +63,7 @@ class SharedBrokerTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"nats://127.0.0.1:4222", "redis://127.0.0.1:6379"})
     void aBacklogOfOneFunctionDoesNotHoldUpAnothersCallOnABroker(String url) throws Exception {
-        var broker = url.startsWith("nats") ? System.getenv().getOrDefault("JFAAS_TEST_NATS_URL", url)
-                : System.getenv().getOrDefault("JFAAS_TEST_REDIS_URL", url);
-        BrokerAvailability.require(url.startsWith("nats") ? "NATS JetStream" : "Redis", broker);
+        var broker = broker(url);
         var prefix = "fa" + UUID.randomUUID().toString().substring(0, 10);
         var backlog = Functions.forking("backlog", "sleep 0.3", Map.of("max_inflight", "1"));
         var prompt = Functions.forking("prompt", "cat");

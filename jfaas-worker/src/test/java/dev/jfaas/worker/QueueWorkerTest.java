@@ -95,6 +95,20 @@ class QueueWorkerTest {
         workers = new Workers(vertx, queue, pipeline, catalog, settings, new CallWaiters(), new SimpleMeterRegistry(), 1);
     }
 
+    /** SLOW's calls wait until the test answers them (listed as they start); FAST's answer at once. */
+    List<Promise<InvocationResult>> slowCallsHeld() {
+        var held = new CopyOnWriteArrayList<Promise<InvocationResult>>();
+        function = call -> {
+            if (call.function().equals(SLOW)) {
+                Promise<InvocationResult> answer = Promise.promise();
+                held.add(answer);
+                return answer.future();
+            }
+            return answer(200, "fast");
+        };
+        return held;
+    }
+
     String enqueue(FunctionName function, String body) {
         var call = new QueuedCall(dev.jfaas.invoke.CallIds.next(), function, QueuedCall.DEFAULT_QUEUE, 0, "POST", "/path", "a=1",
                 List.of(new dev.jfaas.queue.Header("X-Mine", "kept")), body.getBytes(StandardCharsets.UTF_8), null, null,
@@ -165,15 +179,7 @@ class QueueWorkerTest {
     void aFunctionAtItsOwnLimitDoesNotHoldUpAnotherInTheSameQueue() {
         limits.put(SLOW, 1);
         start(4);
-        var slowHeld = new CopyOnWriteArrayList<Promise<InvocationResult>>();
-        function = call -> {
-            if (call.function().equals(SLOW)) {
-                Promise<InvocationResult> answer = Promise.promise();
-                slowHeld.add(answer);
-                return answer.future();
-            }
-            return answer(200, "fast");
-        };
+        var slowHeld = slowCallsHeld();
         var slow = List.of(enqueue(SLOW, "1"), enqueue(SLOW, "2"), enqueue(SLOW, "3"));
         var fast = enqueue(FAST, "after the slow ones");
         await().atMost(5, TimeUnit.SECONDS).until(() -> status(fast) == CallStatus.SUCCEEDED);
@@ -207,15 +213,7 @@ class QueueWorkerTest {
     void aBacklogOfOneFunctionIsLeftQueuedNotLeasedAheadOfItsLimit() {
         limits.put(SLOW, 1);
         start(8);
-        var slowHeld = new CopyOnWriteArrayList<Promise<InvocationResult>>();
-        function = call -> {
-            if (call.function().equals(SLOW)) {
-                Promise<InvocationResult> answer = Promise.promise();
-                slowHeld.add(answer);
-                return answer.future();
-            }
-            return answer(200, "fast");
-        };
+        var slowHeld = slowCallsHeld();
         var slow = new java.util.ArrayList<String>();
         for (int i = 0; i < 50; i++) {
             slow.add(enqueue(SLOW, "backlog " + i));
