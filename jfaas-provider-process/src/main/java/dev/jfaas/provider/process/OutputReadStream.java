@@ -86,11 +86,7 @@ final class OutputReadStream implements ReadStream<Buffer> {
     }
 
     private void deliver(Runnable action) {
-        if (context == null) {
-            action.run();
-        } else {
-            context.runOnContext(v -> action.run());
-        }
+        CallerContext.onContext(context, action);
     }
 
     private void setDemand(long value) {

@@ -74,11 +74,7 @@ final class StdinPump {
     }
 
     private static void onContext(Context context, Runnable action) {
-        if (context == null) {
-            action.run();
-        } else {
-            context.runOnContext(v -> action.run());
-        }
+        CallerContext.onContext(context, action);
     }
 
     private static void closeQuietly(OutputStream out) {
