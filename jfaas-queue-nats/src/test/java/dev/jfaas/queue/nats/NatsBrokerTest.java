@@ -78,4 +78,24 @@ class NatsBrokerTest {
     void anEmptyBucketHasNothingToPass() throws Exception {
         assertThat(writtenBefore(Instant.now())).isEmpty();
     }
+
+    @Test
+    void anEarlierVersionsPriorityConsumerMakesWayForTheFunctionsOwn() throws Exception {
+        // As an earlier version left a queue: its work stream, one consumer per priority over every
+        // function (a work-queue stream refuses the per-function ones beside it), a call waiting.
+        var names = new NatsNames(prefix);
+        try (var nats = io.nats.client.Nats.connect(URL)) {
+            var jsm = nats.jetStreamManagement();
+            jsm.addStream(io.nats.client.api.StreamConfiguration.builder().name(names.workStream("q")).subjects(names.workSubjects("q"))
+                    .retentionPolicy(io.nats.client.api.RetentionPolicy.WorkQueue).build());
+            jsm.addOrUpdateConsumer(names.workStream("q"), io.nats.client.api.ConsumerConfiguration.builder()
+                    .durable(NatsNames.priorityConsumer(0)).filterSubject(prefix + ".q.q.0.*")
+                    .ackPolicy(io.nats.client.api.AckPolicy.Explicit).build());
+            var headers = new io.nats.client.impl.Headers().put("Jfaas-Call-Id", "waiting");
+            nats.jetStream().publish(names.workSubject("q", 0, "fn.openfaas-fn"), headers, new byte[] {1});
+        }
+        var fn = FunctionName.parse("fn", null);
+        assertThat(broker.backlog("q")).containsExactly(new dev.jfaas.queue.document.CallBroker.Backlog(0, fn));
+        assertThat(broker.fetch("q", 0, fn, 10)).extracting(d -> d.callId()).containsExactly("waiting");
+    }
 }

@@ -122,4 +122,28 @@ class RedisBrokerTest {
         broker.eachDocument(doc -> all.add(doc.callId()));
         assertThat(all).containsExactly("from-before");
     }
+
+    @Test
+    void anEarlierVersionsStreamOfAPriorityIsSplitIntoItsFunctionsStreams() throws Exception {
+        // As an earlier version queued them: one stream per queue and priority, over every function.
+        var old = key("q:q:0");
+        for (var fn : List.of("a.openfaas-fn", "b.openfaas-fn", "a.openfaas-fn")) {
+            redis.xadd(old, "id".getBytes(StandardCharsets.UTF_8), ("call-" + fn).getBytes(StandardCharsets.UTF_8),
+                    "q".getBytes(StandardCharsets.UTF_8), "q".getBytes(StandardCharsets.UTF_8),
+                    "fn".getBytes(StandardCharsets.UTF_8), fn.getBytes(StandardCharsets.UTF_8),
+                    "call".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3},
+                    "rev".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8));
+        }
+        redis.sadd(key("streams"), old);
+        broker = RedisBroker.connect(RedisSettings.of(URL, prefix));
+
+        assertThat(broker.backlog("q")).containsExactlyInAnyOrder(
+                new dev.jfaas.queue.document.CallBroker.Backlog(0, FunctionName.parse("a", null)),
+                new dev.jfaas.queue.document.CallBroker.Backlog(0, FunctionName.parse("b", null)));
+        assertThat(redis.exists(old)).as("the old stream goes").isZero();
+        var a = broker.fetch("q", 0, FunctionName.parse("a", null), 10);
+        assertThat(a).hasSize(2).allSatisfy(d -> assertThat(d.callId()).isEqualTo("call-a.openfaas-fn"));
+        assertThat(broker.fetch("q", 0, FunctionName.parse("b", null), 10)).extracting(d -> d.callId())
+                .containsExactly("call-b.openfaas-fn");
+    }
 }
