@@ -79,7 +79,9 @@ class PortalBrowserTest {
         options.setCapability("goog:loggingPrefs", logs);
         var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        // Generous: with the whole suite running beside it on 2 cores, a deploy through the form
+        // and the first page of a new function once took over 20 s (four tests failed their first try).
+        wait = new WebDriverWait(browser, Duration.ofSeconds(45));
         screenshots = Path.of("target/screenshots");
         Files.createDirectories(screenshots);
     }
