@@ -71,8 +71,9 @@ final class FunctionSlots {
     /** The function answered a call with back-pressure; {@code retryAfter} (or null) pauses it. */
     void pushedBack(FunctionName function, Duration retryAfter) {
         // its own slot is free already: the calls running when it was turned away are one more
-        var learned = adaptive.computeIfAbsent(function, f -> new AdaptiveLimit(running(f) + 1));
-        learned.pushedBack(running(function) + 1);
+        int ran = running(function) + 1;
+        var learned = adaptive.computeIfAbsent(function, f -> new AdaptiveLimit(ran));
+        learned.pushedBack(ran);
         if (retryAfter != null && retryAfter.isPositive()) {
             learned.pauseUntil(System.nanoTime() + retryAfter.toNanos());
         }

@@ -252,7 +252,6 @@ final class QueueWorker {
             metrics.acceptToStart(queueName, Duration.between(call.acceptedAt(), clock.instant()));
         }
         long started = System.nanoTime();
-        long[] ranNanos = new long[1];
         var cancellation = new Cancellation();
         running.put(call.callId(), cancellation);
         // Its attempts are used up but their ends could not be recorded (a full disk, say): it ends
@@ -266,14 +265,14 @@ final class QueueWorker {
                 .compose(result -> ResultCollector.collect(result, settings.maxResultSize(), (System.nanoTime() - started) / 1e9)
                         .map(response -> new Conclusions.Attempt(result, response)))
                 .onComplete(ran -> {
-                    ranNanos[0] = System.nanoTime() - started;
-                    runNanos.add(ranNanos[0]);
+                    long took = System.nanoTime() - started;
+                    runNanos.add(took);
                     // The function is done with it: its slot goes to the next call while its end is
                     // written, so that call's lease and this end share a commit instead of waiting
                     // for one another (two store round trips per call in a row were the drain's pace).
                     running.remove(call.callId());
                     inFlight--;
-                    slots.release(call.function(), ranNanos[0]);
+                    slots.release(call.function(), took);
                     startParked();
                     poll();
                 })

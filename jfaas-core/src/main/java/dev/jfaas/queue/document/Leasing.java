@@ -49,7 +49,7 @@ final class Leasing {
     /** Per queue, priority and function found with nothing to deliver: when to look again. */
     private final Map<Place, Long> emptyUntil = new ConcurrentHashMap<>();
 
-    private record Read(List<CallBroker.Backlog> backlog, long until) {}
+    private record Read(Set<CallBroker.Backlog> backlog, long until) {}
 
     private record Place(String queue, int priority, FunctionName function) {}
 
@@ -101,15 +101,16 @@ final class Leasing {
         });
     }
 
-    private CompletableFuture<List<CallBroker.Backlog>> backlog(String queue) {
+    private CompletableFuture<Set<CallBroker.Backlog>> backlog(String queue) {
         var read = backlogs.get(queue);
         long now = System.nanoTime();
         if (read != null && read.until - now > 0) {
             return CompletableFuture.completedFuture(read.backlog);
         }
         return broker.backlogAsync(queue).thenApply(backlog -> {
-            backlogs.put(queue, new Read(List.copyOf(backlog), now + STALE_AFTER_NANOS));
-            return backlog;
+            var places = Set.copyOf(backlog);
+            backlogs.put(queue, new Read(places, now + STALE_AFTER_NANOS));
+            return places;
         });
     }
 

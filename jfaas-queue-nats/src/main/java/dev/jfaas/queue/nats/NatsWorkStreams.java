@@ -45,8 +45,10 @@ final class NatsWorkStreams {
     private final NatsFetcher fetcher;
     /** Queues whose work stream this process has made sure of. */
     private final Set<String> queues = ConcurrentHashMap.newKeySet();
-    /** Per-function consumers this process has made sure of, as "queue consumer". */
-    private final Set<String> consumers = ConcurrentHashMap.newKeySet();
+    /** Per-function consumers this process has made sure of, by their place, with their names. */
+    private final java.util.Map<Place, String> consumers = new ConcurrentHashMap<>();
+
+    private record Place(String queue, int priority, FunctionName function) {}
 
     NatsWorkStreams(Connection connection, JetStreamManagement jsm, NatsNames names, NatsSettings settings, NatsWrites writes) {
         this.connection = connection;
@@ -131,17 +133,18 @@ final class NatsWorkStreams {
      * server little, and the function's next calls find it there).
      */
     CompletableFuture<List<CallBroker.Delivery>> fetchAsync(String queue, int priority, FunctionName function, int max) {
-        var consumer = NatsNames.consumer(priority, function.qualified());
-        var made = queue + " " + consumer;
-        if (!consumers.contains(made)) {
+        var place = new Place(queue, priority, function);
+        var consumer = consumers.get(place);
+        if (consumer == null) {
             return CompletableFuture.runAsync(() -> {
+                var name = NatsNames.consumer(priority, function.qualified());
                 try {
                     prepare(queue);
-                    jsm.addOrUpdateConsumer(names.workStream(queue), ConsumerConfiguration.builder().durable(consumer)
+                    jsm.addOrUpdateConsumer(names.workStream(queue), ConsumerConfiguration.builder().durable(name)
                             .filterSubject(names.workSubject(queue, priority, function.qualified())).ackPolicy(AckPolicy.Explicit)
                             .deliverPolicy(DeliverPolicy.All).ackWait(settings.redeliverAfter()).maxDeliver(-1)
                             .maxAckPending(1_000_000).build());
-                    consumers.add(made);
+                    consumers.put(place, name);
                 } catch (IOException | JetStreamApiException e) {
                     throw new QueueUnavailable("the NATS server did not answer: " + e.getMessage(), e);
                 }
