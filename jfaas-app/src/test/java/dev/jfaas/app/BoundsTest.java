@@ -46,11 +46,13 @@ class BoundsTest {
         deploy(Functions.forking("sha", "sha256sum", Map.of("exec_timeout", "60s")));
         deploy(Functions.forking("cat", "cat", Map.of("exec_timeout", "60s")));
         deploy(Functions.forking("flood", "head -c 104857600 /dev/zero", Map.of("exec_timeout", "20s")));
+        deploy(Functions.inDirectory("slow-sha", "sh slow.sh", Map.of("exec_timeout", "60s"), Map.of("slow.sh",
+                "sleep 2\nsha256sum\n")));
         // What a hostile function writes to its log, as an attacker's review found it: many 16 KiB
         // lines of invalid UTF-8 (each byte two in the heap) to stderr from every call.
         deploy(Functions.inDirectory("noisy", "python3 noisy.py", Map.of("exec_timeout", "60s"), Map.of("noisy.py",
                 "import os\nline = b'\\xff' * 16383 + b'\\n'\nfor _ in range(6000):\n    os.write(2, line)\nprint('said it all')\n")));
-        for (var name : List.of("sha", "cat", "flood", "noisy")) {
+        for (var name : List.of("sha", "cat", "flood", "noisy", "slow-sha")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET",
                     "/system/function/" + name, null, true).body()).path("availableReplicas").asInt() == 1);
         }
@@ -202,6 +204,36 @@ class BoundsTest {
         assertThat(statuses.getOrDefault(202, 0)).as(statuses.toString()).isPositive();
         assertThat(gateway.process().isAlive()).isTrue();
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void manyLargeQueuedCallsAreRunWithoutTheHeapsEnd() throws Exception {
+        // 30 calls of 5 MB waiting, 150 MB, for a function that takes 2 s: a worker that leased
+        // its 16 slots' worth (and their successors) at once would hold more than the heap
+        var body = new byte[5 << 20];
+        new Random(7).nextBytes(body);
+        var ids = new ArrayList<String>();
+        while (ids.size() < 30) {
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                    + "/async-function/slow-sha")).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 503) { // the accept budget, while the worker holds bodies too
+                Thread.sleep(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()) * 1000);
+                continue;
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            ids.add(response.headers().firstValue("X-Call-Id").orElseThrow());
+        }
+        var expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            assertThat(gateway.process().isAlive()).as("the gateway is up").isTrue();
+            for (var id : ids) {
+                var record = TestGateway.parse(GatewayHttp.send(http, gateway.port(), "GET", "/system/calls/" + id, null, true).body());
+                assertThat(record.path("status").asText()).as(id).isEqualTo("succeeded");
+            }
+        });
+        var result = GatewayHttp.send(http, gateway.port(), "GET", "/system/calls/" + ids.getLast() + "/result", null, true);
+        assertThat(result.body()).startsWith(expected);
     }
 
     @Test

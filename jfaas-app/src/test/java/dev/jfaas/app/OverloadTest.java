@@ -5,26 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Many more calls at once than a replica can run, without credentials, to a gateway with the
  * launcher's heap (96 MB) in a JVM of its own, to a forking replica and to a thread-per-connection
  * http server: every one is answered, with the function's answer or a 429 that says when to come
- * back; never a 502, a 408 or a gateway gone.
+ * back; never a 502, a 408, a connection closed unanswered or a gateway gone ({@link Burst} counts
+ * each of those apart).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OverloadTest {
@@ -69,61 +66,22 @@ class OverloadTest {
         gateway.close();
     }
 
-    @Test
-    void twoThousandSlowCallsAtOnceToOneHttpReplicaAreAllAnswered() throws Exception {
-        var statuses = burst("slow-web", 2000);
-        System.out.println("overload: 2000 calls at once to one http replica (1 s each): " + statuses);
-        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(200, 429, 503);
-        assertThat(statuses.getOrDefault(200, 0)).as(statuses.toString()).isGreaterThan(500);
-        assertThat(gateway.process().isAlive()).isTrue();
-        assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/function/slow-web", "x", false).statusCode()).isEqualTo(200);
-    }
-
-    static TreeMap<Integer, Integer> burst(String function, int count) throws Exception {
-        var calls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
-        var uri = URI.create("http://127.0.0.1:" + gateway.port() + "/function/" + function);
-        for (int i = 0; i < count; i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        var statuses = new TreeMap<Integer, Integer>();
-        for (var call : calls) {
-            int status;
-            try {
-                var response = call.get(180, TimeUnit.SECONDS);
-                status = response.statusCode();
-                if (status == 429 || status == 503) {
-                    assertThat(response.headers().firstValue("Retry-After")).as(response.body()).isPresent();
-                }
-            } catch (java.util.concurrent.ExecutionException e) {
-                status = -1; // no answer at all: the connection was refused or closed
-            }
-            statuses.merge(status, 1, Integer::sum);
-        }
-        return statuses;
-    }
-
-    @Test
-    void aThousandSlowCallsAtOnceToOneForkingReplicaAreAllAnswered() throws Exception {
-        var calls = new ArrayList<CompletableFuture<HttpResponse<String>>>();
-        var uri = URI.create("http://127.0.0.1:" + gateway.port() + "/function/sleepy");
-        for (int i = 0; i < 1000; i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
-                    .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        var statuses = new TreeMap<Integer, Integer>();
-        for (var call : calls) {
-            var response = call.get(180, TimeUnit.SECONDS);
-            statuses.merge(response.statusCode(), 1, Integer::sum);
-            if (response.statusCode() == 429) {
-                assertThat(response.headers().firstValue("Retry-After")).isPresent();
-            }
-        }
-        assertThat(statuses.keySet()).as(statuses.toString()).isSubsetOf(200, 429);
+    /**
+     * 2,000 fit in the gateway's connections (about 2,200 with this heap); past them a connection is
+     * still closed unanswered (bench/overload.sh, issue #32).
+     */
+    @ParameterizedTest(name = "{1} calls at once to {0}")
+    @CsvSource({"slow-web, 2000", "sleepy, 2000"})
+    void slowCallsAtOnceAreAllAnswered(String function, int count) throws Exception {
+        var statuses = Burst.post(URI.create("http://127.0.0.1:" + gateway.port() + "/function/" + function), count,
+                Duration.ofSeconds(150));
+        System.out.println("overload: " + count + " calls at once to " + function + " (1 s each): " + statuses);
+        assertThat(statuses.keySet()).as("statuses (%s)", statuses).isSubsetOf(200, 429, 503);
         assertThat(statuses.getOrDefault(200, 0)).as(statuses.toString()).isGreaterThan(500);
         assertThat(gateway.process().isAlive()).isTrue();
         assertThat(GatewayHttp.send(http, gateway.port(), "GET", "/healthz", null, false).statusCode()).isEqualTo(200);
-        // And the replica still serves: nothing of the burst is left holding its pids.
-        assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/function/sleepy", "x", false).statusCode()).isEqualTo(200);
+        // And the replica still serves: nothing of the burst is left holding its pids or connections.
+        assertThat(GatewayHttp.send(http, gateway.port(), "POST", "/function/" + function, "x", false).statusCode())
+                .isEqualTo(200);
     }
 }

@@ -45,6 +45,7 @@ final class QueueWorker {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final FunctionSlots slots;
+    private final BodyBudget bodies;
     private final Conclusions conclusions;
     /**
      * Leased calls not started yet, because their function was at its limit or they were leased
@@ -77,6 +78,7 @@ final class QueueWorker {
         this.metrics = parts.metrics();
         this.clock = parts.clock();
         this.slots = parts.slots();
+        this.bodies = parts.bodies();
         this.conclusions = new Conclusions(context, parts, settings.adaptive());
     }
 
@@ -99,6 +101,7 @@ final class QueueWorker {
                 var lease = it.next();
                 if (lease.call().callId().equals(callId)) {
                     it.remove();
+                    bodies.release(lease.call());
                     var renewTimer = renewTimers.remove(lease.token());
                     if (renewTimer != null) {
                         vertx.cancelTimer(renewTimer);
@@ -131,8 +134,13 @@ final class QueueWorker {
             wakeAgain = true;
             return;
         }
-        int room = settings.concurrency() - inFlight - parked.size() + endingSoon();
+        int wanted = settings.concurrency() - inFlight - parked.size() + endingSoon();
+        if (wanted <= 0) {
+            return; // a call's end polls again
+        }
+        int room = bodies.room(wanted);
         if (room <= 0) {
+            idleLater(); // the bodies held, maybe by another lane's calls, leave no room yet
             return;
         }
         if (idleTimer >= 0) {
@@ -163,6 +171,7 @@ final class QueueWorker {
             }
             List<Lease> leases = done.result();
             leases.forEach(lease -> {
+                bodies.hold(lease.call());
                 keepLeased(lease);
                 parked.add(lease);
             });
@@ -278,6 +287,7 @@ final class QueueWorker {
                 })
                 .compose(attempt -> conclusions.conclude(lease, attempt))
                 .onComplete(done -> {
+                    bodies.release(call);
                     // renewed until its end is written: a lease that ran out meanwhile would run it again
                     var renewTimer = renewTimers.remove(lease.token());
                     if (renewTimer != null) {

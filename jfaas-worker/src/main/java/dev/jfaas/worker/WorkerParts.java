@@ -8,4 +8,4 @@ import java.time.Clock;
 
 /** What every queue worker of a process shares. */
 record WorkerParts(Vertx vertx, CallQueue queue, Pipeline pipeline, FunctionCatalog catalog, FunctionSlots slots,
-        CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics, Clock clock) {}
+        BodyBudget bodies, CallbackSender callbacks, CallWaiters waiters, WorkerMetrics metrics, Clock clock) {}

@@ -45,7 +45,7 @@ public final class Workers implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(64));
         var callbacks = new CallbackSender(vertx, client, settings.callbackAttempts(), settings.callbackMinWait(),
                 settings.callbacks());
-        this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(catalog), callbacks, waiters,
+        this.parts = new WorkerParts(vertx, queue, pipeline, catalog, new FunctionSlots(catalog), BodyBudget.ofHeap(), callbacks, waiters,
                 new WorkerMetrics(registry), Clock.systemUTC());
         discover();
         this.discoveryTimer = vertx.setPeriodic(Duration.ofSeconds(1).toMillis(), id -> discover());

@@ -164,7 +164,9 @@ public final class Enqueue implements Stage {
                 if (expected > 0) {
                     long cost = (long) HeldBodies.COPIES * expected;
                     if (!held.reserve(cost)) {
-                        stream.cancel().run();
+                        // read and dropped, so the caller can read the 503: a client that sends its
+                        // whole body before reading an answer got a reset connection instead
+                        stream.stream().handler(chunk -> {}).exceptionHandler(e -> {}).endHandler(v -> {}).resume();
                         yield Future.failedFuture(new Busy());
                     }
                     reserved[0] = cost;

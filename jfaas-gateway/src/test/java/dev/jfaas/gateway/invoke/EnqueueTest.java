@@ -91,8 +91,25 @@ class EnqueueTest {
         assertThat(queue.lease("slow", 10, Duration.ofSeconds(30), dev.jfaas.queue.FunctionRoom.ANY).get(5, TimeUnit.SECONDS)).hasSize(1);
     }
 
-    /** A stream that emits these chunks when resumed, then ends. */
+    @Test
+    void aDeclaredBodyPastTheBudgetIsReadToItsEndSoTheCallerCanRead503() throws Exception {
+        var held = new HeldBodies(3 * 12);
+        var tight = new Enqueue(queue, 64, woken::add, dev.jfaas.queue.CallbackPolicy.of(null, java.util.List.of()), held);
+        var drained = new java.util.concurrent.atomic.AtomicBoolean();
+        var body = new Body.Stream(chunks(() -> drained.set(true), Buffer.buffer("0123456789"), Buffer.buffer("0123456789")));
+        var busy = tight.apply(Calls.to(fn, body, "Content-Length", "20"), new Calls.Next())
+                .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(drained).as("the body was read (and dropped), not left unread").isTrue();
+        assertThat(held.held()).isZero();
+    }
+
     private static ReadStream<Buffer> chunks(Buffer... chunks) {
+        return chunks(() -> { }, chunks);
+    }
+
+    /** A stream that emits these chunks when resumed, then ends. */
+    private static ReadStream<Buffer> chunks(Runnable ended, Buffer... chunks) {
         return new ReadStream<>() {
             io.vertx.core.Handler<Buffer> handler;
             io.vertx.core.Handler<Void> end;
@@ -115,6 +132,7 @@ class EnqueueTest {
                     handler.handle(chunk);
                 }
                 end.handle(null);
+                ended.run();
                 return this;
             }
 

@@ -5,6 +5,7 @@ import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.Header;
 import dev.jfaas.triggers.TriggerEvent;
 import io.nats.client.Connection;
+import io.nats.client.Consumer;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -32,6 +33,8 @@ public final class NatsTopics implements TopicBroker {
     private static final Logger log = LoggerFactory.getLogger(NatsTopics.class);
     static final Duration ACK_WAIT = Duration.ofSeconds(60);
     static final int MAX_ACK_PENDING = 256;
+    /** What events from NATS may hold of the heap before they are stored: an eighth of it. */
+    static final long HELD_BYTES = Runtime.getRuntime().maxMemory() / 8;
 
     private final Connection connection;
     private final Dispatcher dispatcher;
@@ -40,7 +43,18 @@ public final class NatsTopics implements TopicBroker {
     private NatsTopics(Connection connection, String address) {
         this.connection = connection;
         this.dispatcher = connection.createDispatcher();
+        // jnats holds up to 64 MB a subscription by default; past this a core subscription drops
+        // (at most once, as core NATS is) and a JetStream one is redelivered
+        dispatcher.setPendingLimits(Consumer.DEFAULT_MAX_MESSAGES, HELD_BYTES);
         this.address = address;
+    }
+
+    /**
+     * Unacknowledged events the server sends at once: as many of its largest messages as fit in
+     * {@link #HELD_BYTES}, between 16 and 256 (a 96 MB heap and NATS's 1 MB payloads: 16).
+     */
+    static int maxAckPending(long heldBytes, long maxPayload) {
+        return (int) Math.max(16, Math.min(MAX_ACK_PENDING, heldBytes / Math.max(1, maxPayload)));
     }
 
     static NatsTopics connect(String url) {
@@ -90,7 +104,7 @@ public final class NatsTopics implements TopicBroker {
         var stream = streams.getFirst();
         var options = PushSubscribeOptions.builder().durable(group).deliverGroup(group)
                 .configuration(ConsumerConfiguration.builder().durable(group).deliverGroup(group).ackWait(ACK_WAIT)
-                        .maxAckPending(MAX_ACK_PENDING).deliverPolicy(DeliverPolicy.New).build()).build();
+                        .maxAckPending(maxAckPending(HELD_BYTES, connection.getServerInfo().getMaxPayload())).deliverPolicy(DeliverPolicy.New).build()).build();
         JetStreamSubscription subscription = connection.jetStream().subscribe(subject, group, dispatcher,
                 message -> deliver(handler, message, true), false, options);
         return new Subscription() {

@@ -1,0 +1,128 @@
+package dev.jfaas.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The connection limit of 3 on a real Vert.x server, with raw sockets as callers. */
+class ConnectionLimitsTest {
+
+    static final int MAX = 3;
+
+    Vertx vertx;
+    HttpServer server;
+    ConnectionLimits limits;
+    final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    int port;
+    Context context;
+    final ConcurrentLinkedQueue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+    final List<Socket> sockets = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        context = vertx.getOrCreateContext();
+        var listening = new CompletableFuture<Integer>();
+        context.runOnContext(v -> {
+            limits = new ConnectionLimits(vertx, new ConnectionLimits.Settings(MAX, Duration.ofSeconds(10),
+                    Duration.ofSeconds(10)), open);
+            // as the gateway does: with h2c on, Vert.x sees a connection only once it has sent something
+            server = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).connectionHandler(limits::connected).requestHandler(request -> {
+                limits.requestStarted(request);
+                if (request.path().equals("/hold")) {
+                    held.add(request);
+                } else {
+                    request.response().end("ok");
+                }
+            });
+            server.listen(0, "127.0.0.1").onComplete(r -> {
+                if (r.succeeded()) {
+                    listening.complete(r.result().actualPort());
+                } else {
+                    listening.completeExceptionally(r.cause());
+                }
+            });
+        });
+        port = listening.get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (var socket : sockets) {
+            socket.close();
+        }
+        vertx.close().await();
+    }
+
+    Socket connect() throws IOException {
+        var socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        sockets.add(socket);
+        return socket;
+    }
+
+    static void send(Socket socket, String path, boolean close) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: test\r\n" + (close ? "Connection: close\r\n" : "")
+                + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+    }
+
+    /** The status line of the next response, after reading the response whole (bodies here are "ok"). */
+    static String answer(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        var head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("closed after: " + head);
+            }
+            head.append((char) c);
+        }
+        in.readNBytes(2);
+        return head.substring(0, head.indexOf("\r\n"));
+    }
+
+    @Test
+    void whenEveryConnectionIsWorkingANewOneIsClosed() throws Exception {
+        for (int i = 0; i < MAX; i++) {
+            send(connect(), "/hold", false);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == MAX);
+        var refused = connect();
+        send(refused, "/quick", true);
+        assertThat(refused.getInputStream().read()).as("closed unanswered (issue #32: they should wait)").isEqualTo(-1);
+        assertThat(open).hasValue(MAX);
+    }
+
+    @Test
+    void theOldestSilentConnectionMakesRoomForACallerThatTalks() throws Exception {
+        for (int i = 0; i < MAX; i++) {
+            connect();
+        }
+        var caller = connect();
+        send(caller, "/quick", true);
+        assertThat(answer(caller)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(sockets.getFirst().getInputStream().read()).as("the oldest silent connection was closed").isEqualTo(-1);
+    }
+}
