@@ -20,7 +20,7 @@ pinned='{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}'
 curl -sf -u admin:bench -X POST "http://127.0.0.1:$port/system/functions" \
   -d "{\"service\":\"sleepy\",\"image\":\"local/bench\",\"envProcess\":\"sleep 1\",\"labels\":$pinned}"
 curl -sf -u admin:bench -X POST "http://127.0.0.1:$port/system/functions" -d "{\"service\":\"slow-web\",
-  \"image\":\"$here/overload\",\"envProcess\":\"python3 -u slow-web.py\",\"envVars\":{\"mode\":\"http\"},\"labels\":$pinned}"
+  \"image\":\"$root/jfaas-app/src/test/resources/overload\",\"envProcess\":\"python3 -u server.py\",\"envVars\":{\"mode\":\"http\"},\"labels\":$pinned}"
 for f in sleepy slow-web; do
   for _ in $(seq 200); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x "http://127.0.0.1:$port/function/$f")" = 200 ] && break

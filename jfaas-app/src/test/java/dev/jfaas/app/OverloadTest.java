@@ -38,20 +38,11 @@ class OverloadTest {
         sleepy.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "1"));
         var response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(sleepy), true);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        var slowWeb = Functions.inDirectory("slow-web", "python3 -u server.py", Map.of("mode", "http"), Map.of("server.py", """
-                import http.server, os, time
-                class H(http.server.BaseHTTPRequestHandler):
-                    protocol_version = "HTTP/1.1"
-                    def do_POST(self):
-                        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                        time.sleep(1)
-                        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
-                    def log_message(self, *args):
-                        pass
-                class S(http.server.ThreadingHTTPServer):
-                    request_queue_size = 1024
-                S(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
-                """));
+        String server; // shared with bench/overload.sh
+        try (var in = OverloadTest.class.getResourceAsStream("/overload/server.py")) {
+            server = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        var slowWeb = Functions.inDirectory("slow-web", "python3 -u server.py", Map.of("mode", "http"), Map.of("server.py", server));
         slowWeb.put("labels", Map.of("com.openfaas.scale.min", "1", "com.openfaas.scale.max", "1"));
         response = GatewayHttp.send(http, gateway.port(), "POST", "/system/functions", TestGateway.json(slowWeb), true);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

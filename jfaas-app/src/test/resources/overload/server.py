@@ -1,4 +1,4 @@
-# A thread-per-connection http function that takes 1 s per call (bench/overload.sh).
+# A thread-per-connection http function that takes 1 s per call (OverloadTest, bench/overload.sh).
 import http.server, os, time
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
