@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,9 +109,16 @@ class PortalBrowserTest {
         assertThat((java.util.List<?>) unlabelled).as("inputs without a label").isEmpty();
     }
 
+    /** The pictures docs/ shows, by the screenshot they are: refreshed when JFAAS_DOCS_SCREENSHOTS is set. */
+    static final Map<String, String> DOCS = Map.of("overview-traffic", "portal-overview.png", "invoke", "portal-invoke.png",
+            "queues", "portal-queues.png", "function-load", "portal-function.png");
+
     static void screenshot(String name) throws Exception {
         var png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(screenshots.resolve(name + ".png"), png);
+        if (System.getenv("JFAAS_DOCS_SCREENSHOTS") != null && DOCS.containsKey(name)) {
+            Files.write(Path.of("..", "docs", DOCS.get(name)), png);
+        }
     }
 
     /** Clicks what the selector finds, finding it again if the page redrew it meanwhile. */
@@ -232,6 +240,56 @@ class PortalBrowserTest {
 
     @Test
     @Order(5)
+    void aFunctionsPageChartsItsCallsAndItsReplicasCpuAndMemoryAtTheWindowsWidth() throws Exception {
+        var load = Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    gateway.call("POST", "/function/ui-echo", "load");
+                    Thread.sleep(50);
+                } catch (InterruptedException | RuntimeException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            open("function/ui-echo");
+            wait.until(d -> Integer.parseInt(java.util.Objects.requireNonNullElse(
+                    d.findElement(By.id("page")).getDomAttribute("data-samples"), "0")) >= 3);
+            for (var chart : List.of("f-calls", "f-latency", "f-cpu", "f-memory")) {
+                assertThat(browser.findElements(By.cssSelector("#" + chart + " .uplot canvas"))).as(chart).isNotEmpty();
+            }
+            var usage = TestGateway.parse(gateway.system("GET", "/system/function/ui-echo", null).body()).path("usage");
+            if (!usage.isMissingNode() && !usage.isNull()) {
+                wait.until(d -> Double.parseDouble(java.util.Objects.requireNonNullElse(
+                        d.findElement(By.id("page")).getDomAttribute("data-memory"), "0")) > 0);
+            }
+            wait.until(d -> Double.parseDouble(java.util.Objects.requireNonNullElse(
+                    d.findElement(By.id("page")).getDomAttribute("data-rate"), "0")) > 0);
+            screenshot("function-load");
+            // narrower window, narrower charts: they follow the page instead of a fixed 580 px
+            int wide = chartWidth();
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(640, 800));
+            wait.until(d -> chartWidth() < Math.min(wide, 620));
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+            load.interrupt();
+            load.join();
+        }
+        // one time zone: every time on the pages is a <time> with its UTC instant, shown in the browser's zone
+        open("calls");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main table time")));
+        var shown = browser.findElement(By.cssSelector("main table time"));
+        assertThat(shown.getDomAttribute("datetime")).endsWith("Z");
+        assertThat(shown.getText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+    }
+
+    static int chartWidth() {
+        return ((Number) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return document.querySelector('#f-calls canvas').getBoundingClientRect().width")).intValue();
+    }
+
+    @Test
+    @Order(6)
     void aDeadLetterAppearsAndIsReplayed() throws Exception {
         // Fails the first time, succeeds after: its dead letter, replayed, succeeds.
         var flaky = Functions.inDirectory("ui-flaky", "sh run.sh", Map.of(),
@@ -259,7 +317,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theTriggersPageShowsASchedulesNextFiring() throws Exception {
         var cron = Functions.forking("ui-cron", "cat");
         cron.put("annotations", Map.of("topic", "cron-function", "schedule", "0 9 * * 1-5", "com.jfaas.schedule.timezone", "Europe/Berlin"));
@@ -272,7 +330,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void secretsShowNamesOnly() throws Exception {
         open("secrets");
         assertEveryInputIsLabelled();
@@ -286,7 +344,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aFunctionIsDeletedFromItsPage() throws Exception {
         open("function/ui-echo");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();

@@ -68,6 +68,7 @@ export function between(before, after, seconds) {
     inFlight: Math.max(0, after.started - after.calls),
     p50: quantile(0.5) * 1000,
     p95: quantile(0.95) * 1000,
+    p99: quantile(0.99) * 1000,
     depth: after.depth,
     dead: after.dead,
   };

@@ -1,5 +1,6 @@
 import { api, namespace, request } from "../api.js";
 import { field, h, table, toast } from "../dom.js";
+import { time } from "../time.js";
 import { keptRequest } from "../request-view.js";
 
 const STATUSES = ["", "queued", "running", "retrying", "succeeded", "failed", "dead", "cancelled"];
@@ -7,7 +8,8 @@ const STATUSES = ["", "queued", "running", "retrying", "succeeded", "failed", "d
 async function record(main, id) {
   const call = await api("GET", `/system/calls/${encodeURIComponent(id)}`);
   const result = await request(`/system/calls/${encodeURIComponent(id)}/result`);
-  const rows = Object.entries(call).map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, typeof v === "object" ? JSON.stringify(v) : v)));
+  const value = (k, v) => (k.endsWith("At") ? time(v) : typeof v === "object" ? JSON.stringify(v) : v);
+  const rows = Object.entries(call).map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, value(k, v))));
   // Only what the call's state allows: a call still to run can be cancelled, one that ended badly replayed.
   const actions = [];
   if (["dead", "failed"].includes(call.status)) {
@@ -46,7 +48,7 @@ export async function show(main, [id]) {
     list.replaceChildren(calls.length ? table(["Call", "Function", "Status", "Attempts", "Accepted", "Code", "Error"], calls.map((c) =>
       h("tr", {}, h("td", {}, h("a", { href: `#/calls/${encodeURIComponent(c.callId)}` }, c.callId)), h("td", {}, c.function),
         h("td", { class: ["dead", "failed"].includes(c.status) ? "bad" : "" }, c.status), h("td", {}, `${c.attempts}/${c.maxAttempts}`),
-        h("td", {}, c.acceptedAt), h("td", {}, c.statusCode || ""), h("td", {}, c.error || ""))))
+        h("td", {}, time(c.acceptedAt)), h("td", {}, c.statusCode || ""), h("td", {}, c.error || ""))))
       : h("p", { class: "muted" }, "No calls."));
   }
   form.addEventListener("submit", (e) => { e.preventDefault(); search().catch((x) => toast(x.message, true)); });

@@ -1,5 +1,8 @@
 import { api, namespace, request } from "../api.js";
+import { lineChart } from "../charts.js";
 import { h, table, toast } from "../dom.js";
+import { between, read } from "../metrics.js";
+import { time, when, zone } from "../time.js";
 
 export async function show(main, [name]) {
   const ns = namespace();
@@ -29,7 +32,10 @@ export async function show(main, [name]) {
           location.hash = "#/functions";
         } }, "Delete"))),
     fn.message ? h("p", { class: "bad" }, fn.message) : "",
-    h("h2", {}, "Image and process"), kv({ image: fn.image, digest: fn.imageDigest, process: fn.envProcess, created: fn.createdAt,
+    h("h2", {}, "Load"), h("div", { class: "charts" }, h("div", { id: "f-calls" }), h("div", { id: "f-latency" }),
+      h("div", { id: "f-cpu" }), h("div", { id: "f-memory" })),
+    h("p", { class: "muted" }, `Calls as the gateway counts them; CPU and memory of its replicas' cgroups. Times in ${zone()}.`),
+    h("h2", {}, "Image and process"), kv({ image: fn.image, digest: fn.imageDigest, process: fn.envProcess, created: time(fn.createdAt),
       invocations: fn.invocationCount, memory: fn.usage ? `${Math.round((fn.usage.totalMemoryBytes || 0) / 1048576)} MB` : "" }),
     h("h2", {}, "Limits and network"), kv({ "memory limit": fn.limits?.memory || "none", "cpu limit": fn.limits?.cpu || "none",
       network: (fn.annotations || {})["com.jfaas.network"] || "egress (default)" }),
@@ -37,6 +43,34 @@ export async function show(main, [name]) {
     h("h2", {}, "Labels"), kv(fn.labels), h("h2", {}, "Annotations"), kv(fn.annotations),
     h("h2", {}, "Secrets (names only)"), h("p", {}, (fn.secrets || []).join(", ") || "none"),
     h("h2", {}, "Log"), log);
+
+  const qualified = `${name}.${ns}`;
+  const charts = {
+    calls: lineChart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
+      main.querySelector("#f-calls")),
+    latency: lineChart("latency (ms)", [{ label: "p50", color: "#1a7f37" }, { label: "p95", color: "#8250df" },
+      { label: "p99", color: "#b3261e" }], main.querySelector("#f-latency")),
+    cpu: lineChart("CPU (millicores)", [{ label: "cpu", color: "#0b5cad" }], main.querySelector("#f-cpu")),
+    memory: lineChart("memory (MB)", [{ label: "memory", color: "#8250df" }], main.querySelector("#f-memory")),
+  };
+  let last = await read(qualified).catch(() => null);
+  let lastAt = Date.now();
+  function plot(status, now) {
+    const t = Date.now() / 1000;
+    if (last && now) {
+      const view = between(last, now, (Date.now() - lastAt) / 1000 || 1);
+      charts.calls.push(t, [view.rate, (view.rate * view.errorPercent) / 100]);
+      charts.latency.push(t, [view.p50, view.p95, view.p99]);
+      main.dataset.rate = view.rate.toFixed(2);
+    }
+    if (now) { last = now; lastAt = Date.now(); }
+    charts.cpu.push(t, [status.usage ? status.usage.cpu : 0]);
+    const memory = status.usage ? (status.usage.totalMemoryBytes || 0) / 1048576 : 0;
+    charts.memory.push(t, [memory]);
+    main.dataset.memory = memory.toFixed(1);
+    main.dataset.samples = String(Number(main.dataset.samples || 0) + 1);
+  }
+  plot(fn, null);
 
   // The log, followed: newline-delimited JSON read as it streams.
   const abort = new AbortController();
@@ -56,7 +90,7 @@ export async function show(main, [name]) {
           const line = buffer.slice(0, at); buffer = buffer.slice(at + 1);
           if (!line.trim()) continue;
           const entry = JSON.parse(line);
-          log.append(`${entry.timestamp} ${entry.instance} ${entry.text}\n`);
+          log.append(`${when(entry.timestamp)} ${entry.instance} ${entry.text}\n`);
           log.scrollTop = log.scrollHeight;
         }
       }
@@ -66,11 +100,14 @@ export async function show(main, [name]) {
   const timer = setInterval(() => {
     refreshing = (async () => {
       try {
-        const now = await api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`);
+        const [now, numbers] = await Promise.all([
+          api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`),
+          read(qualified).catch(() => null)]);
         fn.replicas = now.replicas;
         replicas.textContent = `${now.availableReplicas || 0} ready of ${now.replicas || 0}`;
+        plot(now, numbers);
       } catch { /* deleted meanwhile */ }
     })();
   }, 2000);
-  return () => { abort.abort(); clearInterval(timer); };
+  return () => { abort.abort(); clearInterval(timer); Object.values(charts).forEach((c) => c.stop()); };
 }

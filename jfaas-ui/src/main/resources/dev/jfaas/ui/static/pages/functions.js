@@ -1,6 +1,7 @@
 import { api, namespace, request } from "../api.js";
 import { field, h, table } from "../dom.js";
 import { parse } from "../metrics.js";
+import { when } from "../time.js";
 
 function ago(seconds) {
   if (!seconds) return "never";
@@ -8,7 +9,7 @@ function ago(seconds) {
   if (s < 60) return `${Math.round(s)} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ");
+  return when(seconds);
 }
 
 export async function show(main) {

@@ -1,26 +1,8 @@
-import uPlot from "../vendor/uplot/uPlot.esm.js";
 import { api, request } from "../api.js";
+import { lineChart } from "../charts.js";
 import { h } from "../dom.js";
 import { between, read } from "../metrics.js";
-
-const WINDOW = 900; // points kept: the gateway's hour (a sample every 5 s) and what is added live
-
-function chart(title, series, target) {
-  const data = [[], ...series.map(() => [])];
-  const plot = new uPlot({
-    title, width: 580, height: 220,
-    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2 }))],
-    axes: [{}, { size: 60 }],
-  }, data, target);
-  return {
-    push(time, values) {
-      data[0].push(time);
-      values.forEach((v, i) => data[i + 1].push(v));
-      if (data[0].length > WINDOW) data.forEach((column) => column.shift());
-      plot.setData(data);
-    },
-  };
-}
+import { zone } from "../time.js";
 
 function card(label, id) {
   return h("div", { class: "card" }, h("div", { class: "value", id }, "–"), h("div", { class: "label" }, label));
@@ -32,12 +14,13 @@ export async function show(main) {
       card("errors %", "o-errors"), card("p50 ms", "o-p50"), card("p95 ms", "o-p95"), card("in flight", "o-inflight"),
       card("queued", "o-depth"), card("dead letters", "o-dead")),
     h("h2", {}, "Health"), h("ul", { id: "o-health", class: "health" }, h("li", {}, "…")),
-    h("div", { class: "charts" }, h("div", { id: "c-calls" }), h("div", { id: "c-latency" }), h("div", { id: "c-queue" })));
-  const calls = chart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
+    h("div", { class: "charts" }, h("div", { id: "c-calls" }), h("div", { id: "c-latency" }), h("div", { id: "c-queue" })),
+    h("p", { class: "muted" }, `Times in ${zone()}.`));
+  const calls = lineChart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
     main.querySelector("#c-calls"));
-  const latency = chart("latency (ms)", [{ label: "p50", color: "#1a7f37" }, { label: "p95", color: "#8250df" }],
+  const latency = lineChart("latency (ms)", [{ label: "p50", color: "#1a7f37" }, { label: "p95", color: "#8250df" }],
     main.querySelector("#c-latency"));
-  const queue = chart("async queue", [{ label: "queued", color: "#0b5cad" }, { label: "dead letters", color: "#b3261e" }],
+  const queue = lineChart("async queue", [{ label: "queued", color: "#0b5cad" }, { label: "dead letters", color: "#b3261e" }],
     main.querySelector("#c-queue"));
   // What the gateway kept of the last hour first, so a reload shows where the numbers came from.
   const past = await api("GET", "/system/metrics/history").catch(() => ({ time: [] }));
@@ -88,5 +71,5 @@ export async function show(main) {
   }
   await tick();
   const timer = setInterval(tick, 2000);
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); [calls, latency, queue].forEach((c) => c.stop()); };
 }

@@ -1,5 +1,6 @@
 import { api, namespace } from "../api.js";
 import { h, table } from "../dom.js";
+import { time } from "../time.js";
 
 // Schedules with their next firing and topic subscriptions with their state, as /system/triggers has them.
 export async function show(main) {
@@ -15,8 +16,8 @@ export async function show(main) {
       h("td", {}, h("a", { href: `#/function/${encodeURIComponent(t.function)}` }, t.function)),
       h("td", {}, t.trigger || "every broker"),
       h("td", {}, t.kind === "schedule" ? `${t.schedule} (${t.timezone})` : t.topic),
-      h("td", {}, t.next ? new Date(t.next).toLocaleString() : ""),
-      h("td", {}, t.lastFired ? new Date(t.lastFired).toLocaleString() : ""),
+      h("td", {}, time(t.next)),
+      h("td", {}, time(t.lastFired)),
       h("td", {}, t.messages),
       h("td", { class: String(t.state).startsWith("subscribed") || t.state === "scheduled" ? "good" : "bad" }, t.state)));
     area.replaceChildren(
