@@ -46,7 +46,7 @@ public final class Gateway implements AutoCloseable {
         var auth = new BasicAuth(credentials);
         var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images, triggers);
         var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, load,
-                new java.util.concurrent.atomic.AtomicInteger());
+                new OpenConnections(config.connections().max()));
         // Vert.x shares one listening socket among servers asking for the same port number, but
         // each asking for port 0 would get a port of its own: so pick the free port first, and try
         // again should another process take it in between.

@@ -62,7 +62,8 @@ public record GatewayConfig(
     public static final Setting<Duration> QUEUE_TIMEOUT = Setting.duration("JFAAS_GATEWAY_QUEUE_TIMEOUT",
             Duration.ofSeconds(30), "how long a call waits for the gateway before a 503");
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("JFAAS_MAX_CONNECTIONS", 256, 1,
-            Integer.MAX_VALUE, "connections open at once; at the limit the oldest that never sent a request makes room")
+            Integer.MAX_VALUE, "connections open at once; at the limit the oldest that has sent nothing for 250 ms makes "
+            + "room, else new callers wait to be accepted until one closes")
             .derived("a fifth of the heap's worth (~2,200)", settings -> defaultMaxConnections());
     public static final Setting<Duration> HEADER_TIMEOUT = Setting.duration("JFAAS_HEADER_TIMEOUT",
             Duration.ofSeconds(10), "how long a new connection has to send its first request's headers");

@@ -9,4 +9,4 @@ import dev.jfaas.provider.Provider;
 
 /** What every gateway event loop shares. */
 record GatewayParts(GatewayConfig config, Provider provider, BasicAuth auth, GatewayMetrics metrics, GatewayRoutes routes,
-        AsyncCalls async, Admit admit, LoadTracker load, java.util.concurrent.atomic.AtomicInteger openConnections) {}
+        AsyncCalls async, Admit admit, LoadTracker load, OpenConnections openConnections) {}

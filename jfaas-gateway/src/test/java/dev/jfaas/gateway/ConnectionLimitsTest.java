@@ -25,7 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The connection limit of 3 on a real Vert.x server, with raw sockets as callers. */
+/**
+ * The connection limit of 3 on a real Vert.x server, with raw sockets as callers: past it a caller
+ * waits to be accepted and is answered when room is made, not cut off; silent connections make
+ * room, working ones (kept alive between requests too) do not.
+ */
 class ConnectionLimitsTest {
 
     static final int MAX = 3;
@@ -33,7 +37,7 @@ class ConnectionLimitsTest {
     Vertx vertx;
     HttpServer server;
     ConnectionLimits limits;
-    final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    OpenConnections open;
     int port;
     Context context;
     final ConcurrentLinkedQueue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
@@ -42,6 +46,7 @@ class ConnectionLimitsTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        open = new OpenConnections(MAX);
         context = vertx.getOrCreateContext();
         var listening = new CompletableFuture<Integer>();
         context.runOnContext(v -> {
@@ -104,19 +109,29 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    void whenEveryConnectionIsWorkingANewOneIsClosed() throws Exception {
+    void pastTheLimitACallerWaitsToBeAcceptedAndIsAnsweredWhenAConnectionCloses() throws Exception {
         for (int i = 0; i < MAX; i++) {
             send(connect(), "/hold", false);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == MAX);
-        var refused = connect();
-        send(refused, "/quick", true);
-        assertThat(refused.getInputStream().read()).as("closed unanswered (issue #32: they should wait)").isEqualTo(-1);
-        assertThat(open).hasValue(MAX);
+        assertThat(open.accepting()).isFalse();
+        var waiting = connect(); // the kernel's accept queue takes it
+        send(waiting, "/quick", true);
+        waiting.setSoTimeout(1_000);
+        assertThatThrownBy(() -> waiting.getInputStream().read()).as("not accepted while the gateway is full")
+                .isInstanceOf(SocketTimeoutException.class);
+        waiting.setSoTimeout(10_000);
+        var first = held.poll();
+        context.runOnContext(v -> first.response().end("ok"));
+        var firstCaller = sockets.stream().filter(socket -> socket.getLocalPort() == first.remoteAddress().port()).findFirst();
+        assertThat(answer(firstCaller.orElseThrow())).isEqualTo("HTTP/1.1 200 OK");
+        firstCaller.get().close();
+        assertThat(answer(waiting)).as("answered once a connection closed").isEqualTo("HTTP/1.1 200 OK");
+        await().atMost(Duration.ofSeconds(5)).until(open::accepting);
     }
 
     @Test
-    void theOldestSilentConnectionMakesRoomForACallerThatTalks() throws Exception {
+    void silentConnectionsMakeRoomOnceTheyHaveHadTimeToTalk() throws Exception {
         for (int i = 0; i < MAX; i++) {
             connect();
         }
@@ -124,5 +139,25 @@ class ConnectionLimitsTest {
         send(caller, "/quick", true);
         assertThat(answer(caller)).isEqualTo("HTTP/1.1 200 OK");
         assertThat(sockets.getFirst().getInputStream().read()).as("the oldest silent connection was closed").isEqualTo(-1);
+    }
+
+    @Test
+    void aConnectionKeptAliveBetweenRequestsIsNotClosedToMakeRoom() throws Exception {
+        var pooled = connect();
+        send(pooled, "/quick", false);
+        assertThat(answer(pooled)).isEqualTo("HTTP/1.1 200 OK");
+        for (int i = 1; i < MAX; i++) {
+            send(connect(), "/hold", false);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> held.size() == MAX - 1);
+        var caller = connect();
+        send(caller, "/quick", true);
+        caller.setSoTimeout(2_500); // past the grace a silent connection gets, and a sweep
+        assertThatThrownBy(() -> caller.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        send(pooled, "/quick", false);
+        assertThat(answer(pooled)).as("the pooled connection still works").isEqualTo("HTTP/1.1 200 OK");
+        pooled.close();
+        caller.setSoTimeout(10_000);
+        assertThat(answer(caller)).as("answered once a connection closed").isEqualTo("HTTP/1.1 200 OK");
     }
 }
