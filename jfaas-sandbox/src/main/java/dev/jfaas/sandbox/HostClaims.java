@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 
 /**
@@ -21,8 +22,18 @@ import java.util.function.IntPredicate;
  */
 public final class HostClaims implements AutoCloseable {
 
-    /** One claimed block: its number and the lock that holds it. */
-    public record Claim(int block, FileLock lock) {}
+    /** One claimed block: its number, the lock that holds it, and the lock's file. */
+    public record Claim(int block, FileLock lock, Path file) {}
+
+    /**
+     * The lock files this JVM holds, whichever instance took them. The JDK's file locks are POSIX
+     * record locks, held per process, and closing any channel to a locked file releases the
+     * process's lock on it: a claim that opened a file to find it held here, then closed it, had
+     * released the holder's lock, so another gateway on the host could claim the same addresses or
+     * uids (and, its firewall table having the same name, delete this one's rules when it stopped).
+     * A block held here is skipped without its file being opened.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
     private final List<Claim> held = new ArrayList<>();
@@ -47,22 +58,24 @@ public final class HostClaims implements AutoCloseable {
             if (!usable.test(block)) {
                 continue;
             }
-            var file = dir.resolve(kind + "-" + block + ".lock");
+            var file = dir.resolve(kind + "-" + block + ".lock").toAbsolutePath().normalize();
+            if (!HELD_HERE.add(file)) {
+                continue; // this JVM holds it (another sandbox in the same JVM, as in tests)
+            }
             FileChannel channel = null;
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 var lock = channel.tryLock();
                 if (lock != null) {
-                    var claim = new Claim(block, lock);
+                    var claim = new Claim(block, lock, file);
                     held.add(claim);
                     return claim;
                 }
-                channel.close();
-            } catch (OverlappingFileLockException e) {
-                // this process holds it already (another sandbox in the same JVM, as in tests)
-                closeQuietly(channel);
+                channel.close(); // another process holds it; this one held no lock to lose
+                HELD_HERE.remove(file);
             } catch (IOException e) {
                 closeQuietly(channel);
+                HELD_HERE.remove(file);
                 throw new UncheckedIOException("cannot claim " + file, e);
             }
         }
@@ -84,6 +97,7 @@ public final class HostClaims implements AutoCloseable {
     public synchronized void close() {
         for (var claim : held) {
             closeQuietly(claim.lock().channel());
+            HELD_HERE.remove(claim.file());
         }
         held.clear();
     }
