@@ -17,20 +17,10 @@ class DataDirectoryTest {
         assertThatThrownBy(() -> DataDirectory.lock(dir)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("another jfaas gateway (pid " + ProcessHandle.current().pid() + ")")
                 .hasMessageContaining("JFAAS_DATA");
-        assertThat(lockedElsewhere(dir.resolve("gateway.lock"))).as("still held for other processes after the refusal")
+        assertThat(dev.jfaas.sandbox.LockProbe.fromAnotherProcess(dir.resolve("gateway.lock"))).as("still held for other processes after the refusal")
                 .isEqualTo("held");
         first.close();
         DataDirectory.lock(dir).close();
-    }
-
-    /** What another process finds when it tries the lock: "held" or "free". */
-    static String lockedElsewhere(java.nio.file.Path file) throws Exception {
-        var probe = new ProcessBuilder("python3", "-c", "import fcntl, sys\nf = open(sys.argv[1], 'a')\n"
-                + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\nexcept OSError:\n    print('held')",
-                file.toString()).start();
-        var answer = new String(probe.getInputStream().readAllBytes()).strip();
-        probe.waitFor(10, TimeUnit.SECONDS);
-        return answer;
     }
 
     @Test

@@ -10,16 +10,6 @@ import org.junit.jupiter.api.Test;
 /** Blocks of the host claimed by gateways: never the same one twice while its holder lives. */
 class HostClaimsTest {
 
-    /** What another process finds when it tries a lock file: "held" or "free". */
-    static String lockedElsewhere(java.nio.file.Path file) throws Exception {
-        var probe = new ProcessBuilder("python3", "-c", "import fcntl, sys\nf = open(sys.argv[1], 'a')\n"
-                + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB); print('free')\nexcept OSError:\n    print('held')",
-                file.toString()).start();
-        var answer = new String(probe.getInputStream().readAllBytes()).strip();
-        probe.waitFor(10, TimeUnit.SECONDS);
-        return answer;
-    }
-
     @Test
     void twoGatewaysNeverHoldTheSameBlockAndALeftBlockIsFreeAgain() throws Exception {
         var dir = Files.createTempDirectory("jfaas-claims");
@@ -28,7 +18,7 @@ class HostClaimsTest {
         assertThat(first.claim("uids", 4, 10, b -> true).block()).isEqualTo(4);
         assertThat(second.claim("uids", 4, 10, b -> true).block()).isEqualTo(5);
         // the JDK's locks are per process: passing over the first's block must not have released it
-        assertThat(lockedElsewhere(dir.resolve("uids-4.lock"))).as("block 4 for another process").isEqualTo("held");
+        assertThat(LockProbe.fromAnotherProcess(dir.resolve("uids-4.lock"))).as("block 4 for another process").isEqualTo("held");
         first.close();
         assertThat(new HostClaims(dir).claim("uids", 4, 10, b -> true).block()).isEqualTo(4);
         second.close();
@@ -47,9 +37,9 @@ class HostClaimsTest {
             assertThat(claims.claim("net", 7, 9, b -> b != 8).block()).isEqualTo(9);
             assertThatThrownBy(() -> claims.claim("net", 7, 9, b -> b != 8)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("claimed by another jfaas gateway");
-            assertThat(lockedElsewhere(dir.resolve("net-9.lock"))).as("its own block, passed over, still held").isEqualTo("held");
+            assertThat(LockProbe.fromAnotherProcess(dir.resolve("net-9.lock"))).as("its own block, passed over, still held").isEqualTo("held");
             claims.close();
-            assertThat(lockedElsewhere(dir.resolve("net-9.lock"))).isEqualTo("free");
+            assertThat(LockProbe.fromAnotherProcess(dir.resolve("net-9.lock"))).isEqualTo("free");
         } finally {
             holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
