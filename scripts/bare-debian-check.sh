@@ -23,7 +23,8 @@ trap cleanup EXIT
 debootstrap --variant=minbase "$suite" "$root" "$mirror" > "$root.debootstrap.log" 2>&1 \
   || { echo "debootstrap failed: $root.debootstrap.log" >&2; exit 1; }
 mkdir -p "$root/usr/lib/jvm"
-cp -a "$JAVA_HOME" "$root/usr/lib/jvm/"
+# -L: a packaged JDK links its certificates to the system store its package brought (ca-certificates-java)
+cp -aL "$JAVA_HOME" "$root/usr/lib/jvm/"
 git clone -q "$here" "$root/root/jfaas"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 for m in proc sys dev dev/pts; do mount --bind "/$m" "$root/$m"; done
