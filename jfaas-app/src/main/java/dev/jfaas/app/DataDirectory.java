@@ -1,5 +1,6 @@
 package dev.jfaas.app;
 
+import dev.jfaas.sandbox.ProcessLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,40 +36,23 @@ final class DataDirectory {
      * @throws IllegalStateException naming the gateway that holds it
      */
     static AutoCloseable lock(Path dir) {
-        var file = dir.resolve("gateway.lock").toAbsolutePath().normalize();
-        // The JDK's file locks are held per process, and closing any channel to the file releases
-        // them: a second gateway in this JVM is refused before it opens the file, or its close
-        // would have freed the directory for a third (HostClaims has the same guard).
-        if (!LOCKED_HERE.add(file)) {
-            throw new IllegalStateException("another jfaas gateway (pid " + ProcessHandle.current().pid()
-                    + ") runs on the data directory " + dir + " in this process; give this one its own JFAAS_DATA");
-        }
+        var file = dir.resolve("gateway.lock");
         try {
-            var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
-            var lock = channel.tryLock();
-            if (lock == null) {
-                var holder = Files.readString(file).strip();
-                channel.close();
-                LOCKED_HERE.remove(file);
+            var lock = ProcessLock.tryLock(file);
+            if (lock.isEmpty()) {
+                var holder = ProcessLock.heldHere(file) ? Long.toString(ProcessHandle.current().pid()) : Files.readString(file).strip();
                 throw new IllegalStateException("another jfaas gateway (pid " + (holder.isEmpty() ? "unknown" : holder)
                         + ") runs on the data directory " + dir + "; stop it, or give this one its own JFAAS_DATA");
             }
+            var channel = lock.get().channel();
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            return () -> {
-                channel.close();
-                LOCKED_HERE.remove(file);
-            };
+            return lock.get();
         } catch (IOException e) {
-            LOCKED_HERE.remove(file);
             throw new UncheckedIOException("cannot lock the data directory " + dir, e);
         }
     }
-
-    /** The data directories this JVM's gateways hold. */
-    private static final java.util.Set<Path> LOCKED_HERE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * This gateway's name for brokers (its consumers, clients and groups), the same across its

@@ -209,18 +209,7 @@ class PortalBrowserTest {
     @Order(4)
     void theChartsFollowTraffic() throws Exception {
         open("overview");
-        var load = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    gateway.call("POST", "/function/ui-echo", "load");
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    return; // the gateway is closing
-                }
-            }
-        });
+        var load = load("ui-echo", 20);
         try {
             wait.until(d -> Double.parseDouble(d.findElement(By.id("o-rate")).getText().replace("–", "0")) > 1);
             assertThat(browser.findElement(By.id("o-functions")).getText()).isEqualTo("1");
@@ -241,16 +230,7 @@ class PortalBrowserTest {
     @Test
     @Order(5)
     void aFunctionsPageChartsItsCallsAndItsReplicasCpuAndMemoryAtTheWindowsWidth() throws Exception {
-        var load = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    gateway.call("POST", "/function/ui-echo", "load");
-                    Thread.sleep(50);
-                } catch (InterruptedException | RuntimeException e) {
-                    return;
-                }
-            }
-        });
+        var load = load("ui-echo", 50);
         try {
             open("function/ui-echo");
             wait.until(d -> Integer.parseInt(java.util.Objects.requireNonNullElse(
@@ -281,6 +261,20 @@ class PortalBrowserTest {
         var shown = browser.findElement(By.cssSelector("main table time"));
         assertThat(shown.getDomAttribute("datetime")).endsWith("Z");
         assertThat(shown.getText()).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
+    }
+
+    /** Calls {@code function} every {@code pauseMillis} until interrupted (or the gateway closes). */
+    static Thread load(String function, long pauseMillis) {
+        return Thread.ofVirtual().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    gateway.call("POST", "/function/" + function, "load");
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException | RuntimeException e) {
+                    return;
+                }
+            }
+        });
     }
 
     static int chartWidth() {

@@ -60,7 +60,7 @@ final class OpenConnections {
      * the first connection puts in place). True if counted here, so its close is {@link #closed}.
      */
     boolean opened(HttpConnection connection) {
-        var channel = connection instanceof ConnectionBase base ? base.channel() : null;
+        var channel = channel(connection);
         if (channel != null && channel.hasAttr(COUNTED)) {
             return false;
         }
@@ -99,9 +99,15 @@ final class OpenConnections {
 
     /** The gateway is full and no connection can make room: the socket that accepted {@code connection} takes no more until one closes. */
     void full(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base && base.channel().parent() != null) {
-            full(base.channel().parent());
+        var channel = channel(connection);
+        if (channel != null && channel.parent() != null) {
+            full(channel.parent());
         }
+    }
+
+    /** A connection's Netty channel: Vert.x keeps it in its connection class (pinned with Vert.x). */
+    private static Channel channel(HttpConnection connection) {
+        return connection instanceof ConnectionBase base ? base.channel() : null;
     }
 
     private synchronized void full(Channel listener) {

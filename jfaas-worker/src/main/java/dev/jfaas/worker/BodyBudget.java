@@ -34,10 +34,8 @@ final class BodyBudget {
     /** How many of {@code wanted} calls a lease may bring now. */
     int room(int wanted) {
         long now = held.get();
-        if (now == 0) {
-            return Math.min(wanted, (int) Math.max(1, Math.min(Integer.MAX_VALUE, budget / (long) typical)));
-        }
-        return (int) Math.min(wanted, Math.max(0, (budget - now) / (long) typical));
+        long fit = Math.max(0, (budget - now) / (long) typical);
+        return (int) Math.min(wanted, now == 0 ? Math.max(1, fit) : fit);
     }
 
     void hold(QueuedCall call) {

@@ -74,6 +74,22 @@ export function between(before, after, seconds) {
   };
 }
 
+/**
+ * Reads /metrics (one function's numbers, or all) each time it is called, and gives the rates and
+ * percentiles since the call before: null the first time.
+ */
+export function sampler(fn) {
+  let last = null;
+  let lastAt = 0;
+  return async () => {
+    const now = await read(fn);
+    const view = last ? between(last, now, (Date.now() - lastAt) / 1000 || 1) : null;
+    last = now;
+    lastAt = Date.now();
+    return view;
+  };
+}
+
 export async function read(fn) {
   const response = await request("/metrics");
   return totals(parse(await response.text()), fn);

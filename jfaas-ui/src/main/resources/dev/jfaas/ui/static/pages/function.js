@@ -1,7 +1,7 @@
 import { api, namespace, request } from "../api.js";
 import { lineChart } from "../charts.js";
 import { h, table, toast } from "../dom.js";
-import { between, read } from "../metrics.js";
+import { sampler } from "../metrics.js";
 import { time, when, zone } from "../time.js";
 
 export async function show(main, [name]) {
@@ -44,7 +44,6 @@ export async function show(main, [name]) {
     h("h2", {}, "Secrets (names only)"), h("p", {}, (fn.secrets || []).join(", ") || "none"),
     h("h2", {}, "Log"), log);
 
-  const qualified = `${name}.${ns}`;
   const charts = {
     calls: lineChart("calls/s and errors/s", [{ label: "calls/s", color: "#0b5cad" }, { label: "errors/s", color: "#b3261e" }],
       main.querySelector("#f-calls")),
@@ -53,17 +52,15 @@ export async function show(main, [name]) {
     cpu: lineChart("CPU (millicores)", [{ label: "cpu", color: "#0b5cad" }], main.querySelector("#f-cpu")),
     memory: lineChart("memory (MB)", [{ label: "memory", color: "#8250df" }], main.querySelector("#f-memory")),
   };
-  let last = await read(qualified).catch(() => null);
-  let lastAt = Date.now();
-  function plot(status, now) {
+  const sample = sampler(`${name}.${ns}`);
+  await sample().catch(() => null);
+  function plot(status, view) {
     const t = Date.now() / 1000;
-    if (last && now) {
-      const view = between(last, now, (Date.now() - lastAt) / 1000 || 1);
+    if (view) {
       charts.calls.push(t, [view.rate, (view.rate * view.errorPercent) / 100]);
       charts.latency.push(t, [view.p50, view.p95, view.p99]);
       main.dataset.rate = view.rate.toFixed(2);
     }
-    if (now) { last = now; lastAt = Date.now(); }
     charts.cpu.push(t, [status.usage ? status.usage.cpu : 0]);
     const memory = status.usage ? (status.usage.totalMemoryBytes || 0) / 1048576 : 0;
     charts.memory.push(t, [memory]);
@@ -100,12 +97,12 @@ export async function show(main, [name]) {
   const timer = setInterval(() => {
     refreshing = (async () => {
       try {
-        const [now, numbers] = await Promise.all([
+        const [now, view] = await Promise.all([
           api("GET", `/system/function/${encodeURIComponent(name)}?namespace=${encodeURIComponent(ns)}`),
-          read(qualified).catch(() => null)]);
+          sample().catch(() => null)]);
         fn.replicas = now.replicas;
         replicas.textContent = `${now.availableReplicas || 0} ready of ${now.replicas || 0}`;
-        plot(now, numbers);
+        plot(now, view);
       } catch { /* deleted meanwhile */ }
     })();
   }, 2000);

@@ -1,7 +1,7 @@
 import { api, request } from "../api.js";
 import { lineChart } from "../charts.js";
 import { h } from "../dom.js";
-import { between, read } from "../metrics.js";
+import { sampler } from "../metrics.js";
 import { zone } from "../time.js";
 
 function card(label, id) {
@@ -30,16 +30,13 @@ export async function show(main) {
     queue.push(t, [past.depth[i], past.dead[i]]);
   });
   main.dataset.history = String(past.time.length);
-  let last = await read();
-  let lastAt = Date.now();
+  const sample = sampler();
+  await sample();
 
   async function tick() {
     try {
-      const [now, functions, info, health] = await Promise.all([read(), api("GET", "/system/functions"),
+      const [view, functions, info, health] = await Promise.all([sample(), api("GET", "/system/functions"),
         api("GET", "/system/info"), request("/system/health").then((r) => r.json())]);
-      const seconds = (Date.now() - lastAt) / 1000;
-      const view = between(last, now, seconds || 1);
-      last = now; lastAt = Date.now();
       const set = (id, text) => { const e = main.querySelector(`#${id}`); if (e) e.textContent = text; };
       set("o-functions", functions.length);
       set("o-ready", functions.reduce((a, f) => a + (f.availableReplicas || 0), 0));
