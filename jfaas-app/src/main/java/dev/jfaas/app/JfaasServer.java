@@ -10,6 +10,7 @@ import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.entry.TriggerEntry;
 import dev.jfaas.gateway.invoke.Admit;
+import dev.jfaas.gateway.invoke.ReceivedBodies;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.gateway.invoke.HeldBodies;
 import dev.jfaas.gateway.invoke.InvokePipeline;
@@ -155,8 +156,9 @@ public final class JfaasServer implements AutoCloseable {
                     new Check("queue", queueSettings.kind(), queue::problem),
                     new Check("provider", functions.kind(), Optional::empty)));
             var imagesApi = new ImagesApi(images, functions.imagesInUse(), imageSettings.maxImageSize());
+            var bodies = ReceivedBodies.in(dataDir.resolve("spool"), config.spoolSize());
             var gateway = Gateway.start(vertx, config, credentials, triggers.around(provider), functions.secrets(),
-                    functions.namespaces(), async, metrics, admit, load, health, imagesApi, triggers);
+                    functions.namespaces(), async, metrics, admit, bodies, load, health, imagesApi, triggers);
             parts.push(gateway);
             log.info("jfaas listening on port {}", gateway.port());
             return new JfaasServer(parts, gateway, credentials);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JFAAS_BODY_TIMEOUT is the caller's time to send a body: a body the gateway holds while a replica
- * starts is not "not received", and one that trickles to an http function is a 408, not a 502 or 504.
+ * starts is not "not received", and one that trickles to an http function is a 408, not a 502 or 504,
+ * without holding a slot of the function while it trickles.
  */
 class BodyTimeoutTest {
 
@@ -43,6 +44,23 @@ class BodyTimeoutTest {
             long start = System.nanoTime();
             assertThat(statusLine(socket.getInputStream())).startsWith("HTTP/1.1 408");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aSlowSenderHoldsItsConnectionNotTheFunctionsOnlySlot() throws Exception {
+        // one call at a time and none waiting: a call that finds the slot taken is a 429 at once
+        gateway.deploy(Functions.httpEcho("one-slot", Map.of("max_inflight", "1", "max_queued", "0")));
+        assertThat(gateway.call("POST", "/function/one-slot", "warm").statusCode()).isEqualTo(201);
+        try (var slow = new Socket("127.0.0.1", gateway.port())) {
+            slow.setSoTimeout(15_000);
+            var out = slow.getOutputStream();
+            out.write("POST /function/one-slot HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            var call = gateway.call("POST", "/function/one-slot", "sent at once");
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(201);
+            assertThat(call.body()).contains("sent at once");
+            assertThat(statusLine(slow.getInputStream())).startsWith("HTTP/1.1 408");
         }
     }
 

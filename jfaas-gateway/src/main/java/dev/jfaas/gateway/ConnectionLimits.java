@@ -1,9 +1,6 @@
 package dev.jfaas.gateway;
 
-import dev.jfaas.gateway.entry.AsyncInvokeApi;
-import dev.jfaas.gateway.entry.InvokeApi;
 import dev.jfaas.gateway.http.Replies;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,9 +10,9 @@ import java.util.LinkedHashMap;
 /**
  * Bounds what idle and slow clients can hold (each open connection costs the gateway heap): at
  * most {@code max} connections, a new connection must send its first request's headers within
- * {@code headerTimeout}, and a request's body must arrive within {@code bodyTimeout} (else 408) —
- * for a function call, from when the gateway starts to read it ({@link BodyClock}): a call may wait
- * in the gateway first, for a slot or a replica, and that wait is not the caller's.
+ * {@code headerTimeout}, and a request's body must arrive within {@code bodyTimeout} of its headers
+ * (else 408). Every body is read as it comes (a function call's before it waits for a slot or a
+ * replica: {@code Receive}), so the time is the caller's alone.
  * When the gateway is full, the oldest connection that never sent a request makes room, so idle
  * connections cannot lock out a client that talks; when none is silent, the gateway stops
  * accepting until one closes ({@link OpenConnections}), and callers wait to be answered. One instance per event loop (its connections
@@ -32,7 +29,7 @@ final class ConnectionLimits {
         final long openedAt = System.nanoTime();
         boolean talked;
         HttpServerRequest receiving;
-        /** When the body must have arrived; {@link #NOT_READ} until the gateway reads it. */
+        /** When the body must have arrived. */
         long bodyDeadline;
 
         /** Silent though it has had the time to talk: a new caller in a burst waits for its loop to read it. */
@@ -41,7 +38,6 @@ final class ConnectionLimits {
         }
     }
 
-    private static final long NOT_READ = Long.MIN_VALUE;
     /**
      * How long a new connection is given to be read before it counts as silent. In a burst the event
      * loops reach thousands of new connections' requests late, so a short grace closes callers
@@ -55,7 +51,6 @@ final class ConnectionLimits {
     private static final int ROOM_PER_TICK = 16;
 
     private final Vertx vertx;
-    private final Context context;
     private final Settings settings;
     private final OpenConnections open;
     /** This event loop's connections, oldest first. */
@@ -65,7 +60,6 @@ final class ConnectionLimits {
 
     ConnectionLimits(Vertx vertx, Settings settings, OpenConnections open) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
         this.settings = settings;
         this.open = open;
     }
@@ -129,20 +123,6 @@ final class ConnectionLimits {
         boolean body = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
         if (body && !request.isEnded()) {
             state.receiving = request;
-            var path = request.path();
-            boolean call = path.startsWith(InvokeApi.PREFIX) || path.startsWith(AsyncInvokeApi.PREFIX);
-            state.bodyDeadline = call ? NOT_READ : System.nanoTime() + settings.bodyTimeout().toNanos();
-        }
-    }
-
-    /** The gateway starts to read a function call's body: its time runs from now. */
-    void bodyReading(HttpServerRequest request) {
-        if (Vertx.currentContext() != context) {
-            context.runOnContext(v -> bodyReading(request));
-            return;
-        }
-        var state = connections.get(request.connection());
-        if (state != null && state.receiving == request && state.bodyDeadline == NOT_READ) {
             state.bodyDeadline = System.nanoTime() + settings.bodyTimeout().toNanos();
         }
     }
@@ -174,13 +154,6 @@ final class ConnectionLimits {
             }
             if (request.isEnded() || request.response().closed()) {
                 state.receiving = null;
-            } else if (state.bodyDeadline == NOT_READ) {
-                // Being read (a body given on as it is tells no clock: bytes reaching the gateway show
-                // it), or answered without reading it (a 404, a 401): its time runs from now. One that
-                // is read but sends nothing at all is the forwarding stage's (408 at exec_timeout).
-                if (request.bytesRead() > 0 || request.response().ended()) {
-                    state.bodyDeadline = now + settings.bodyTimeout().toNanos();
-                }
             } else if (now - state.bodyDeadline >= 0) {
                 state.receiving = null;
                 var response = request.response();

@@ -3,6 +3,7 @@ package dev.jfaas.gateway;
 import dev.jfaas.gateway.entry.AsyncCalls;
 import dev.jfaas.gateway.auth.BasicAuth;
 import dev.jfaas.gateway.invoke.Admit;
+import dev.jfaas.gateway.invoke.ReceivedBodies;
 import dev.jfaas.gateway.scaling.LoadTracker;
 import dev.jfaas.gateway.auth.Credentials;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
@@ -41,11 +42,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Vertx vertx, GatewayConfig config, Credentials credentials, Provider provider,
-            SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics, Admit admit,
+            SecretStore secrets, NamespaceStore namespaces, AsyncCalls async, GatewayMetrics metrics, Admit admit, ReceivedBodies bodies,
             LoadTracker load, HealthChecks health, ImagesApi images, Triggers triggers) {
         var auth = new BasicAuth(credentials);
         var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images, triggers);
-        var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, load,
+        var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, bodies, load,
                 new OpenConnections(config.connections().max()));
         // Vert.x shares one listening socket among servers asking for the same port number, but
         // each asking for port 0 would get a port of its own: so pick the free port first, and try

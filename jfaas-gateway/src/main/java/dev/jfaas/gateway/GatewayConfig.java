@@ -23,6 +23,7 @@ public record GatewayConfig(
         Path secretMountPath,
         long maxBodySize,
         long maxAsyncBodySize,
+        long spoolSize,
         Duration scaleFromZeroTimeout,
         int eventLoops,
         int gatewayMaxInflight,
@@ -50,6 +51,10 @@ public record GatewayConfig(
             "largest async call body (bytes): it is held whole to be stored")
             .derived("a sixteenth of the heap (6 MB with the launcher's), at most `JFAAS_MAX_BODY_SIZE`",
                     settings -> Math.min(settings.get(MAX_BODY_SIZE), Runtime.getRuntime().maxMemory() / 16));
+    public static final Setting<Long> SPOOL_SIZE = Setting.number("JFAAS_SPOOL_SIZE", 1L << 30, 0,
+            "request bodies of sync calls held on disk at once (bytes), while they arrive: a body is read whole before "
+            + "its call takes a slot, in memory up to 1 MB while an eighth of the heap lasts, else in the data directory's "
+            + "`spool`; past this a call is 503 with Retry-After");
     public static final Setting<Duration> SCALE_FROM_ZERO_TIMEOUT = Setting.duration("JFAAS_SCALE_FROM_ZERO_TIMEOUT",
             Duration.ofSeconds(60), "how long a call waits for a replica to become ready");
     public static final Setting<Integer> EVENT_LOOPS = Setting.integer("JFAAS_EVENT_LOOPS", 1, 1, 1024,
@@ -74,7 +79,7 @@ public record GatewayConfig(
 
     /** The gateway's settings, in the order the settings table shows them. */
     public static final List<Setting<?>> SETTINGS = List.of(PORT, BASIC_AUTH, BASIC_AUTH_USER, BASIC_AUTH_PASSWORD,
-            SECRET_MOUNT_PATH, MAX_BODY_SIZE, MAX_ASYNC_BODY_SIZE, MAX_CONNECTIONS, HEADER_TIMEOUT, BODY_TIMEOUT,
+            SECRET_MOUNT_PATH, MAX_BODY_SIZE, MAX_ASYNC_BODY_SIZE, SPOOL_SIZE, MAX_CONNECTIONS, HEADER_TIMEOUT, BODY_TIMEOUT,
             IDLE_TIMEOUT, SCALE_FROM_ZERO_TIMEOUT, EVENT_LOOPS, MAX_INFLIGHT, MAX_QUEUED, QUEUE_TIMEOUT);
 
     public static GatewayConfig from(Settings settings) {
@@ -87,6 +92,7 @@ public record GatewayConfig(
                 secrets == null ? null : Path.of(secrets),
                 settings.get(MAX_BODY_SIZE),
                 settings.get(MAX_ASYNC_BODY_SIZE),
+                settings.get(SPOOL_SIZE),
                 settings.get(SCALE_FROM_ZERO_TIMEOUT),
                 settings.get(EVENT_LOOPS),
                 settings.get(MAX_INFLIGHT),

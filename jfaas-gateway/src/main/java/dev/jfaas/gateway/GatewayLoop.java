@@ -50,13 +50,13 @@ final class GatewayLoop {
         client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         var config = parts.config();
         var pipeline = InvokePipeline.sync(vertx, client, parts.provider(), parts.auth(), parts.metrics(),
-                parts.load(), parts.admit(), config.scaleFromZeroTimeout());
+                parts.load(), parts.admit(), parts.bodies(), config.scaleFromZeroTimeout());
         var enqueue = new Enqueue(parts.async().queue(), config.maxAsyncBodySize(), parts.async().wakeWorker(),
                 parts.async().callbacks(), parts.async().heldBodies());
         limits = new ConnectionLimits(vertx, config.connections(), parts.openConnections());
         var async = new AsyncInvokeApi(InvokePipeline.accept(parts.provider(), parts.auth(), enqueue), parts.async(),
-                config.maxAsyncBodySize(), limits::bodyReading);
-        var invoke = new InvokeApi(pipeline, async, config.maxBodySize(), limits::bodyReading);
+                config.maxAsyncBodySize());
+        var invoke = new InvokeApi(pipeline, async, config.maxBodySize());
         Router router = parts.routes().router(vertx);
         var options = new HttpServerOptions().setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(64 * 1024).setIdleTimeout((int) Math.max(1, config.idleTimeout().toSeconds()))

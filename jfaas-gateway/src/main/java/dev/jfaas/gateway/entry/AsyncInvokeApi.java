@@ -1,6 +1,5 @@
 package dev.jfaas.gateway.entry;
 
-import dev.jfaas.gateway.http.BodyClock;
 import dev.jfaas.gateway.http.LimitedReadStream;
 
 import dev.jfaas.gateway.http.Framing;
@@ -46,11 +45,9 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
     private final Pipeline accept;
     private final AsyncCalls async;
     private final long maxBodySize;
-    private final BodyClock clock;
 
     /** @param accept the accept chain (InvokePipeline.accept): resolve, authorize, enqueue */
-    public AsyncInvokeApi(Pipeline accept, AsyncCalls async, long maxBodySize, BodyClock clock) {
-        this.clock = clock;
+    public AsyncInvokeApi(Pipeline accept, AsyncCalls async, long maxBodySize) {
         this.accept = accept;
         this.async = async;
         this.maxBodySize = maxBodySize;
@@ -103,7 +100,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         var callerId = request.getHeader("X-Call-Id");
         var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
         var call = new Invocation(callId, function, request.method(), target.path(), request.query() == null ? "" : request.query(),
-                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE, clock)), startNanos, null, new Cancellation());
+                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE)), startNanos, null, new Cancellation());
         var context = Vertx.currentContext();
         accept.run(call).onComplete(done -> {
             if (done.failed()) {

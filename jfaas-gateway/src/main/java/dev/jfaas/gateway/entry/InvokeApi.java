@@ -1,6 +1,5 @@
 package dev.jfaas.gateway.entry;
 
-import dev.jfaas.gateway.http.BodyClock;
 import dev.jfaas.gateway.http.Framing;
 import dev.jfaas.gateway.http.Replies;
 import dev.jfaas.gateway.http.LimitedReadStream;
@@ -33,10 +32,8 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     private final Pipeline pipeline;
     private final AsyncInvokeApi async;
     private final long maxBodySize;
-    private final BodyClock clock;
 
-    public InvokeApi(Pipeline pipeline, AsyncInvokeApi async, long maxBodySize, BodyClock clock) {
-        this.clock = clock;
+    public InvokeApi(Pipeline pipeline, AsyncInvokeApi async, long maxBodySize) {
         this.pipeline = pipeline;
         this.async = async;
         this.maxBodySize = maxBodySize;
@@ -94,9 +91,8 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             request.resume();
             return Body.EMPTY;
         }
-        // A declared length was checked already and goes as it is (the hot path: no wrapper; the
-        // connection's sweep sees it being read); a chunked body is counted as it comes.
-        return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize, clock) : request);
+        // A declared length was checked already and goes as it is; a chunked body is counted as it comes.
+        return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
     }
 
     private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {

@@ -8,26 +8,18 @@ import io.vertx.core.streams.ReadStream;
 /**
  * A request body that may not grow past a limit ({@code max_body_size} for a chunked one): past it
  * the caller gets 413 if no answer has begun, and the connection is closed (the rest of the body is
- * not read); once an answer has begun, all that is left is to reset the connection. Tells its
- * {@link BodyClock} when it is first read.
+ * not read); once an answer has begun, all that is left is to reset the connection.
  */
 public final class LimitedReadStream implements ReadStream<Buffer> {
 
     private final HttpServerRequest request;
     private final long limit;
-    private final BodyClock clock;
     private long seen;
-    private boolean read;
     private Handler<Throwable> failure;
 
     public LimitedReadStream(HttpServerRequest request, long limit) {
-        this(request, limit, BodyClock.NONE);
-    }
-
-    public LimitedReadStream(HttpServerRequest request, long limit, BodyClock clock) {
         this.request = request;
         this.limit = limit;
-        this.clock = clock;
     }
 
     @Override
@@ -35,10 +27,6 @@ public final class LimitedReadStream implements ReadStream<Buffer> {
         if (handler == null) {
             request.handler(null);
             return this;
-        }
-        if (!read) {
-            read = true;
-            clock.reading(request);
         }
         request.handler(chunk -> {
             seen += chunk.length();

@@ -5,11 +5,8 @@ import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Stage;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -103,60 +100,5 @@ public final class Deadlines implements Stage {
 
     private static String text(Duration duration) {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
-    }
-
-    /** A body stream that notes when it has ended. */
-    private static final class EndWatch implements ReadStream<Buffer> {
-
-        private final ReadStream<Buffer> source;
-        private final Runnable atEnd;
-        volatile boolean ended;
-
-        EndWatch(ReadStream<Buffer> source, Runnable atEnd) {
-            this.source = source;
-            this.atEnd = atEnd;
-        }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-            source.exceptionHandler(handler);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-            source.handler(handler);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            source.pause();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            source.resume();
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            source.fetch(amount);
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(Handler<Void> handler) {
-            source.endHandler(v -> {
-                ended = true;
-                atEnd.run();
-                if (handler != null) {
-                    handler.handle(v);
-                }
-            });
-            return this;
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.time.Duration;
  *
  * <pre>
  * entry                                        chain
- * /function/… (curl, faas-cli, the portal)     sync:   Resolve → Authorize → Measure → Deadlines → Admit → ScaleFromZero → Forward
+ * /function/… (curl, faas-cli, the portal)     sync:   Resolve → Authorize → Measure → Deadlines → Receive → Admit → ScaleFromZero → Forward
  * /async-function/…, X-Invoke-Mode: async,     accept: Resolve → Authorize → Enqueue
  *   Prefer: respond-async
  * a trigger event (broker message, schedule)  trigger: Resolve → Authorize(subscribed) → Enqueue
@@ -25,19 +25,22 @@ import java.time.Duration;
  *
  * The order: a call to nothing is a 404 before anything else; the gateway's credentials are
  * checked and removed before anything measures, forwards or stores the call; admission comes after
- * measuring (a call waiting for a slot counts as started) and before a replica is asked for.
+ * measuring (a call waiting for a slot counts as started) and before a replica is asked for, and
+ * only once the call's body has arrived (a slow sender holds its connection, not a slot); a queued
+ * call's body is already whole.
  */
 public final class InvokePipeline {
 
     private InvokePipeline() {}
 
     public static Pipeline sync(Vertx vertx, UpstreamClient client, Provider provider, BasicAuth auth,
-            GatewayMetrics metrics, LoadTracker load, Admit admit, Duration scaleFromZeroTimeout) {
+            GatewayMetrics metrics, LoadTracker load, Admit admit, ReceivedBodies bodies, Duration scaleFromZeroTimeout) {
         return Pipeline.of(
                 new Resolve(provider),
                 Authorize.atEntry(auth),
                 new Measure(metrics, load),
                 new Deadlines(vertx),
+                new Receive(vertx, bodies),
                 admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
                 new Forward(vertx, client));
