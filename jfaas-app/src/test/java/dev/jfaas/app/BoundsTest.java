@@ -151,6 +151,34 @@ class BoundsTest {
     }
 
     @Test
+    void callersDeclaringLargeBodiesAndSendingBytesHoldOnlyWhatTheySent() throws Exception {
+        // Bodies are read before a call waits for anything: 50 callers each declaring 30 MB (1.5 GB
+        // in all, on a 96 MB heap) and sending a byte at a time must hold bytes, not what they declared.
+        var senders = new ArrayList<Socket>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                var socket = connect();
+                socket.getOutputStream().write("POST /function/cat HTTP/1.1\r\nHost: x\r\nContent-Length: 30000000\r\n\r\na"
+                        .getBytes(StandardCharsets.US_ASCII));
+                senders.add(socket);
+            }
+            for (var round : List.of("b", "c")) {
+                for (var socket : senders) {
+                    socket.getOutputStream().write(round.getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            var call = GatewayHttp.send(http, gateway.port(), "POST", "/function/cat", "still served", false);
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+            assertThat(call.body()).isEqualTo("still served");
+            assertThat(gateway.process().isAlive()).isTrue();
+        } finally {
+            for (var socket : senders) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void aThirtyMegabyteBodyReachesASerializingFunctionWhole() throws Exception {
         var body = new byte[30 << 20];
         new Random(5).nextBytes(body);

@@ -99,8 +99,10 @@ final class BodyCollector {
             memory = chunk; // the usual body: one chunk, no copy
         } else {
             if (!memoryOwned) {
-                memory = Buffer.buffer((int) Math.min(ReceivedBodies.IN_MEMORY, Math.max(expected, 2L * held())))
-                        .appendBuffer(memory);
+                // grown as bytes come, never sized by the declared length: a caller may declare a
+                // megabyte and send a byte every few seconds (500 of them had ended a 96 MB heap)
+                long grown = 2L * (held() + chunk.length());
+                memory = Buffer.buffer((int) (expected > 0 ? Math.min(expected, grown) : grown)).appendBuffer(memory);
                 memoryOwned = true;
             }
             memory.appendBuffer(chunk);
