@@ -13,7 +13,10 @@ import java.util.Deque;
  * <p>One rule is jfaas's own, for functions whose labels set no target: when one is saturated (callers keep at least two calls in
  * flight per replica: they wait on it, so more replicas could only help by serving faster), it
  * grows by doubling, and a step that did not raise the calls served by a tenth is taken back and
- * not tried again for {@link #HOLD}. On one machine replicas share its cores, and a fast function
+ * not tried again for {@link #HOLD}. A step is tried only after a whole look saturated at the
+ * replicas it has, so what it is judged against is their rate, not the part of a look in which
+ * the load began (a first step judged against that was always kept: 2 replicas of the no-op
+ * function served 0.85 × what one did). On one machine replicas share its cores, and a fast function
  * scaled to 20 replicas served less than with one. A function called at a steady rate is not
  * saturated and scales as OpenFaaS would.
  */
@@ -44,6 +47,8 @@ final class FunctionScaler {
     /** The replicas the function had at the last look (-1 before the first), and what it was last told here (-1: nothing pending). */
     private int observed = -1;
     private int told = -1;
+    /** The replicas at the last look if it was saturated, else -1. */
+    private int saturatedWith = -1;
     long lastStarted;
 
     FunctionScaler(Duration scaleDownWindow, long nowNanos) {
@@ -111,6 +116,8 @@ final class FunctionScaler {
         // checks that what it adds to a saturated function pays off.
         boolean saturated = !policy.targetGiven() && policy.type() != ScalingPolicy.Type.QUEUE
                 && inFlight >= 2 * Math.max(1, replicas);
+        boolean steady = saturated && saturatedWith == replicas;
+        saturatedWith = saturated ? replicas : -1;
         int wanted = (int) Math.ceil(load / (policy.target() * policy.targetProportion()));
         int desired = Math.min(ceiling, Math.max(policy.min(), Math.min(policy.max(), Math.max(wanted, 1))));
         remember(desired, now);
@@ -122,6 +129,9 @@ final class FunctionScaler {
         }
         if (desired > replicas) {
             var why = "load " + load + " " + policy.type().name().toLowerCase();
+            if (saturated && !steady) {
+                return null; // a look at these replicas' own rate first
+            }
             if (saturated) {
                 int step = Math.min(desired, Math.max(replicas + 1, replicas * 2));
                 trial = new Trial(replicas, step, served, 0);

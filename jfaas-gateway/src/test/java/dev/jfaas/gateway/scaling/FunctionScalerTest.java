@@ -47,6 +47,7 @@ class FunctionScalerTest {
     @Test
     void aSaturatedFunctionGrowsByDoublingAndKeepsAStepThatPaysOff() {
         var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 1000, 64)).isNull(); // a whole look at one replica's rate first
         var first = tick(policy, 1, 1, 1000, 64);
         assertThat(first.replicas()).isEqualTo(2);
         assertThat(tick(policy, 2, 1, 1000, 64)).isNull(); // the new replica is still starting
@@ -57,6 +58,7 @@ class FunctionScalerTest {
     @Test
     void aStepThatServesNoMoreIsTakenBackAndNotTriedAgainForAWhile() {
         var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 1000, 64)).isNull();
         assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(2);
         assertThat(tick(policy, 2, 2, 1020, 64)).isNull();
         var back = tick(policy, 2, 2, 1020, 64);
@@ -67,6 +69,17 @@ class FunctionScalerTest {
         }
         now += FunctionScaler.HOLD.toNanos();
         assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(2);
+    }
+
+    @Test
+    void aStepIsJudgedAgainstAWholeLookAtTheReplicasItHadNotTheLookInWhichTheLoadBegan() {
+        var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 500, 64)).as("the load began within this look").isNull();
+        assertThat(tick(policy, 1, 1, 1000, 64).replicas()).isEqualTo(2);
+        assertThat(tick(policy, 2, 2, 950, 64)).isNull();
+        var back = tick(policy, 2, 2, 950, 64);
+        assertThat(back).as("two replicas served less than one's whole look").isNotNull();
+        assertThat(back.replicas()).isEqualTo(1);
     }
 
     @Test
