@@ -8,8 +8,10 @@ import java.util.Base64;
 
 /**
  * Cold starts of deployed http functions, interleaved in one run: each round scales each to 0 and
- * times its first call (to a 200 through the gateway). Prints the median per function, and each
+ * times its first call (to a 200 through the gateway), the order rotating from round to round. Prints the median per function, and each
  * against the first. Usage: java ColdStarts.java GATEWAY_URL PASSWORD ROUNDS PATH NAME...
+ * With VERSION_OF=/path/to/java, each round also times that {@code java -version}, and each
+ * function's median is given against its median too.
  */
 public class ColdStarts {
     static HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -23,15 +25,28 @@ public class ColdStarts {
         var path = args[3];
         var names = Arrays.copyOfRange(args, 4, args.length);
         var times = new double[names.length][rounds];
+        var java = System.getenv("VERSION_OF");
+        var versions = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            for (int n = 0; n < names.length; n++) {
+            if (java != null) {
+                long t0 = System.nanoTime();
+                new ProcessBuilder(java, "-version").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start().waitFor();
+                versions[r] = (System.nanoTime() - t0) / 1e6;
+            }
+            for (int i = 0; i < names.length; i++) {
+                int n = (r + i) % names.length; // each function in each place of a round as often: a start right after another pays for it
                 times[n][r] = coldCall(names[n], path);
             }
         }
         double first = median(times[0]);
+        if (java != null) {
+            System.out.printf("java -version %9.1f ms (median of %d)%n", median(versions), rounds);
+        }
         for (int n = 0; n < names.length; n++) {
-            System.out.printf("cold start %-12s %8.1f ms (median of %d)  %.2f x %s%n", names[n], median(times[n]), rounds,
-                    median(times[n]) / first, names[0]);
+            System.out.printf("cold start %-12s %8.1f ms (median of %d)  %.2f x %s%s%n", names[n], median(times[n]), rounds,
+                    median(times[n]) / first, names[0],
+                    java == null ? "" : String.format("  %.2f x java -version", median(times[n]) / median(versions)));
         }
     }
 

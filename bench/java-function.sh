@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The java template (issue #16): cold start to the first 200 through the gateway with the
-# template's flags (C1 only, SerialGC, the class data sharing archive jfaas build makes) against
-# default flags, interleaved; and a no-op Java function's throughput against the nginx function.
+# The java template (issues #16, #35): cold start to the first 200 through the gateway with default
+# flags, with C1 only + SerialGC and a class data sharing archive, with the same and the AOT cache
+# jfaas build makes on JDK 25, and as the template starts it (java.sh); each against java -version,
+# interleaved; and a no-op Java function's throughput against the nginx function.
 #   bench/java-function.sh [rounds=10] [seconds=10]
 set -euo pipefail
 rounds=${1:-10}; secs=${2:-10}
@@ -21,16 +22,22 @@ deploy() { # name fprocess
     \"envProcess\":\"$2\",\"envVars\":{\"mode\":\"http\",\"ready_path\":\"/_/health\"},
     \"labels\":{\"com.openfaas.scale.min\":\"1\",\"com.openfaas.scale.max\":\"1\"}}" > /dev/null
 }
-deploy tuned "$java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=target/app.jsa -Xshare:auto -jar target/function.jar"
+# jfaas build made the AOT cache (JDK 25); the class data sharing archive of JDKs before it is made here too
+(cd hello && JFAAS_TRAIN=1 "$java" -XX:ArchiveClassesAtExit=target/app.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+  -jar target/function.jar > /dev/null 2>&1 && chmod a+r target/app.jsa)
+flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 deploy plain "$java -jar target/function.jar"
-"$JAVA_HOME/bin/java" "$here/ColdStarts.java" "http://127.0.0.1:$port" bench "$rounds" / plain tuned
+deploy cds "$java $flags -XX:SharedArchiveFile=target/app.jsa -Xshare:auto -Xlog:cds=off -jar target/function.jar"
+deploy aot "$java $flags -XX:AOTCache=target/app.aot -Xlog:aot=off -Xlog:cds=off -jar target/function.jar"
+deploy template "$(sed -n 's/^fprocess: "\(.*\)"/\1/p' "$root/jfaas-cli/src/main/resources/dev/jfaas/cli/templates/java/template.yml")"
+VERSION_OF="$java" "$JAVA_HOME/bin/java" "$here/ColdStarts.java" "http://127.0.0.1:$port" bench "$rounds" / plain cds aot template
 deploy_nginx_function "$port" nginx
-for fn in tuned nginx; do
+for fn in template nginx; do
   curl -s -o /dev/null -X POST "http://127.0.0.1:$port/function/$fn"
   wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:$port/function/$fn" > /dev/null
 done
 for round in 1 2; do
-  for fn in tuned nginx; do
+  for fn in template nginx; do
     printf "round %d %-6s %s\n" "$round" "$fn" "$(wrk -t2 -c64 -d"${secs}s" -s "$here/post100.lua" "http://127.0.0.1:$port/function/$fn" | awk '/^Requests\/sec/ {print $2 " req/s"}')"
   done
 done

@@ -79,36 +79,10 @@ final class BuildCommand extends ClientCommand {
             openForFunctions(dir);
         }
         if (Files.exists(dir.resolve("target/function.jar"))) {
-            archiveClasses(fn, dir, out);
+            StartArchive.make(fn, dir, out);
+            openForFunctions(dir);
         }
         out.println(fn.name() + ": built");
-    }
-
-    /**
-     * A class data sharing archive for a Java function (about a fifth off its start-up): one
-     * training run of the function, which only starts and answers its own health check.
-     */
-    private static void archiveClasses(StackFile.Function fn, Path dir, java.io.PrintWriter out) throws IOException {
-        out.println(fn.name() + ": class data sharing archive (target/app.jsa)");
-        // The archive only serves the JVM that made it: train with the one the function will run on
-        // (its java.sh, choosing as it will in the sandbox, where no JAVA_HOME is set), else this one.
-        var java = Files.exists(dir.resolve("java.sh")) ? List.of("sh", "java.sh")
-                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        var command = new java.util.ArrayList<>(java);
-        command.addAll(List.of("-XX:ArchiveClassesAtExit=target/app.jsa", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", "target/function.jar"));
-        var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().remove("JAVA_HOME");
-        builder.environment().put("JFAAS_TRAIN", "1");
-        var process = builder.start();
-        var output = new String(process.getInputStream().readAllBytes());
-        try {
-            if (process.waitFor() != 0) {
-                out.println(fn.name() + ": no archive (" + output.strip().lines().reduce((a, b) -> b).orElse("") + "); it starts without one");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String maven() {
