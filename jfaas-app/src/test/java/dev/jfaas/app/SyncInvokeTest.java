@@ -44,6 +44,21 @@ class SyncInvokeTest {
     }
 
     @Test
+    void aCallersConnectionHeadersAreItsOwnTheConnectionClosesAsAskedAndTheFunctionSeesThemNot() throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("PUT /function/env HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "Keep-Alive: timeout=5\r\nX-Kept: end to end\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            // read to the end: the gateway closes the connection after the answer, as the caller asked
+            var answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+                    .contains("Http_X_Kept=end to end").doesNotContain("Http_Keep_Alive")
+                    .doesNotContain("Http_Connection");
+        }
+    }
+
+    @Test
     void callersCallIdIsKept() {
         var response = gateway.call("POST", "/function/cat", "x", "X-Call-Id", "my-call-1");
         assertThat(response.headers().firstValue("X-Call-Id")).hasValue("my-call-1");

@@ -67,12 +67,13 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         if (callId == null || callId.isBlank()) {
             callId = CallIds.next();
         }
+        var body = bodyOf(request, length); // before the headers lose their framing (Transfer-Encoding)
         var headers = ForwardedHeaders.of(request, callId, startNanos);
         var cancellation = new Cancellation();
         // A caller that goes away mid-call stops the work done for it (upstream request, process).
         request.response().closeHandler(v -> cancellation.cancel());
         var call = new Invocation(callId, function, request.method(), path, queryOf(request), headers,
-                bodyOf(request, length), startNanos, null, cancellation);
+                body, startNanos, null, cancellation);
         var id = callId;
         pipeline.run(call).onComplete(done -> {
             if (done.succeeded()) {

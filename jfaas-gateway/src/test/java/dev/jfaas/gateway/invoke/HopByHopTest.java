@@ -1,0 +1,43 @@
+package dev.jfaas.gateway.invoke;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import org.junit.jupiter.api.Test;
+
+/** What a proxy never passes on (RFC 9110 §7.6.1), taken out of a copy or out of the map itself. */
+class HopByHopTest {
+
+    static MultiMap request() {
+        return HeadersMultiMap.httpHeaders()
+                .add("Host", "gateway:8080")
+                .add("Connection", "keep-alive, X-Secret-Hop")
+                .add("Keep-Alive", "timeout=5")
+                .add("Transfer-Encoding", "chunked")
+                .add("TE", "trailers")
+                .add("Upgrade", "h2c")
+                .add("Proxy-Authorization", "Basic eA==")
+                .add("X-Secret-Hop", "for this connection only")
+                .add("Content-Type", "application/json")
+                .add("X-Custom", "one")
+                .add("X-Custom", "two");
+    }
+
+    @Test
+    void theMapItselfKeepsOnlyEndToEndHeaders() {
+        var headers = request();
+        assertThat(HopByHop.keepEndToEnd(headers, "Host")).isSameAs(headers);
+        assertThat(headers.names()).containsExactlyInAnyOrder("Content-Type", "X-Custom");
+        assertThat(headers.getAll("x-custom")).containsExactly("one", "two");
+    }
+
+    @Test
+    void aCopyHasOnlyEndToEndHeadersAndTheOriginalIsUntouched() {
+        var from = request();
+        var copy = HopByHop.copyEndToEnd(from, MultiMap.caseInsensitiveMultiMap(), "Host");
+        assertThat(copy.names()).containsExactlyInAnyOrder("Content-Type", "X-Custom");
+        assertThat(copy.getAll("X-Custom")).containsExactly("one", "two");
+        assertThat(from.entries()).hasSize(11);
+    }
+}
