@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark of issue #14 in one go, then one table: each measure, its result and its target.
-# Takes about 25 minutes on a 2-core machine; the brokers' rows need NATS and Redis (skipped with a
+# Takes about 30 minutes on a 2-core machine; the brokers' rows need NATS and Redis (skipped with a
 # note if they are not there). Each bench's whole output is kept in $ALL_OUT (default bench/out).
 #   bench/all.sh
 set -uo pipefail
@@ -18,6 +18,7 @@ run sync sync-proxy.sh 3 10
 run async async.sh 10
 run million queue-million.sh 1000000 10
 run functions functions.sh 1000
+run java java-function.sh 10 5
 if up 4222; then run nats broker.sh nats 10; fi
 if up 6379; then run redis broker.sh redis 10; fi
 
@@ -35,6 +36,8 @@ row "sync jfaas ÷ nginx, both in front of jfaas's own sandboxed replica" "$(pic
 row "smallest raw Netty proxy ÷ nginx (the design step's ceiling)" "$(pick sync '/^ratio minimal-netty\/nginx/ {print $3" (÷ minimal Vert.x "$5")"}')" "(reported)"
 row "sync, default labels ÷ pinned" "$(pick sync '/^ratio default-labels/ {print $3}')" "≥ 0.9"
 row "p99 added over direct at 1k req/s" "$(pick sync '/^added p99/ {print $10" ms (median)"}')" "≤ 1 ms"
+row "gateway bytes allocated per sync call" "$(pick sync '/^jfaas allocated per call/ {print $5}')" "≤ 3,750 (½ of 12-07)"
+row "java template, first answer from zero ÷ java -version" "$(pick java '/^cold start template/ {print $(NF-3)}')" "≤ 3"
 row "RSS just after start / after sync load" "$(pick sync '/RSS idle/ {print $4" / "$8" MB"}')" "≤ 100 / 150 MB"
 row "durable accepts/s, 64 clients" "$(pick async '/durable async accepts/ {print $6}')" "≥ 20,000"
 row "embedded drain (steady) ÷ sync" "$(pick async '/^ratio drain\/sync/ {print $3}')" "≥ 0.8"

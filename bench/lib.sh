@@ -27,7 +27,7 @@ wait_port() {
 deploy_nginx_function() {
   local labels=${3:-'{"com.openfaas.scale.min":"1","com.openfaas.scale.max":"1"}'}
   curl -sf -u admin:bench -X POST "http://127.0.0.1:$1/system/functions" -d "{\"service\":\"$2\",\"image\":\"$here\",
-  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":$labels}"
+  \"envProcess\":\"sh start-function.sh\",\"envVars\":{\"mode\":\"http\",\"BENCH_TMP\":\"$BENCH_TMP\"},\"labels\":$labels${4:+,$4}}"
   for _ in $(seq 200); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$1/function/$2")" = 200 ] && return 0
     sleep 0.05
