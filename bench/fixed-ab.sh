@@ -18,7 +18,7 @@ for side in A B; do
   pid[$side]=$!
   pids+=($!)
 done
-gcs() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_gc_pause_seconds_count/ && /minor|young|Copy|end of minor/ {n += $2} END {printf "%d", n}'; }
+gcs() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_gc_pause_seconds_count/ && /minor/ {n += $NF} END {printf "%d", n}'; }
 for side in A B; do
   wait_port "${port[$side]}"
   deploy_nginx_function "${port[$side]}" bench

@@ -179,12 +179,18 @@ public final class JfaasServer implements AutoCloseable {
 
     /** Ticks the autoscaler on a worker thread (it may wait on the store), one tick at a time. */
     private static void startAutoscaler(Vertx vertx, Autoscaler autoscaler, java.util.function.BooleanSupplier leading) {
-        vertx.setPeriodic(autoscaler.interval().toMillis(), id -> vertx.executeBlocking(() -> {
-            if (leading.getAsBoolean()) {
-                autoscaler.tick();
+        vertx.setPeriodic(autoscaler.interval().toMillis(), id -> {
+            try {
+                vertx.executeBlocking(() -> {
+                    if (leading.getAsBoolean()) {
+                        autoscaler.tick();
+                    }
+                    return null;
+                }, true).onFailure(e -> log.warn("autoscaler tick failed: {}", e.getMessage()));
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                vertx.cancelTimer(id); // the gateway is stopping: its worker pool is gone
             }
-            return null;
-        }, true).onFailure(e -> log.warn("autoscaler tick failed: {}", e.getMessage())));
+        });
     }
 
     /** Finished calls are kept for result_ttl, then forgotten; checked every minute (or tenth of the ttl). */
