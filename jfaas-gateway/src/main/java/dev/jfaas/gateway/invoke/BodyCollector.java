@@ -51,7 +51,8 @@ final class BodyCollector {
     private long spooled;
     private boolean opening;
     private boolean ended;
-    private final ArrayDeque<Buffer> waiting = new ArrayDeque<>();
+    /** Chunks that came while the spool file opened (made then: most bodies never spill). */
+    private ArrayDeque<Buffer> waiting;
     private Future<Void> lastWrite = Future.succeededFuture();
 
     BodyCollector(Vertx vertx, ReceivedBodies bodies, ReadStream<Buffer> source, long expected) {
@@ -111,6 +112,7 @@ final class BodyCollector {
 
     private void spill(Buffer chunk) {
         opening = true;
+        waiting = new ArrayDeque<>();
         waiting.add(chunk);
         source.pause();
         bodies.open(vertx).onComplete(opened -> {
