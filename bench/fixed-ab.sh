@@ -9,15 +9,7 @@ set -euo pipefail
 rounds=${1:-4}; secs=${2:-15}; rate=${3:-1000}
 . "$(dirname "$0")/lib.sh" nginx curl
 declare -A port pid
-for side in A B; do
-  jar_var=JAR_$side; opts_var=OPTS_$side
-  port[$side]=$(free_port)
-  JFAAS_PORT=${port[$side]} JFAAS_DATA="$BENCH_TMP/jfaas-$side" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
-    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${!opts_var:-} -jar "${!jar_var:-$root/jfaas-app/target/jfaas.jar}" up \
-    > "$BENCH_TMP/jfaas-$side.log" 2>&1 &
-  pid[$side]=$!
-  pids+=($!)
-done
+start_ab_gateways
 gcs() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_gc_pause_seconds_count/ && /minor/ {n += $NF} END {printf "%d", n}'; }
 for side in A B; do
   wait_port "${port[$side]}"

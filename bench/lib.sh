@@ -65,3 +65,18 @@ cpu_ticks() {
 }
 # The median of the numbers in $1 (separated by spaces).
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# Starts gateways A and B side by side for an interleaved A/B, from JAR_A / JAR_B (default: this
+# checkout's build) with OPTS_A / OPTS_B after the launcher's JVM options; fills the caller's
+# associative arrays port and pid (declare -A port pid first).
+start_ab_gateways() {
+  local side jar_var opts_var
+  for side in A B; do
+    jar_var=JAR_$side; opts_var=OPTS_$side
+    port[$side]=$(free_port)
+    JFAAS_PORT=${port[$side]} JFAAS_DATA="$BENCH_TMP/jfaas-$side" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
+      "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${!opts_var:-} -jar "${!jar_var:-$root/jfaas-app/target/jfaas.jar}" up \
+      > "$BENCH_TMP/jfaas-$side.log" 2>&1 &
+    pid[$side]=$!
+    pids+=($!)
+  done
+}

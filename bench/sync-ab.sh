@@ -11,15 +11,7 @@ rounds=${1:-6}
 secs=${2:-10}
 . "$(dirname "$0")/lib.sh" wrk nginx curl
 declare -A port pid
-for side in A B; do
-  jar_var=JAR_$side; opts_var=OPTS_$side
-  port[$side]=$(free_port)
-  JFAAS_PORT=${port[$side]} JFAAS_DATA="$BENCH_TMP/jfaas-$side" JFAAS_BASIC_AUTH_PASSWORD=bench JFAAS_LOG_LEVEL=WARN \
-    "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS ${!opts_var:-} -jar "${!jar_var:-$root/jfaas-app/target/jfaas.jar}" up \
-    > "$BENCH_TMP/jfaas-$side.log" 2>&1 &
-  pid[$side]=$!
-  pids+=($!)
-done
+start_ab_gateways
 for side in A B; do
   wait_port "${port[$side]}"
   deploy_nginx_function "${port[$side]}" bench
