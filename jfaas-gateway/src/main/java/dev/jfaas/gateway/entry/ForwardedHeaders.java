@@ -6,11 +6,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 
-/**
- * The headers a function sees: the caller's end-to-end headers plus what the gateway adds, in the
- * request's own map (Vert.x has read what it needs of it, keep-alive included, before the request
- * reaches a handler).
- */
+/** The headers a function sees: the caller's end-to-end headers plus what the gateway adds. */
 final class ForwardedHeaders {
 
     // Names made once as ASCII bytes: set on every call, they are encoded by copying.
@@ -19,13 +15,12 @@ final class ForwardedHeaders {
     static final CharSequence DURATION = HttpHeaders.createOptimized("X-Duration-Seconds");
     private static final CharSequence FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
     private static final CharSequence FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
-    private static final CharSequence HOST = HttpHeaders.createOptimized("Host");
 
     private ForwardedHeaders() {}
 
     static MultiMap of(HttpServerRequest request, String callId, long startNanos) {
+        var headers = HopByHop.copyEndToEnd(request.headers(), MultiMap.caseInsensitiveMultiMap(), "Host");
         var authority = request.authority();
-        var headers = HopByHop.keepEndToEnd(request.headers(), HOST);
         if (!headers.contains(FORWARDED_HOST) && authority != null) {
             headers.set(FORWARDED_HOST, authority.toString());
         }

@@ -67,7 +67,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         if (callId == null || callId.isBlank()) {
             callId = CallIds.next();
         }
-        var body = bodyOf(request, length); // before the headers lose their framing (Transfer-Encoding)
+        var body = bodyOf(request, length);
         var headers = ForwardedHeaders.of(request, callId, startNanos);
         var cancellation = new Cancellation();
         // A caller that goes away mid-call stops the work done for it (upstream request, process).
