@@ -89,6 +89,9 @@ public final class NatsTopics implements TopicBroker {
         var group = TopicBroker.durableName(function, subject);
         if (streams.isEmpty()) {
             var subscription = dispatcher.subscribe(subject, group, message -> deliver(handler, message, false));
+            // Core NATS keeps nothing for a subscriber the server does not know yet: subscribed means
+            // the server has the interest (a message published right after was lost now and then).
+            connection.flush(Duration.ofSeconds(2));
             return new Subscription() {
                 @Override
                 public void close() {
