@@ -171,9 +171,11 @@ final class BodyCollector {
         });
     }
 
+    /** On the request's loop, as everything here: let go first, so whoever the failure wakes finds it let go. */
     private void fail(Throwable cause) {
-        if (done.tryFail(cause)) {
+        if (!done.future().isComplete()) {
             release();
+            done.tryFail(cause);
         }
     }
 
