@@ -65,6 +65,12 @@ cpu_ticks() {
 }
 # The median of the numbers in $1 (separated by spaces).
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# Bytes the gateway on port $1 has allocated so far (young generation, counted at each GC by
+# Micrometer's JvmGcMetrics): read around a run and divide by its calls; off by at most one young
+# generation.
+allocated_bytes() {
+  curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2}'
+}
 # Starts gateways A and B side by side for an interleaved A/B, from JAR_A / JAR_B (default: this
 # checkout's build) with OPTS_A / OPTS_B after the launcher's JVM options; fills the caller's
 # associative arrays port and pid (declare -A port pid first).

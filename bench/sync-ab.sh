@@ -17,20 +17,15 @@ for side in A B; do
   deploy_nginx_function "${port[$side]}" bench
   wrk -t2 -c64 -d5s -s "$here/post100.lua" "http://127.0.0.1:${port[$side]}/function/bench" > /dev/null
 done
-# Bytes the gateway allocated (young generation, counted at each GC by Micrometer's JvmGcMetrics):
-# read before and after a round, divided by its calls. Off by at most one young generation a round.
-allocated() {
-  curl -s "http://127.0.0.1:$1/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2}'
-}
 printf "%-6s %-5s %10s %9s %12s %12s\n" round side req/s p99 "us CPU/call" "bytes/call"
 for round in $(seq "$rounds"); do
   order="A B"; [ $((round % 2)) = 0 ] && order="B A"
   for side in $order; do
     c0=$(cpu_ticks "${pid[$side]}")
-    a0=$(allocated "${port[$side]}")
+    a0=$(allocated_bytes "${port[$side]}")
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "http://127.0.0.1:${port[$side]}/function/bench")
     c1=$(cpu_ticks "${pid[$side]}")
-    a1=$(allocated "${port[$side]}")
+    a1=$(allocated_bytes "${port[$side]}")
     awk -v r="$round" -v s="$side" -v c=$((c1 - c0)) -v t="$secs" -v a=$((a1 - a0)) '
       /^Requests\/sec/ {rps = $2} $1 == "99%" {p99 = $2} /Non-2xx|Socket errors/ {bad = bad " " $0}
       END {printf "%-6s %-5s %10.0f %9s %12.1f %12.0f%s\n", r, s, rps, p99, c * 10000 / (rps * t), a / (rps * t), bad}' <<<"$out"

@@ -82,16 +82,15 @@ wrk -t2 -c64 -d10s -s "$here/post100.lua" "${url[default]}" > /dev/null
 
 declare -A rps p50 p99
 for target in $targets; do rps[$target]=0; done
-# the gateway's allocation per call on the pinned function (young generation, counted at each GC)
-allocated() { curl -s "http://127.0.0.1:$jfaas_port/metrics" | awk '/^jvm_gc_memory_allocated_bytes_total/ {printf "%.0f", $2}'; }
+# the gateway's allocation per call on the pinned function
 jfaas_bytes=0; jfaas_calls=0
 for round in $(seq "$rounds"); do
   for target in $targets; do
-    [ "$target" = jfaas ] && a0=$(allocated)
+    [ "$target" = jfaas ] && a0=$(allocated_bytes "$jfaas_port")
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "${url[$target]}")
     r=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     if [ "$target" = jfaas ]; then
-      jfaas_bytes=$((jfaas_bytes + $(allocated) - a0))
+      jfaas_bytes=$((jfaas_bytes + $(allocated_bytes "$jfaas_port") - a0))
       jfaas_calls=$(awk -v c="$jfaas_calls" -v r="$r" -v t="$secs" 'BEGIN {printf "%.0f", c + r * t}')
     fi
     non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")

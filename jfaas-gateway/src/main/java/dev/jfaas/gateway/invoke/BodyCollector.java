@@ -45,8 +45,8 @@ final class BodyCollector {
     private final AtomicBoolean released = new AtomicBoolean();
 
     private Buffer memory;
+    /** Whether {@link #memory} is a buffer of this collector's (else the first chunk as it came). */
     private boolean memoryOwned;
-    private long reserved;
     private AsyncFile file;
     private long spooled;
     private boolean opening;
@@ -84,8 +84,7 @@ final class BodyCollector {
         } else if (opening) {
             waiting.add(chunk);
         } else if (held() + chunk.length() <= ReceivedBodies.IN_MEMORY && bodies.memory.reserve(chunk.length())) {
-            reserved += chunk.length();
-            keep(chunk);
+            keep(chunk); // what is held in memory is what the budget holds for it: held()
         } else {
             spill(chunk);
         }
@@ -128,7 +127,6 @@ final class BodyCollector {
             }
             if (memory != null) {
                 write(memory);
-                memory = null;
                 letGoOfMemory();
             }
             while (!waiting.isEmpty() && !done.future().isComplete()) {
@@ -182,7 +180,6 @@ final class BodyCollector {
     private void release() {
         if (released.compareAndSet(false, true)) {
             onContext(() -> {
-                memory = null;
                 letGoOfMemory();
                 if (file != null) {
                     file.close();
@@ -194,8 +191,8 @@ final class BodyCollector {
     }
 
     private void letGoOfMemory() {
-        bodies.memory.release(reserved);
-        reserved = 0;
+        bodies.memory.release(held());
+        memory = null;
     }
 
     private void onContext(Runnable action) {

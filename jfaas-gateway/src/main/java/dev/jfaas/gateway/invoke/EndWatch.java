@@ -6,7 +6,8 @@ import io.vertx.core.streams.ReadStream;
 
 /**
  * A body stream that notes when it is over: {@link #ended} once it has ended, and {@code atEnd}
- * run once when it ends or fails (a deadline's timer is cancelled, a held request body let go).
+ * run when it ends or fails (a deadline's timer is cancelled, a held request body let go: both
+ * may be told twice).
  */
 final class EndWatch implements ReadStream<Buffer> {
 

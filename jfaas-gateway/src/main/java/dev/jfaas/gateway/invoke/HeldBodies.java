@@ -3,7 +3,9 @@ package dev.jfaas.gateway.invoke;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many bytes of async call bodies the gateway holds at once, every entry together: an accept
+ * A budget of bytes held at once. As used by the async entries (the request bodies of sync calls
+ * have budgets of their own: {@link ReceivedBodies}): how many bytes of async call bodies the
+ * gateway holds at once, every entry together: an accept
  * holds its body whole until it is stored, and 2,000 connections each sending a body of the async
  * limit would be gigabytes. Past the budget (a quarter of the heap by default) an accept is a 503
  * with Retry-After instead of an OutOfMemoryError. A body counts {@link #COPIES} times: it is held

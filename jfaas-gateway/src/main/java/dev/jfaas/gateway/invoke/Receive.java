@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.invoke;
 
+import dev.jfaas.gateway.http.Framing;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
@@ -80,13 +81,6 @@ public final class Receive implements Stage {
 
     private static long declaredLength(Invocation call) {
         var length = call.headers().get("Content-Length");
-        if (length == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return length == null ? 0 : Framing.contentLength(length);
     }
 }
