@@ -50,83 +50,103 @@ final class Burst {
         }
     }
 
-    /** Sends {@code count} POSTs of one byte to {@code uri} at once; statuses and how many of each. */
+    /**
+     * Sends {@code count} POSTs of one byte to {@code uri} at once; statuses and how many of each.
+     * Each call writes its request as soon as its socket is connected, as a caller with a socket of
+     * its own would: the sockets are opened a batch at a time with the events of those already open
+     * handled in between (opened all first, the first calls' requests were sent a second or more
+     * after their connection, which a server rightly takes for silence).
+     */
     static TreeMap<Integer, Integer> post(URI uri, int count, Duration timeout) throws IOException {
         var request = ByteBuffer.wrap(("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nContent-Length: 1\r\nConnection: close\r\n\r\nx").getBytes(StandardCharsets.ISO_8859_1));
         var address = new InetSocketAddress(uri.getHost(), uri.getPort());
-        var statuses = new TreeMap<Integer, Integer>();
+        var burst = new Burst();
         long deadline = System.nanoTime() + timeout.toNanos();
-        int open = 0;
-        var drain = ByteBuffer.allocate(16 << 10);
         try (var selector = Selector.open()) {
             for (int i = 0; i < count; i++) {
                 var channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 var call = new Call(request);
                 try {
-                    boolean connected = channel.connect(address);
-                    call.connected = connected;
-                    channel.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, call);
-                    open++;
+                    call.connected = channel.connect(address);
+                    var key = channel.register(selector, SelectionKey.OP_CONNECT, call);
+                    if (call.connected) {
+                        send(key, call, channel);
+                    }
+                    burst.open++;
                 } catch (IOException e) {
                     channel.close();
-                    statuses.merge(NO_CONNECTION, 1, Integer::sum);
+                    burst.statuses.merge(NO_CONNECTION, 1, Integer::sum);
+                }
+                if (i % 64 == 63) {
+                    selector.selectNow();
+                    burst.handle(selector);
                 }
             }
-            while (open > 0 && System.nanoTime() < deadline) {
+            while (burst.open > 0 && System.nanoTime() < deadline) {
                 selector.select(200);
-                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    var key = it.next();
-                    it.remove();
-                    var call = (Call) key.attachment();
-                    var channel = (SocketChannel) key.channel();
-                    try {
-                        if (key.isConnectable()) {
-                            channel.finishConnect();
-                            call.connected = true;
-                            key.interestOps(SelectionKey.OP_WRITE);
-                        } else if (key.isWritable()) {
-                            channel.write(call.request);
-                            if (!call.request.hasRemaining()) {
-                                key.interestOps(SelectionKey.OP_READ);
-                            }
-                        } else if (key.isReadable()) {
-                            drain.clear();
-                            int read = channel.read(drain);
-                            drain.flip();
-                            int room = Math.min(drain.remaining(), call.head.remaining());
-                            call.head.put(drain.array(), 0, room);
-                            call.ended = read < 0;
-                        }
-                    } catch (IOException e) {
-                        if (call.head.position() == 0) {
-                            // refused, or reset before a status line
-                            statuses.merge(call.connected ? NO_ANSWER : NO_CONNECTION, 1, Integer::sum);
-                            key.cancel();
-                            channel.close();
-                            open--;
-                            continue;
-                        }
-                        call.ended = true;
-                    }
-                    if (call.ended) {
-                        statuses.merge(call.outcome(), 1, Integer::sum);
-                        key.cancel();
-                        channel.close();
-                        open--;
-                    }
-                }
+                burst.handle(selector);
             }
             for (var key : selector.keys()) {
                 if (!key.isValid()) {
                     continue;
                 }
-                statuses.merge(TIMED_OUT, 1, Integer::sum);
+                burst.statuses.merge(TIMED_OUT, 1, Integer::sum);
                 key.channel().close();
             }
         }
-        return statuses;
+        return burst.statuses;
+    }
+
+    private final TreeMap<Integer, Integer> statuses = new TreeMap<>();
+    private final ByteBuffer drain = ByteBuffer.allocate(16 << 10);
+    private int open;
+
+    private void handle(Selector selector) throws IOException {
+        for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+            var key = it.next();
+            it.remove();
+            var call = (Call) key.attachment();
+            var channel = (SocketChannel) key.channel();
+            try {
+                if (key.isConnectable()) {
+                    channel.finishConnect();
+                    call.connected = true;
+                    send(key, call, channel);
+                } else if (key.isWritable()) {
+                    send(key, call, channel);
+                } else if (key.isReadable()) {
+                    drain.clear();
+                    int read = channel.read(drain);
+                    drain.flip();
+                    int room = Math.min(drain.remaining(), call.head.remaining());
+                    call.head.put(drain.array(), 0, room);
+                    call.ended = read < 0;
+                }
+            } catch (IOException e) {
+                if (call.head.position() == 0) {
+                    // refused, or reset before a status line
+                    statuses.merge(call.connected ? NO_ANSWER : NO_CONNECTION, 1, Integer::sum);
+                    key.cancel();
+                    channel.close();
+                    open--;
+                    continue;
+                }
+                call.ended = true;
+            }
+            if (call.ended) {
+                statuses.merge(call.outcome(), 1, Integer::sum);
+                key.cancel();
+                channel.close();
+                open--;
+            }
+        }
+    }
+
+    private static void send(SelectionKey key, Call call, SocketChannel channel) throws IOException {
+        channel.write(call.request);
+        key.interestOps(call.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
     }
 
     public static void main(String[] args) throws IOException {
