@@ -358,6 +358,18 @@ int main(int argc, char **argv) {
     prctl(PR_SET_DUMPABLE, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_IGN);
+    if (argc >= 3 && strcmp(argv[1], "--held") == 0) {
+        /*
+         * A sandbox made ahead for a function at zero: all of it is in place but its program, which
+         * starts when the gateway sends "g" on stdin (the first call). Stdin closed first: dropped.
+         */
+        char go = 0;
+        ssize_t n;
+        while ((n = read(0, &go, 1)) < 0 && errno == EINTR) {}
+        if (n != 1 || go != 'g') return 0;
+        argv++;
+        argc--;
+    }
     if (argc >= 4 && strcmp(argv[1], "--exec") == 0 && strcmp(argv[2], "--") == 0) {
         signal(SIGPIPE, SIG_DFL);
         prctl(PR_SET_DUMPABLE, 1);
@@ -369,6 +381,6 @@ int main(int argc, char **argv) {
     if (argc == 2 && strcmp(argv[1], "--calls") == 0) {
         return calls_main();
     }
-    fprintf(stderr, "usage: jfaas-spawner --calls | --exec -- PROGRAM [ARGS...] | --relay PORT -- PROGRAM [ARGS...]\n");
+    fprintf(stderr, "usage: jfaas-spawner [--held] --calls | --exec -- PROGRAM [ARGS...] | --relay PORT -- PROGRAM [ARGS...]\n");
     return 2;
 }

@@ -143,6 +143,9 @@ final class Bubblewrap implements Containment {
         }
         argv.add("--");
         argv.add(SPAWNER);
+        if (launch.held()) {
+            argv.add("--held");
+        }
         switch (launch.program()) {
             case Program.Spawner s -> argv.add("--calls");
             case Program.Server server when network instanceof ReplicaNetwork.Loopback -> {

@@ -43,6 +43,8 @@ public final class Sandbox implements AutoCloseable {
     private final Path controlSockets;
     private final AtomicLong spaces = new AtomicLong();
     private final AtomicLong sockets = new AtomicLong();
+    /** Sandboxes made ahead for functions at zero, now. */
+    private final java.util.concurrent.atomic.AtomicInteger premade = new java.util.concurrent.atomic.AtomicInteger();
 
     private Sandbox(SandboxSettings settings, RuntimeDirectory runtime, Cgroups cgroups, HostClaims claims, FunctionUsers users,
             ReplicaLinks links, String noLinks, Containment containment, Binaries binaries) {
@@ -190,6 +192,30 @@ public final class Sandbox implements AutoCloseable {
             return new ReplicaNetwork.Host();
         }
         return links != null ? links.allocate(mode == NetworkMode.EGRESS) : new ReplicaNetwork.Loopback();
+    }
+
+    /**
+     * Takes one of the sandboxes that may be made ahead for functions at zero
+     * ({@code JFAAS_SANDBOX_PREMADE}); false when none is left, or where no spawner could hold the
+     * program (JFAAS_SANDBOX=none). Given back with {@link #returnPremade}.
+     */
+    public boolean reservePremade() {
+        if (!(containment instanceof Bubblewrap)) {
+            return false;
+        }
+        while (true) {
+            int held = premade.get();
+            if (held >= settings.premade()) {
+                return false;
+            }
+            if (premade.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    public void returnPremade() {
+        premade.decrementAndGet();
     }
 
     /** Processes and threads a replica may have unless its function says otherwise. */

@@ -26,7 +26,7 @@ import java.util.Map;
  * @param searchPath        where the gateway looks for bwrap and nft (its PATH)
  */
 public record SandboxSettings(Kind kind, Path runtimeRoot, int uidBase, long tmpBytes, int pids, long shmBytes,
-        long defaultMemory, String network, boolean allowHostNetwork, Path claims, String searchPath) {
+        long defaultMemory, String network, boolean allowHostNetwork, int premade, Path claims, String searchPath) {
 
     public enum Kind { BWRAP, NONE }
 
@@ -57,14 +57,16 @@ public record SandboxSettings(Kind kind, Path runtimeRoot, int uidBase, long tmp
             + "`none`: loopback only, no egress, http servers reached through a relay");
     public static final Setting<Boolean> ALLOW_HOST_NETWORK = Setting.flag("JFAAS_ALLOW_HOST_NETWORK", false,
             "whether a function may have the host's own network (`com.jfaas.network=host`)");
+    public static final Setting<Integer> PREMADE = Setting.integer("JFAAS_SANDBOX_PREMADE", 16, 0, 100_000,
+            "functions at zero that keep a sandbox made ahead, so that their first call only starts the program (`0`: none)");
 
     public static final List<Setting<?>> SETTINGS = List.of(KIND, RUNTIME, UID_BASE, TMP_SIZE, SHM_SIZE, PIDS,
-            DEFAULT_MEMORY, NETWORK, ALLOW_HOST_NETWORK);
+            DEFAULT_MEMORY, NETWORK, ALLOW_HOST_NETWORK, PREMADE);
 
     public static SandboxSettings from(Settings settings) {
         return new SandboxSettings(settings.get(KIND), settings.get(RUNTIME), settings.get(UID_BASE), settings.get(TMP_SIZE),
                 settings.get(PIDS), settings.get(SHM_SIZE), settings.get(DEFAULT_MEMORY), settings.get(NETWORK).strip(),
-                settings.get(ALLOW_HOST_NETWORK), Path.of("/run/lock/jfaas"),
+                settings.get(ALLOW_HOST_NETWORK), settings.get(PREMADE), Path.of("/run/lock/jfaas"),
                 settings.environment("PATH").orElse("/usr/bin:/bin"));
     }
 

@@ -104,6 +104,18 @@ public final class SandboxedProcess {
         return call;
     }
 
+    /**
+     * Lets the program of a sandbox made ahead ({@link Launch#held}) start: its spawner reads the
+     * word on stdin, which then closes (the program finds it at its end, as every replica's).
+     *
+     * @throws IOException when the sandbox has gone meanwhile
+     */
+    public void go() throws IOException {
+        try (var stdin = process.getOutputStream()) {
+            stdin.write('g');
+        }
+    }
+
     /** Asks the program to stop (SIGTERM to the program itself, not to bwrap, which would not pass it on). */
     public void terminate() {
         program().ifPresent(ProcessHandle::destroy);

@@ -40,6 +40,9 @@ final class Unsandboxed implements Containment {
             SandboxSettings settings) {
         var name = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path scratch = null;
+        if (launch.held()) {
+            throw new IllegalStateException("JFAAS_SANDBOX=none cannot hold a program before it starts: it has no spawner around it");
+        }
         if (launch.view() instanceof View.Image) {
             throw new IllegalStateException("JFAAS_SANDBOX=none cannot run a function from an image: it needs the sandbox");
         }

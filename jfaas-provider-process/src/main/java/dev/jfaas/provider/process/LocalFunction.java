@@ -66,6 +66,11 @@ final class LocalFunction implements DeployedFunction {
     private long appliedGeneration = -1;
     private final List<ReplicaProcess> replicas = new CopyOnWriteArrayList<>();
     private final Map<ReplicaProcess, Replica> readyReplicas = new LinkedHashMap<>();
+    /**
+     * While the function is at zero, a replica whose sandbox is made and whose program waits for the
+     * first call (JFAAS_SANDBOX_PREMADE): the call pays for the program's start only.
+     */
+    private ReplicaProcess premade;
 
     LocalFunction(FunctionName name, Spec spec, Instant createdAt, Sandbox sandbox, LogBook logs,
             Consumer<LocalFunction> scaleFromZero) {
@@ -213,14 +218,59 @@ final class LocalFunction implements DeployedFunction {
         var env = ProcessEnvironment.base(envVars, process);
         env.putIfAbsent("function_name", name.name());
         while (replicas.size() < s.replicas()) {
-            var replica = new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort() != 0,
-                    s.network(), s.limits(), env, sandbox, space, logs, this::readinessChanged);
-            replicas.add(replica);
-            replica.start();
+            if (!startPremade()) {
+                var replica = replica(s, env, false);
+                replicas.add(replica);
+                replica.start();
+            }
+        }
+        if (s.replicas() == 0 && !hasPremade() && sandbox.reservePremade()) {
+            var held = replica(s, env, true);
+            synchronized (this) {
+                premade = held;
+            }
+            held.start();
         }
     }
 
+    private ReplicaProcess replica(Spec s, Map<String, String> env, boolean held) {
+        return new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort() != 0,
+                s.network(), s.limits(), env, sandbox, space, logs, this::readinessChanged, held);
+    }
+
+    /** The replica made ahead becomes the function's (always of the spec in force: a new one drops it). */
+    private boolean startPremade() {
+        var held = takePremade();
+        if (held == null) {
+            return false;
+        }
+        replicas.add(held);
+        if (held.release()) {
+            return true;
+        }
+        replicas.remove(held); // it failed while held
+        return false;
+    }
+
+    private synchronized boolean hasPremade() {
+        return premade != null;
+    }
+
+    /** Also at shutdown, from outside the lifecycle queue: one taker only. */
+    private synchronized ReplicaProcess takePremade() {
+        var held = premade;
+        if (held != null) {
+            premade = null;
+            sandbox.returnPremade();
+        }
+        return held;
+    }
+
     CompletableFuture<Void> stopReplicas() {
+        var held = takePremade();
+        if (held != null) {
+            held.stop();
+        }
         var stopping = List.copyOf(replicas);
         replicas.clear();
         return drainThenStop(stopping);
@@ -228,6 +278,10 @@ final class LocalFunction implements DeployedFunction {
 
     /** Stops at once, without waiting for calls in flight: the gateway is shutting down. */
     void killReplicas() {
+        var held = takePremade();
+        if (held != null) {
+            held.kill();
+        }
         replicas.forEach(ReplicaProcess::kill);
         replicas.clear();
         synchronized (this) {

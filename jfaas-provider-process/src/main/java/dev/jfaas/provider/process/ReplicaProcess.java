@@ -61,10 +61,15 @@ final class ReplicaProcess {
     private SandboxedProcess running;
     /** Restarts since the replica last ran for {@link #STABLE_AFTER}: how long the next waits. */
     private int restarts;
+    /**
+     * For a sandbox made ahead (a function at zero): true when its program may start, false when it is
+     * dropped; null for a replica that starts at once.
+     */
+    private final java.util.concurrent.CompletableFuture<Boolean> go;
 
     ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, boolean imageWatchdog,
             NetworkMode network, Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs,
-            Listener listener) {
+            Listener listener, boolean held) {
         this.instance = instance;
         this.function = function;
         this.watchdog = watchdog;
@@ -77,6 +82,7 @@ final class ReplicaProcess {
         this.space = space;
         this.logs = logs;
         this.listener = listener;
+        this.go = held ? new java.util.concurrent.CompletableFuture<>() : null;
     }
 
     String instance() {
@@ -85,6 +91,14 @@ final class ReplicaProcess {
 
     void start() {
         Thread.ofPlatform().daemon().name("replica-" + instance).start(this::superviseLoop);
+    }
+
+    /**
+     * A held replica's program starts: it becomes a replica as any other. False if it was dropped
+     * first (then it never starts).
+     */
+    boolean release() {
+        return go != null && go.complete(true);
     }
 
     /** Why the replica is not ready, when its last start failed; null once it is ready. */
@@ -104,7 +118,9 @@ final class ReplicaProcess {
         while (!stopping) {
             long startedAt = System.nanoTime();
             try {
-                runOnce();
+                if (runOnce()) {
+                    continue; // the sandbox made ahead was gone: a new one at once, the call waits for it
+                }
             } catch (IOException | RuntimeException e) {
                 problem = "replica " + instance + " cannot start: " + e.getMessage();
                 listener.readinessChanged(this, null); // calls waiting for it learn why at once
@@ -114,8 +130,8 @@ final class ReplicaProcess {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (stopping) {
-                return;
+            if (stopping || go != null && go.complete(false)) {
+                return; // a sandbox made ahead that failed is dropped: the first call starts a replica as usual
             }
             if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE_AFTER) > 0) {
                 restarts = 0;
@@ -126,7 +142,8 @@ final class ReplicaProcess {
         }
     }
 
-    private void runOnce() throws IOException, InterruptedException {
+    /** True when the sandbox was made ahead and found gone when its program was to start. */
+    private boolean runOnce() throws IOException, InterruptedException {
         boolean forking = watchdog.mode().forksPerCall();
         var env = new HashMap<>(baseEnv);
         // In a network of its own a server has every port to itself, as in a container.
@@ -137,17 +154,29 @@ final class ReplicaProcess {
             env.put("port", Integer.toString(port)); // what the OpenFaaS watchdogs read
         }
         Program program = forking ? new Program.Spawner() : new Program.Server(watchdog.fprocess(), port);
+        var launch = new Launch(instance, program, env, view, limits, network);
+        boolean holding = go != null && !go.isDone();
         SandboxedProcess started;
         synchronized (lock) {
             if (stopping) {
-                return;
+                return false;
             }
-            started = sandbox.start(space, new Launch(instance, program, env, view, limits, network));
+            started = sandbox.start(space, holding ? launch.toHold() : launch);
             running = started;
         }
         var process = started.process();
         try {
-            process.getOutputStream().close();
+            if (!holding) {
+                process.getOutputStream().close();
+            } else if (!go.join()) {
+                return false; // dropped before a call came
+            } else {
+                try {
+                    started.go();
+                } catch (IOException gone) {
+                    return true;
+                }
+            }
             var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
                     logs.pump(function, instance, process.getErrorStream()));
             var ready = forking ? awaitSpawner(started) : awaitServer(started, port);
@@ -171,6 +200,7 @@ final class ReplicaProcess {
             if (!stopping) {
                 log.warn("replica {} of {} exited with status {}", instance, function, exit);
             }
+            return false;
         } finally {
             synchronized (lock) {
                 running = null;
@@ -222,6 +252,7 @@ final class ReplicaProcess {
         SandboxedProcess current;
         synchronized (lock) {
             stopping = true;
+            drop();
             current = running;
         }
         if (current != null) {
@@ -236,10 +267,18 @@ final class ReplicaProcess {
         SandboxedProcess current;
         synchronized (lock) {
             stopping = true;
+            drop();
             current = running;
         }
         if (current != null) {
             current.kill();
+        }
+    }
+
+    /** A held replica whose program has not started never will. */
+    private void drop() {
+        if (go != null) {
+            go.complete(false);
         }
     }
 

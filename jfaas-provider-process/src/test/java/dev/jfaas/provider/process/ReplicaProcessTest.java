@@ -60,7 +60,7 @@ class ReplicaProcessTest {
                 null, null, null);
         var started = new ReplicaProcess("fn-1", FN, WatchdogConfig.of(deployment), new View.Host(work, false), false,
                 NetworkMode.HOST, Limits.parse(null, null, 64), Map.of("PATH", "/usr/bin:/bin"), sandbox, sandbox.space(), logs,
-                (process, ready) -> readiness.add(ready == null ? NOT_READY : ready));
+                (process, ready) -> readiness.add(ready == null ? NOT_READY : ready), false);
         started.start();
         replica = started;
         return started;
