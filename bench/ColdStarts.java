@@ -50,10 +50,30 @@ public class ColdStarts {
         }
     }
 
-    static double coldCall(String name, String path) throws Exception {
+    /**
+     * {@code name} or {@code name@gateway-url} (a function of another gateway, for an A/B of two).
+     * SETTLE_MS (default 500): how long a function stays at zero before the call, as an idle one
+     * would (the gateway makes a sandbox ahead meanwhile, unless JFAAS_SANDBOX_PREMADE=0).
+     */
+    static double coldCall(String function, String path) throws Exception {
+        var at = function.indexOf('@');
+        var name = at < 0 ? function : function.substring(0, at);
+        var own = gateway;
+        if (at >= 0) {
+            gateway = function.substring(at + 1);
+        }
+        try {
+            return coldCallHere(name, path);
+        } finally {
+            gateway = own;
+        }
+    }
+
+    private static double coldCallHere(String name, String path) throws Exception {
         waitReplicas(name, 1);
         system("POST", "/system/scale-function/" + name, "{\"replicas\":0}");
         waitReplicas(name, 0);
+        Thread.sleep(Long.parseLong(System.getenv().getOrDefault("SETTLE_MS", "500")));
         long t0 = System.nanoTime();
         var response = http.send(HttpRequest.newBuilder(URI.create(gateway + "/function/" + name + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
