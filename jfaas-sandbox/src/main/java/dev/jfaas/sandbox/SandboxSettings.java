@@ -57,7 +57,7 @@ public record SandboxSettings(Kind kind, Path runtimeRoot, int uidBase, long tmp
             + "`none`: loopback only, no egress, http servers reached through a relay");
     public static final Setting<Boolean> ALLOW_HOST_NETWORK = Setting.flag("JFAAS_ALLOW_HOST_NETWORK", false,
             "whether a function may have the host's own network (`com.jfaas.network=host`)");
-    public static final Setting<Integer> PREMADE = Setting.integer("JFAAS_SANDBOX_PREMADE", 16, 0, 100_000,
+    public static final Setting<Integer> PREMADE = Setting.integer("JFAAS_SANDBOX_PREMADE", 16, 0, 1024,
             "functions at zero that keep a sandbox made ahead, so that their first call only starts the program (`0`: none)");
 
     public static final List<Setting<?>> SETTINGS = List.of(KIND, RUNTIME, UID_BASE, TMP_SIZE, SHM_SIZE, PIDS,

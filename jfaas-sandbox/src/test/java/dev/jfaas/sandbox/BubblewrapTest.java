@@ -111,6 +111,39 @@ class BubblewrapTest {
         }
     }
 
+    /**
+     * A sandbox made ahead: the spawner holds the program until the gateway's word, then runs it
+     * with stdin at its end; a sandbox dropped unheld (stdin closed first) ends without running it.
+     */
+    @Test
+    void aHeldProgramRunsOnlyOnTheWord() throws Exception {
+        var script = "echo ran; cat; echo stdin-ended";
+        var released = sandbox.start(space, held(script));
+        try {
+            Thread.sleep(200); // time to run, were it not held
+            assertThat(released.process().isAlive()).isTrue();
+            released.go();
+            assertThat(released.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(released.process().getInputStream().readAllBytes())).isEqualTo("ran\nstdin-ended\n");
+        } finally {
+            released.kill();
+        }
+        var dropped = sandbox.start(space, held(script));
+        try {
+            dropped.process().getOutputStream().close();
+            assertThat(dropped.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(dropped.process().exitValue()).isZero();
+            assertThat(new String(dropped.process().getInputStream().readAllBytes())).isEmpty();
+        } finally {
+            dropped.kill();
+        }
+    }
+
+    private static Launch held(String script) {
+        return new Launch("held-" + System.nanoTime(), new Program.Command(java.util.List.of("/bin/sh", "-c", script)), Map.of(),
+                null, false, Limits.parse(null, null, 64)).toHold();
+    }
+
     private static String sandboxRoot() {
         return space.secretsDir().getParent().toString();
     }

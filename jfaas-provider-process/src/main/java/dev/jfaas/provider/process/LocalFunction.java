@@ -66,11 +66,7 @@ final class LocalFunction implements DeployedFunction {
     private long appliedGeneration = -1;
     private final List<ReplicaProcess> replicas = new CopyOnWriteArrayList<>();
     private final Map<ReplicaProcess, Replica> readyReplicas = new LinkedHashMap<>();
-    /**
-     * While the function is at zero, a replica whose sandbox is made and whose program waits for the
-     * first call (JFAAS_SANDBOX_PREMADE): the call pays for the program's start only.
-     */
-    private ReplicaProcess premade;
+    private final PremadeSandbox premade;
 
     LocalFunction(FunctionName name, Spec spec, Instant createdAt, Sandbox sandbox, LogBook logs,
             Consumer<LocalFunction> scaleFromZero) {
@@ -79,6 +75,7 @@ final class LocalFunction implements DeployedFunction {
         this.createdAt = createdAt;
         this.sandbox = sandbox;
         this.space = sandbox.space();
+        this.premade = new PremadeSandbox(sandbox);
         this.logs = logs;
         this.scaleFromZero = scaleFromZero;
     }
@@ -219,28 +216,24 @@ final class LocalFunction implements DeployedFunction {
         env.putIfAbsent("function_name", name.name());
         while (replicas.size() < s.replicas()) {
             if (!startPremade()) {
-                var replica = replica(s, env, false);
+                var replica = replica(s, env, this::readinessChanged, false);
                 replicas.add(replica);
                 replica.start();
             }
         }
-        if (s.replicas() == 0 && !hasPremade() && sandbox.reservePremade()) {
-            var held = replica(s, env, true);
-            synchronized (this) {
-                premade = held;
-            }
-            held.start();
+        if (s.replicas() == 0) {
+            premade.make(s, listener -> replica(s, env, listener, true), this::readinessChanged);
         }
     }
 
-    private ReplicaProcess replica(Spec s, Map<String, String> env, boolean held) {
+    private ReplicaProcess replica(Spec s, Map<String, String> env, ReplicaProcess.Listener listener, boolean held) {
         return new ReplicaProcess(newInstance(), name, s.watchdog(), s.root().view(), s.root().watchdogPort() != 0,
-                s.network(), s.limits(), env, sandbox, space, logs, this::readinessChanged, held);
+                s.network(), s.limits(), env, sandbox, space, logs, listener, held);
     }
 
     /** The replica made ahead becomes the function's (always of the spec in force: a new one drops it). */
     private boolean startPremade() {
-        var held = takePremade();
+        var held = premade.take();
         if (held == null) {
             return false;
         }
@@ -252,25 +245,8 @@ final class LocalFunction implements DeployedFunction {
         return false;
     }
 
-    private synchronized boolean hasPremade() {
-        return premade != null;
-    }
-
-    /** Also at shutdown, from outside the lifecycle queue: one taker only. */
-    private synchronized ReplicaProcess takePremade() {
-        var held = premade;
-        if (held != null) {
-            premade = null;
-            sandbox.returnPremade();
-        }
-        return held;
-    }
-
     CompletableFuture<Void> stopReplicas() {
-        var held = takePremade();
-        if (held != null) {
-            held.stop();
-        }
+        premade.drop(false);
         var stopping = List.copyOf(replicas);
         replicas.clear();
         return drainThenStop(stopping);
@@ -278,10 +254,7 @@ final class LocalFunction implements DeployedFunction {
 
     /** Stops at once, without waiting for calls in flight: the gateway is shutting down. */
     void killReplicas() {
-        var held = takePremade();
-        if (held != null) {
-            held.kill();
-        }
+        premade.drop(true);
         replicas.forEach(ReplicaProcess::kill);
         replicas.clear();
         synchronized (this) {

@@ -40,6 +40,9 @@ final class ReplicaProcess {
     /** Receives this replica when it becomes ready (non-null) or stops being ready (null). */
     interface Listener {
         void readinessChanged(ReplicaProcess process, Replica readyOrNull);
+
+        /** A held replica failed or died before its program started: it never will. */
+        default void dropped(ReplicaProcess process) {}
     }
 
     private final String instance;
@@ -130,8 +133,12 @@ final class ReplicaProcess {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (stopping || go != null && go.complete(false)) {
-                return; // a sandbox made ahead that failed is dropped: the first call starts a replica as usual
+            if (stopping) {
+                return;
+            }
+            if (dropped()) {
+                listener.dropped(this); // a sandbox made ahead that failed: the first call starts a replica as usual
+                return;
             }
             if (Duration.ofNanos(System.nanoTime() - startedAt).compareTo(STABLE_AFTER) > 0) {
                 restarts = 0;
@@ -166,19 +173,23 @@ final class ReplicaProcess {
         }
         var process = started.process();
         try {
+            // read from the start: a held sandbox's own errors are the function's log too
+            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
+                    logs.pump(function, instance, process.getErrorStream()));
             if (!holding) {
                 process.getOutputStream().close();
-            } else if (!go.join()) {
-                return false; // dropped before a call came
             } else {
+                java.util.concurrent.CompletableFuture.anyOf(go, process.onExit()).join();
+                go.complete(false); // gone while held: dropped (nothing, when a call or a stop came first)
+                if (!go.join()) {
+                    return false;
+                }
                 try {
                     started.go();
                 } catch (IOException gone) {
-                    return true;
+                    return true; // it died as the call came
                 }
             }
-            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
-                    logs.pump(function, instance, process.getErrorStream()));
             var ready = forking ? awaitSpawner(started) : awaitServer(started, port);
             if (ready != null) {
                 problem = null;
@@ -273,6 +284,15 @@ final class ReplicaProcess {
         if (current != null) {
             current.kill();
         }
+    }
+
+    /** Whether this was a held replica whose program never started (a failed one is dropped now). */
+    private boolean dropped() {
+        if (go == null) {
+            return false;
+        }
+        go.complete(false);
+        return !go.join();
     }
 
     /** A held replica whose program has not started never will. */
