@@ -103,8 +103,10 @@ final class FunctionScaler {
             trial = null;
             return new Decision(0, "idle for " + policy.zeroDuration());
         }
-        if (replicas == 0 && load == 0) {
-            return null; // parked at zero: the next call scales it up
+        if (replicas == 0) {
+            // Parked at zero: its next call brings it back (scale from zero). Load counted here may be
+            // calls made before a scale to zero by hand, between two looks that both saw it at zero.
+            return null;
         }
         if (policy.min() == policy.max()) {
             return replicas == policy.min() ? null : new Decision(policy.min(), "min = max = " + policy.min());

@@ -100,6 +100,19 @@ class FunctionScalerTest {
         assertThat(tick(policy, 1, 1, 18, 0)).extracting(FunctionScaler.Decision::replicas).isEqualTo(4);
     }
 
+    /**
+     * Between two looks a call brings the function back from zero and the operator scales it to zero
+     * again: the look sees it at zero, as the one before did, with the call's load. Only a call brings
+     * a function back from zero, so that load is from before the operator's word.
+     */
+    @Test
+    void aFunctionAtZeroIsBroughtBackByItsCallsNotByLoadCountedBeforeAScaleToZero() {
+        var policy = labels("min", "1", "max", "5", "zero", "true");
+        assertThat(tick(policy, 0, 0, 0, 0)).isNull();
+        assertThat(tick(policy, 0, 0, 20, 0)).as("the operator's word stands").isNull();
+        assertThat(tick(policy, 0, 0, 0, 0)).isNull();
+    }
+
     @Test
     void itsOwnScaleDownIsNotMistakenForSomeoneElses() {
         var policy = labels("min", "1", "max", "4");
