@@ -366,7 +366,13 @@ public final class SqliteDatabase implements AutoCloseable {
                     results[i] = write.work().run(writer.connection());
                     writer.connection().releaseSavepoint(savepoint);
                 } catch (Exception e) {
-                    writer.connection().rollback(savepoint);
+                    try {
+                        writer.connection().rollback(savepoint);
+                    } catch (SQLException ended) {
+                        // SQLite ended the whole transaction itself (a full disk): the write's own
+                        // failure says why the batch is lost, not "no such savepoint"
+                        throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+                    }
                     failures[i] = e;
                 }
             }
