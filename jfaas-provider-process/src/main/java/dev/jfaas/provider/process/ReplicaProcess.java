@@ -173,14 +173,17 @@ final class ReplicaProcess {
         }
         var process = started.process();
         try {
-            // read from the start: a held sandbox's own errors are the function's log too
-            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
-                    logs.pump(function, instance, process.getErrorStream()));
             if (!holding) {
                 process.getOutputStream().close();
             } else {
                 java.util.concurrent.CompletableFuture.anyOf(go, process.onExit()).join();
                 go.complete(false); // gone while held: dropped (nothing, when a call or a stop came first)
+            }
+            // Read from here on: while held nothing runs to write more than a pipe holds, and a held
+            // sandbox costs two threads fewer. What it said meanwhile (why it failed) is read now.
+            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
+                    logs.pump(function, instance, process.getErrorStream()));
+            if (holding) {
                 if (!go.join()) {
                     return false;
                 }
