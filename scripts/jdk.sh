@@ -46,13 +46,10 @@ export PATH="$JAVA_HOME/bin:$PATH"
 # what is more than 30 % free (70 % by default), another 5 MB of an idle gateway. Netty's buffer
 # events for the flight recorder stay off: checking for them initialises JFR's Java side (~110
 # classes, 1-4 MB of an idle gateway) in a process that records nothing; JFR itself still works.
-# Netty's pooled allocator, not 4.2's adaptive default: two interleaved sync A/Bs (6 and 8 rounds,
-# bench/sync-ab.sh) gave ~500 fewer bytes allocated per call (8,000 -> 7,500), less CPU per call in
-# 12 of 14 rounds and the same RSS.
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 JFAAS_JVM_DEFAULTS="-XX:+UseSerialGC -Xms8m -Xmx96m -Xss256k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=80m \
 -XX:MaxDirectMemorySize=32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000 \
--XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.jfr.enabled=false -Dio.netty.allocator.type=pooled"
+-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED -Dio.netty.jfr.enabled=false"
 # From JDK 23 on, sun.misc.Unsafe's memory access is allowed explicitly: on JDK 25 Netty otherwise
 # turns its Unsafe paths off and allocates direct buffers through the foreign linker, whose start-up
 # spins ~260 classes (1-2 MB of an idle gateway, ~10 MB after load; the same throughput in an
