@@ -212,19 +212,24 @@ class BoundsTest {
 
     @Test
     void manyLargeAsyncBodiesAtOnceAreStoredOrAskedToComeBackNeverTheHeapsEnd() throws Exception {
-        // 40 bodies of 5 MB at once: 200 MB held whole until stored, twice the gateway's heap
+        // 40 bodies of 5 MB at once: 200 MB held whole until stored, twice the gateway's heap. On
+        // connections of their own: a kept-alive one of the class's client that the gateway closes
+        // as idle (JFAAS_IDLE_TIMEOUT) just as a POST goes out on it is lost on any HTTP/1.1 server,
+        // and the JDK's client does not send a POST again.
         var body = new byte[5 << 20];
         var calls = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
-        for (int i = 0; i < 40; i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/async-function/sha"))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
-        }
         var statuses = new java.util.TreeMap<Integer, Integer>();
-        for (var call : calls) {
-            var response = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            statuses.merge(response.statusCode(), 1, Integer::sum);
-            if (response.statusCode() == 503) {
-                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        try (var fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            for (int i = 0; i < 40; i++) {
+                calls.add(fresh.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/async-function/sha"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (var call : calls) {
+                var response = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                statuses.merge(response.statusCode(), 1, Integer::sum);
+                if (response.statusCode() == 503) {
+                    assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                }
             }
         }
         System.out.println("bounds: 40 async bodies of 5 MB at once to a 96 MB gateway: " + statuses);
