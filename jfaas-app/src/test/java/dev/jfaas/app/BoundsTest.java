@@ -213,9 +213,8 @@ class BoundsTest {
     @Test
     void manyLargeAsyncBodiesAtOnceAreStoredOrAskedToComeBackNeverTheHeapsEnd() throws Exception {
         // 40 bodies of 5 MB at once: 200 MB held whole until stored, twice the gateway's heap. On
-        // connections of their own: a kept-alive one of the class's client that the gateway closes
-        // as idle (JFAAS_IDLE_TIMEOUT) just as a POST goes out on it is lost on any HTTP/1.1 server,
-        // and the JDK's client does not send a POST again.
+        // connections of their own, so that one closed unanswered is the gateway's doing, not a
+        // kept-alive connection of the class's client closed as idle just as a POST went out on it.
         var body = new byte[5 << 20];
         var calls = new java.util.ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
         var statuses = new java.util.TreeMap<Integer, Integer>();
