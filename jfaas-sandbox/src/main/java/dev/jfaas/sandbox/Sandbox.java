@@ -43,8 +43,8 @@ public final class Sandbox implements AutoCloseable {
     private final Path controlSockets;
     private final AtomicLong spaces = new AtomicLong();
     private final AtomicLong sockets = new AtomicLong();
-    /** Sandboxes made ahead for functions at zero, now. */
-    private final java.util.concurrent.atomic.AtomicInteger premade = new java.util.concurrent.atomic.AtomicInteger();
+    /** Places for sandboxes made ahead for functions at zero ({@code JFAAS_SANDBOX_PREMADE}). */
+    private final java.util.concurrent.Semaphore premade;
 
     private Sandbox(SandboxSettings settings, RuntimeDirectory runtime, Cgroups cgroups, HostClaims claims, FunctionUsers users,
             ReplicaLinks links, String noLinks, Containment containment, Binaries binaries) {
@@ -58,6 +58,7 @@ public final class Sandbox implements AutoCloseable {
         this.containment = containment;
         this.binaries = binaries;
         this.controlSockets = runtime.privateDir("c");
+        this.premade = new java.util.concurrent.Semaphore(settings.premade());
     }
 
     /** Opens the sandbox the settings ask for; fails with a clear message when bwrap is asked for and cannot run. */
@@ -200,22 +201,11 @@ public final class Sandbox implements AutoCloseable {
      * program (JFAAS_SANDBOX=none). Given back with {@link #returnPremade}.
      */
     public boolean reservePremade() {
-        if (!(containment instanceof Bubblewrap)) {
-            return false;
-        }
-        while (true) {
-            int held = premade.get();
-            if (held >= settings.premade()) {
-                return false;
-            }
-            if (premade.compareAndSet(held, held + 1)) {
-                return true;
-            }
-        }
+        return containment instanceof Bubblewrap && premade.tryAcquire();
     }
 
     public void returnPremade() {
-        premade.decrementAndGet();
+        premade.release();
     }
 
     /** Processes and threads a replica may have unless its function says otherwise. */

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,7 @@ final class ReplicaProcess {
      * For a sandbox made ahead (a function at zero): true when its program may start, false when it is
      * dropped; null for a replica that starts at once.
      */
-    private final java.util.concurrent.CompletableFuture<Boolean> go;
+    private final CompletableFuture<Boolean> go;
 
     ReplicaProcess(String instance, FunctionName function, WatchdogConfig watchdog, View view, boolean imageWatchdog,
             NetworkMode network, Limits limits, Map<String, String> baseEnv, Sandbox sandbox, FunctionSpace space, LogBook logs,
@@ -85,7 +86,7 @@ final class ReplicaProcess {
         this.space = space;
         this.logs = logs;
         this.listener = listener;
-        this.go = held ? new java.util.concurrent.CompletableFuture<>() : null;
+        this.go = held ? new CompletableFuture<>() : null;
     }
 
     String instance() {
@@ -176,12 +177,12 @@ final class ReplicaProcess {
             if (!holding) {
                 process.getOutputStream().close();
             } else {
-                java.util.concurrent.CompletableFuture.anyOf(go, process.onExit()).join();
+                CompletableFuture.anyOf(go, process.onExit()).join();
                 go.complete(false); // gone while held: dropped (nothing, when a call or a stop came first)
             }
             // Read from here on: while held nothing runs to write more than a pipe holds, and a held
             // sandbox costs two threads fewer. What it said meanwhile (why it failed) is read now.
-            var output = java.util.concurrent.CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
+            var output = CompletableFuture.allOf(logs.pump(function, instance, process.getInputStream()),
                     logs.pump(function, instance, process.getErrorStream()));
             if (holding) {
                 if (!go.join()) {
