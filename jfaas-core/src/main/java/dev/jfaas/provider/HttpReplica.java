@@ -1,5 +1,6 @@
 package dev.jfaas.provider;
 
+import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 
 /**
@@ -11,6 +12,10 @@ public final class HttpReplica extends Replica {
     private final String host;
     private final int port;
     private final Path socket;
+    // Made once, not per call: each call is sent to them (an address and a string per call were
+    // ~150 bytes of the gateway's allocation per sync call).
+    private final SocketAddress address;
+    private final String authority;
 
     public HttpReplica(String instance, String host, int port) {
         this(instance, host, port, null);
@@ -21,6 +26,9 @@ public final class HttpReplica extends Replica {
         this.host = host;
         this.port = port;
         this.socket = socket;
+        this.address = socket != null ? SocketAddress.domainSocketAddress(socket.toString())
+                : SocketAddress.inetSocketAddress(port, host);
+        this.authority = host + ":" + port;
     }
 
     public String host() {
@@ -34,5 +42,15 @@ public final class HttpReplica extends Replica {
     /** The Unix socket to connect to instead of host:port, or null. */
     public Path socket() {
         return socket;
+    }
+
+    /** Where to connect: the Unix socket if it has one, else host and port. */
+    public SocketAddress address() {
+        return address;
+    }
+
+    /** {@code host:port}, the Host header of the requests sent to it. */
+    public String authority() {
+        return authority;
     }
 }

@@ -100,7 +100,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
         var callerId = request.getHeader("X-Call-Id");
         var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
         var call = new Invocation(callId, function, request.method(), target.path(), request.query() == null ? "" : request.query(),
-                ForwardedHeaders.of(request, callId, startNanos), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE)), startNanos, null, new Cancellation());
+                ForwardedHeaders.of(request, callId, Long.toString(startNanos)), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE)), startNanos, null, new Cancellation());
         var context = Vertx.currentContext();
         accept.run(call).onComplete(done -> {
             if (done.failed()) {

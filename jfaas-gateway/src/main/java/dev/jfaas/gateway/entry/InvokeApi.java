@@ -68,7 +68,8 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             callId = CallIds.next();
         }
         var body = bodyOf(request, length);
-        var headers = ForwardedHeaders.of(request, callId, startNanos);
+        var startTime = Long.toString(startNanos);
+        var headers = ForwardedHeaders.of(request, callId, startTime);
         var cancellation = new Cancellation();
         // A caller that goes away mid-call stops the work done for it (upstream request, process).
         request.response().closeHandler(v -> cancellation.cancel());
@@ -77,11 +78,11 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         var id = callId;
         pipeline.run(call).onComplete(done -> {
             if (done.succeeded()) {
-                respond(request, done.result(), id, startNanos, started);
+                respond(request, done.result(), id, startTime, started);
             } else {
                 log.error("call {} to {} failed inside the gateway", id, function, done.cause());
                 respond(request, InvocationResult.internal(500, "gateway", "internal error: " + done.cause().getMessage()),
-                        id, startNanos, started);
+                        id, startTime, started);
             }
         });
     }
@@ -96,7 +97,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
     }
 
-    private static void respond(HttpServerRequest request, InvocationResult result, String callId, long startNanos, long started) {
+    private static void respond(HttpServerRequest request, InvocationResult result, String callId, String startTime, long started) {
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             cancel(result.body());
@@ -106,7 +107,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         // The function's headers, less hop-by-hop ones: they described its connection, not ours.
         HopByHop.copyEndToEnd(result.headers(), response.headers(), null);
         response.headers().set(ForwardedHeaders.CALL_ID, callId);
-        response.headers().set(ForwardedHeaders.START_TIME, Long.toString(startNanos));
+        response.headers().set(ForwardedHeaders.START_TIME, startTime);
         response.headers().set(ForwardedHeaders.DURATION, Replies.seconds(System.nanoTime() - started));
         switch (result.body()) {
             case Body.Empty e -> response.end();

@@ -1,6 +1,5 @@
 package dev.jfaas.gateway.http;
 
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.jfaas.function.RequestRejected;
 import dev.jfaas.queue.CallResponse;
 import dev.jfaas.queue.QueueUnavailable;
+import io.netty.util.AsciiString;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -185,10 +185,24 @@ public final class Replies {
         out.end(Buffer.buffer(response.body()));
     }
 
-    /** Seconds with microsecond precision, e.g. "0.001234", without String.format's cost. */
-    public static String seconds(long nanos) {
-        long micros = nanos / 1000;
-        var fraction = Long.toString(1_000_000 + micros % 1_000_000).substring(1);
-        return (micros / 1_000_000) + "." + fraction;
+    /**
+     * Seconds with microsecond precision, e.g. "0.001234", as ASCII bytes: written on every answer,
+     * so one small array wrapped as it is (header values of this kind encode by copying bytes), not
+     * String.format's cost or the three Strings of a concatenation.
+     */
+    public static AsciiString seconds(long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long whole = micros / 1_000_000;
+        int wholeDigits = whole == 0 ? 1 : (int) Math.log10(whole) + 1;
+        var bytes = new byte[wholeDigits + 7];
+        long rest = micros % 1_000_000;
+        for (int i = bytes.length - 1; i > wholeDigits; i--, rest /= 10) {
+            bytes[i] = (byte) ('0' + rest % 10);
+        }
+        bytes[wholeDigits] = '.';
+        for (int i = wholeDigits - 1; i >= 0; i--, whole /= 10) {
+            bytes[i] = (byte) ('0' + whole % 10);
+        }
+        return new AsciiString(bytes, false);
     }
 }

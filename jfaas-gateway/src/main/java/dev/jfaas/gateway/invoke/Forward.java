@@ -11,10 +11,7 @@ import dev.jfaas.provider.ExecReplica;
 import dev.jfaas.provider.HttpReplica;
 import dev.jfaas.provider.Replica;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends the call to the least busy ready replica: proxied over pooled keep-alive HTTP for server
@@ -23,11 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Forward implements Stage {
 
-    private final Vertx vertx;
     private final UpstreamClient upstream;
 
-    public Forward(Vertx vertx, UpstreamClient upstream) {
-        this.vertx = vertx;
+    public Forward(UpstreamClient upstream) {
         this.upstream = upstream;
     }
 
@@ -71,27 +66,18 @@ public final class Forward implements Stage {
     }
 
     private Future<InvocationResult> proxy(Invocation call, HttpReplica replica) {
-        var address = replica.socket() != null ? SocketAddress.domainSocketAddress(replica.socket().toString())
-                : SocketAddress.inetSocketAddress(replica.port(), replica.host());
+        var timeout = call.target().watchdog().execTimeout();
         var exchange = upstream.exchange(new UpstreamRequest(call.method(), call.uri(), call.headers(), call.body(),
-                address, replica.host() + ":" + replica.port()));
-        var timedOut = new AtomicBoolean();
-        long timeoutMs = call.target().watchdog().execTimeout().toMillis();
-        long timer = vertx.setTimer(timeoutMs, id -> {
-            timedOut.set(true);
-            exchange.reset();
-        });
+                replica.address(), replica.authority()), timeout);
         call.cancellation().onCancel(exchange::reset);
-        exchange.end().onComplete(done -> {
-            vertx.cancelTimer(timer);
-            replica.callEnded();
-        });
+        exchange.end().onComplete(done -> replica.callEnded());
         return exchange.head().map(Forward::answer).recover(failure -> {
-            if (timedOut.get() && !exchange.requestWritten() && call.body() instanceof Body.Stream) {
+            long timeoutMs = timeout.toMillis();
+            if (exchange.timedOut() && !exchange.requestWritten() && call.body() instanceof Body.Stream) {
                 return Future.succeededFuture(InvocationResult.internal(408, "forward",
                         "request body not received within exec_timeout " + timeoutMs + "ms"));
             }
-            if (timedOut.get()) {
+            if (exchange.timedOut()) {
                 return Future.succeededFuture(InvocationResult.internal(504, "forward",
                         "function " + call.function() + " did not answer within exec_timeout " + timeoutMs + "ms"));
             }

@@ -43,7 +43,7 @@ public final class InvokePipeline {
                 new Receive(vertx, bodies),
                 admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
-                new Forward(vertx, client));
+                new Forward(client));
     }
 
     /** Accepting an async call: it is stored as the stages before Enqueue left it. */
@@ -76,6 +76,6 @@ public final class InvokePipeline {
                 new Deadlines(vertx),
                 admit,
                 new ScaleFromZero(vertx, scaleFromZeroTimeout, metrics),
-                new Forward(vertx, client));
+                new Forward(client));
     }
 }

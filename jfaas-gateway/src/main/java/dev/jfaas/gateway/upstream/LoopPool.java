@@ -39,6 +39,7 @@ final class LoopPool {
 
     private final long idleNanos;
     private final ScheduledFuture<?> sweeper;
+    private final ExchangeTimeouts deadlines;
 
     LoopPool(Transport transport, EventLoop loop, UpstreamClient.Options options, ChannelGroup open) {
         this.transport = transport;
@@ -47,6 +48,7 @@ final class LoopPool {
         this.inet = bootstrap(loop, false).option(ChannelOption.TCP_NODELAY, true);
         this.domain = transport.supportsDomainSockets() ? bootstrap(loop, true) : null;
         this.idleNanos = options.idleTimeout().toNanos();
+        this.deadlines = new ExchangeTimeouts(loop);
         // One sweep now and then rather than an idle timer per connection touched on every read and write.
         long every = Math.max(1, options.idleTimeout().toMillis() / 4);
         this.sweeper = loop.scheduleAtFixedRate(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
@@ -105,6 +107,7 @@ final class LoopPool {
         if (exchange.isOver()) {
             return;
         }
+        exchange.deadlineFrom(deadlines);
         var address = exchange.request().address();
         var slot = slots.computeIfAbsent(address, a -> new Slot());
         Channel channel;

@@ -51,10 +51,18 @@ public final class UpstreamClient {
      * idle connection to the request's address or opens one, and writes the request.
      */
     public UpstreamExchange exchange(UpstreamRequest request) {
+        return exchange(request, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #exchange(UpstreamRequest)}, reset ({@link UpstreamExchange#timedOut()}) unless the
+     * whole answer is in within {@code timeout} (zero: no limit).
+     */
+    public UpstreamExchange exchange(UpstreamRequest request, Duration timeout) {
         ContextInternal context = vertx.getOrCreateContext();
         var loop = context.nettyEventLoop();
         var pool = pools.computeIfAbsent(loop, l -> new LoopPool(vertx.transport(), l, options, open));
-        var exchange = new UpstreamExchange(context, request);
+        var exchange = new UpstreamExchange(context, request, timeout.toNanos());
         if (loop.inEventLoop()) {
             pool.start(exchange);
         } else {

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -47,6 +48,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
 
     private final ContextInternal context;
     private final UpstreamRequest request;
+    /** Within which the exchange must be over, or 0 for no limit. */
+    private final long timeoutNanos;
+    private ExchangeTimeouts.Entry deadline;
+    private boolean timedOut;
     private final Promise<UpstreamExchange> head;
     private final Promise<Void> end;
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>(2);
@@ -70,9 +75,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     private Handler<Throwable> exceptionHandler;
     private long demand = Long.MAX_VALUE;
 
-    UpstreamExchange(ContextInternal context, UpstreamRequest request) {
+    UpstreamExchange(ContextInternal context, UpstreamRequest request, long timeoutNanos) {
         this.context = context;
         this.request = request;
+        this.timeoutNanos = timeoutNanos;
         this.head = context.promise();
         this.end = context.promise();
     }
@@ -107,12 +113,31 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         return wholeBody;
     }
 
-    /** Abandons the call: its connection is closed (never reused), what waits on it fails. */
     /** Whether the whole request, its body included, has gone to the replica. */
     public boolean requestWritten() {
         return requestWritten;
     }
 
+    /** Whether the exchange was reset for not being over within its timeout. */
+    public boolean timedOut() {
+        return timedOut;
+    }
+
+    /** Starts the clock, on the loop as the exchange starts. */
+    void deadlineFrom(ExchangeTimeouts deadlines) {
+        if (timeoutNanos > 0) {
+            deadline = deadlines.add(this, timeoutNanos);
+        }
+    }
+
+    void timeOut() {
+        if (!over) {
+            timedOut = true;
+            reset();
+        }
+    }
+
+    /** Abandons the call: its connection is closed (never reused), what waits on it fails. */
     public void reset() {
         onLoop(() -> {
             if (over) {
@@ -159,8 +184,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
                 outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
                 HttpUtil.setContentLength(message, b.buffer().length());
                 channel.write(message);
-                // A duplicate with its own count: a retried call sends the same buffer again.
-                channel.writeAndFlush(new DefaultLastHttpContent(((BufferInternal) b.buffer()).getByteBuf().retainedDuplicate()));
+                // A duplicate with its own count: a retried call sends the same buffer again. No
+                // trailers: the shared empty map, not a map made per call only to stay empty.
+                channel.writeAndFlush(new DefaultLastHttpContent(((BufferInternal) b.buffer()).getByteBuf().retainedDuplicate(),
+                        EmptyHttpHeaders.INSTANCE));
                 requestWritten = true;
             }
             case Body.Stream s -> {
@@ -285,6 +312,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
 
     private void finished() {
         over = true;
+        dropDeadline();
         ended = true;
         var upstream = connection;
         connection = null;
@@ -300,6 +328,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             return;
         }
         over = true;
+        dropDeadline();
         connection = null;
         connecting = null;
         var failure = cause != null ? cause : new VertxException("connection closed by the function", true);
@@ -308,6 +337,13 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             context.emit(failure, exceptionHandler);
         }
         end.tryFail(failure);
+    }
+
+    private void dropDeadline() {
+        if (deadline != null) {
+            deadline.cancel();
+            deadline = null;
+        }
     }
 
     private void detachRequestBody() {

@@ -45,7 +45,7 @@ class ForwardTest {
         port = server.listen(0, "127.0.0.1").await().actualPort();
         client = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
         context = vertx.getOrCreateContext();
-        forward = new Forward(vertx, client);
+        forward = new Forward(client);
     }
 
     @AfterAll

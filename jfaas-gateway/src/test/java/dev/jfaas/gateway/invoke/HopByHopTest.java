@@ -25,6 +25,14 @@ class HopByHopTest {
     }
 
     @Test
+    void theMapItselfKeepsOnlyEndToEndHeaders() {
+        var headers = request();
+        assertThat(HopByHop.keepEndToEnd(headers, "Host")).isSameAs(headers);
+        assertThat(headers.names()).containsExactlyInAnyOrder("Content-Type", "X-Custom");
+        assertThat(headers.getAll("x-custom")).containsExactly("one", "two");
+    }
+
+    @Test
     void aCopyHasOnlyEndToEndHeadersAndTheOriginalIsUntouched() {
         var from = request();
         var copy = HopByHop.copyEndToEnd(from, MultiMap.caseInsensitiveMultiMap(), "Host");

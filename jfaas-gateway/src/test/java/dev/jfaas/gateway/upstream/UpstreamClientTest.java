@@ -352,6 +352,55 @@ class UpstreamClientTest {
     }
 
     @Test
+    void callsOverrunningTheirTimeoutAreResetEachAtItsOwnDeadline() throws Exception {
+        // Two timeouts, the longer one started first: each lane keeps start order, the earliest
+        // deadline of all is the one the loop waits for.
+        var ended = new java.util.concurrent.ConcurrentHashMap<Long, Long>();
+        var exchanges = new CompletableFuture<java.util.List<UpstreamExchange>>();
+        long start = System.nanoTime();
+        context.runOnContext(v -> {
+            var list = new java.util.ArrayList<UpstreamExchange>();
+            for (long ms : new long[] {400, 100, 400, 250}) {
+                var exchange = client.exchange(request(HttpMethod.GET, "/hang", Body.EMPTY), Duration.ofMillis(ms));
+                exchange.head().onFailure(x -> ended.put(ms * 10 + list.indexOf(exchange), System.nanoTime() - start));
+                list.add(exchange);
+            }
+            exchanges.complete(list);
+        });
+        var list = exchanges.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.size() == 4);
+        assertThat(list).allMatch(UpstreamExchange::timedOut);
+        long first = ended.get(1001L);
+        assertThat(Duration.ofNanos(first)).isBetween(Duration.ofMillis(100), Duration.ofMillis(390));
+        assertThat(ended.get(2503L)).isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos()).isGreaterThan(first);
+        assertThat(ended.get(4000L)).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+        assertThat(ended.get(4002L)).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+    }
+
+    @Test
+    void aCallOverInTimeIsNotTimedOutAfterwardsAndKeepsItsConnection() throws Exception {
+        var fast = new CompletableFuture<UpstreamExchange>();
+        context.runOnContext(v -> {
+            var exchange = client.exchange(request(HttpMethod.POST, "/echo", Body.of(Buffer.buffer("quick"))),
+                    Duration.ofMillis(150));
+            call(Future.succeededFuture(exchange).compose(e -> e.head())).onSuccess(a -> fast.complete(exchange))
+                    .onFailure(fast::completeExceptionally);
+        });
+        var done = fast.get(10, TimeUnit.SECONDS);
+        int opened = connections.get();
+        // A call with a later deadline on the same loop times out only once the first one's has passed.
+        var later = new CompletableFuture<UpstreamExchange>();
+        context.runOnContext(v -> {
+            var exchange = client.exchange(request(HttpMethod.GET, "/hang", Body.EMPTY), Duration.ofMillis(300));
+            exchange.head().onFailure(x -> later.complete(exchange));
+        });
+        assertThat(later.get(10, TimeUnit.SECONDS).timedOut()).isTrue();
+        assertThat(done.timedOut()).isFalse();
+        // The quick call's connection went back to the pool, and the hanging call took it.
+        assertThat(connections.get()).isEqualTo(opened);
+    }
+
+    @Test
     void anAnswerCutShortFailsItsBodyStream() {
         var failure = new CompletableFuture<Throwable>();
         context.runOnContext(v -> call(request(HttpMethod.GET, "/half", Body.EMPTY)).onComplete((a, x) -> failure.complete(x)));
