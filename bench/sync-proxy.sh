@@ -89,6 +89,11 @@ for round in $(seq "$rounds"); do
     [ "$target" = jfaas ] && a0=$(allocated_bytes "$jfaas_port")
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -s "$here/post100.lua" "${url[$target]}")
     r=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    if [ -z "$r" ] || [ "${r%.*}" = 0 ]; then # say why rather than print a bare 0
+      echo "$target answered nothing: $out" >&2
+      for log in "$BENCH_TMP/$target.log" "$BENCH_TMP/minimal.log"; do [ -f "$log" ] && tail -20 "$log" >&2; done
+      r=0
+    fi
     if [ "$target" = jfaas ]; then
       jfaas_bytes=$((jfaas_bytes + $(allocated_bytes "$jfaas_port") - a0))
       jfaas_calls=$(awk -v c="$jfaas_calls" -v r="$r" -v t="$secs" 'BEGIN {printf "%.0f", c + r * t}')
