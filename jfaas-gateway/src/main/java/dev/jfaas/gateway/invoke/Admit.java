@@ -53,31 +53,50 @@ public final class Admit implements Stage {
         }
         var queue = queueOf(function);
         long since = System.nanoTime();
-        return queue.acquire(priority).transform(admitted -> {
-            if (admitted.failed()) {
-                var why = ((AdmissionQueue.Refused) admitted.cause()).reason() == AdmissionQueue.Refusal.FULL
+        var admitted = queue.acquire(priority);
+        if (admitted.succeeded()) { // a free slot: no wait, no future made for one
+            return throughGateway(call, next, priority, queue);
+        }
+        return admitted.transform(waited -> {
+            if (waited.failed()) {
+                var why = ((AdmissionQueue.Refused) waited.cause()).reason() == AdmissionQueue.Refusal.FULL
                         ? "too many calls waiting for " + call.function() + " (max_queued " + function.watchdog().maxQueued() + ")"
                         : "no slot for " + call.function() + " within queue_timeout " + function.watchdog().queueTimeout();
                 return Future.succeededFuture(refused(429, why));
             }
             recordWait(call.function(), since);
-            return throughGateway(call, next, priority).andThen(done -> queue.release());
+            return throughGateway(call, next, priority, queue);
         });
     }
 
     private Future<InvocationResult> throughGateway(Invocation call, Chain next, int priority) {
+        return throughGateway(call, next, priority, null);
+    }
+
+    /** Through the gateway-wide queue; the function's slot, if it holds one, is given back with the gateway's, in one step. */
+    private Future<InvocationResult> throughGateway(Invocation call, Chain next, int priority, AdmissionQueue slotHeld) {
         long since = System.nanoTime();
         var entered = gateway.acquire(priority);
         if (entered.succeeded()) { // the usual case: no queue, no extra futures
-            return next.proceed(call).andThen(done -> gateway.release());
+            return next.proceed(call).andThen(done -> release(slotHeld));
         }
         return entered.transform(admitted -> {
             if (admitted.failed()) {
+                if (slotHeld != null) {
+                    slotHeld.release();
+                }
                 return Future.succeededFuture(refused(503, "the gateway is overloaded: too many calls in flight and waiting"));
             }
             recordWait(call.function(), since);
-            return next.proceed(call).andThen(done -> gateway.release());
+            return next.proceed(call).andThen(done -> release(slotHeld));
         });
+    }
+
+    private void release(AdmissionQueue slotHeld) {
+        gateway.release();
+        if (slotHeld != null) {
+            slotHeld.release();
+        }
     }
 
     private void recordWait(FunctionName function, long since) {

@@ -182,7 +182,9 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             }
             case Body.Bytes b -> {
                 outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                HttpUtil.setContentLength(message, b.buffer().length());
+                if (!declares(outgoing, b.buffer().length())) {
+                    HttpUtil.setContentLength(message, b.buffer().length());
+                }
                 channel.write(message);
                 // A duplicate with its own count: a retried call sends the same buffer again. No
                 // trailers: the shared empty map, not a map made per call only to stay empty.
@@ -390,6 +392,26 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         } else {
             loop.execute(action);
         }
+    }
+
+    /**
+     * Whether the headers give this length already: a body read whole keeps the caller's own
+     * Content-Length, which need not be made again as text and stored in a new entry.
+     */
+    static boolean declares(HttpHeaders headers, int length) {
+        var declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (declared == null || declared.isEmpty() || declared.length() > 10) {
+            return false;
+        }
+        long value = 0;
+        for (int i = 0; i < declared.length(); i++) {
+            char c = declared.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value == length;
     }
 
     private static HttpHeaders nettyHeaders(MultiMap headers) {

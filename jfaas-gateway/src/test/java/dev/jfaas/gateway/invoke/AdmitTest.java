@@ -101,4 +101,20 @@ class AdmitTest {
         running.get(1).complete(ok());
         assertThat(await(after).status()).as("the slot came back").isEqualTo(200);
     }
+
+    @Test
+    void aCallTheGatewayRefusesGivesItsFunctionsSlotBack() throws Exception {
+        var open = Calls.Function.of(Map.of(), Map.of(), replicas);
+        var admit = new Admit(vertx, 1, 0, Duration.ofSeconds(30), metrics);
+        var first = admit.apply(Calls.to(open, Body.EMPTY), held); // the gateway's only slot
+        var refused = await(admit.apply(Calls.to(limited, Body.EMPTY), held)); // its function's only slot, then 503
+        assertThat(refused.status()).isEqualTo(503);
+        running.getFirst().complete(ok());
+        assertThat(await(first).status()).isEqualTo(200);
+        // max_inflight 1: had the refused call kept its slot, this one would wait out queue_timeout
+        var after = admit.apply(Calls.to(limited, Body.EMPTY), held);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> running.size() == 2);
+        running.get(1).complete(ok());
+        assertThat(await(after).status()).isEqualTo(200);
+    }
 }

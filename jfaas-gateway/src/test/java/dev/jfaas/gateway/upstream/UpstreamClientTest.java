@@ -352,6 +352,27 @@ class UpstreamClientTest {
     }
 
     @Test
+    void aDeclaredLengthIsKeptOnlyWhenItIsTheBodysOwn() {
+        var headers = io.vertx.core.http.impl.headers.HeadersMultiMap.httpHeaders();
+        assertThat(UpstreamExchange.declares(headers, 5)).isFalse();
+        headers.set("Content-Length", "5");
+        assertThat(UpstreamExchange.declares(headers, 5)).isTrue();
+        assertThat(UpstreamExchange.declares(headers, 50)).isFalse();
+        for (var odd : new String[] {"", "+5", " 5", "5 ", "0x5", "99999999999", "-5"}) {
+            headers.set("Content-Length", odd);
+            assertThat(UpstreamExchange.declares(headers, 5)).as(odd).isFalse();
+        }
+    }
+
+    @Test
+    void aBodyLongerThanTheCallersDeclaredLengthGoesWithItsOwn() throws Exception {
+        var headers = MultiMap.caseInsensitiveMultiMap().set("Content-Length", "2");
+        var echo = onContext(() -> call(new UpstreamRequest(HttpMethod.POST, "/echo", headers,
+                Body.of(Buffer.buffer("whole")), local(), "127.0.0.1:" + port)));
+        assertThat(echo.body()).isEqualTo("whole");
+    }
+
+    @Test
     void callsOverrunningTheirTimeoutAreResetEachAtItsOwnDeadline() throws Exception {
         // Two timeouts, the longer one started first: each lane keeps start order, the earliest
         // deadline of all is the one the loop waits for.
