@@ -1,20 +1,10 @@
 package dev.jfaas.gateway.upstream;
 
-import dev.jfaas.invoke.Body;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
@@ -30,7 +20,7 @@ import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 
 /**
- * One call to a replica: writes the request (its body streamed with back-pressure), completes
+ * One call to a replica: has its request written ({@link RequestWriter}), completes
  * {@link #head()} with the response's status and headers, and is itself the response body's
  * stream. A small answer of known length ({@value #WHOLE_LIMIT} bytes at most) is held until it is
  * all in and then handed over whole ({@link #wholeBody()}): most answers arrive in one read, and
@@ -57,8 +47,8 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>(2);
     private UpstreamConnection connection;
     private Channel connecting;
-    private ReadStream<Buffer> requestBody;
-    private boolean flushScheduled;
+    /** Writes the request's streamed body while it flows; null once it has gone, or when there was none to stream. */
+    private RequestWriter writer;
     private boolean requestWritten;
     private boolean informational;
     private boolean reset;
@@ -167,79 +157,22 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             return;
         }
         connection = upstream;
-        var channel = upstream.channel();
-        var message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
-                request.uri(), nettyHeaders(request.headers()));
-        var outgoing = message.headers();
-        outgoing.set(HttpHeaderNames.HOST, request.host());
-        // The gateway answered the caller's Expect itself; the body follows the head regardless.
-        outgoing.remove(HttpHeaderNames.EXPECT);
-        switch (request.body()) {
-            case Body.Empty e -> {
-                channel.write(message);
-                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                requestWritten = true;
-            }
-            case Body.Bytes b -> {
-                outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                if (!declares(outgoing, b.buffer().length())) {
-                    HttpUtil.setContentLength(message, b.buffer().length());
-                }
-                channel.write(message);
-                // A duplicate with its own count: a retried call sends the same buffer again. No
-                // trailers: the shared empty map, not a map made per call only to stay empty.
-                channel.writeAndFlush(new DefaultLastHttpContent(((BufferInternal) b.buffer()).getByteBuf().retainedDuplicate(),
-                        EmptyHttpHeaders.INSTANCE));
-                requestWritten = true;
-            }
-            case Body.Stream s -> {
-                if (!outgoing.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                    HttpUtil.setTransferEncodingChunked(message, true);
-                }
-                channel.write(message);
-                stream(channel, s.stream());
-            }
+        writer = RequestWriter.write(upstream.channel(), request, this);
+        if (writer == null) {
+            requestWritten = true;
         }
     }
 
-    private void stream(Channel channel, ReadStream<Buffer> body) {
-        requestBody = body;
-        body.exceptionHandler(failure -> reset());
-        body.endHandler(v -> onLoop(() -> {
-            if (requestBody == body) {
-                requestBody = null;
-                requestWritten = true;
-                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            }
-        }));
-        body.handler(chunk -> {
-            channel.write(new DefaultHttpContent(((BufferInternal) chunk).getByteBuf().retainedDuplicate()));
-            if (!channel.isWritable()) {
-                // Paused before the flush: a flush that drains at once resumes it from within.
-                body.pause(); // until the replica takes what is queued: see writable()
-                channel.flush();
-            } else {
-                scheduleFlush(channel);
-            }
-        });
-        body.resume();
-    }
-
-    /** One flush for all the chunks that arrive in one turn of the loop, not one per chunk. */
-    private void scheduleFlush(Channel channel) {
-        if (!flushScheduled) {
-            flushScheduled = true;
-            channel.eventLoop().execute(() -> {
-                flushScheduled = false;
-                channel.flush();
-            });
-        }
+    /** A streamed body has all gone to the replica. */
+    void requestSent() {
+        writer = null;
+        requestWritten = true;
     }
 
     void writable() {
-        var body = requestBody;
-        if (body != null) {
-            body.resume();
+        var streaming = writer;
+        if (streaming != null) {
+            streaming.writable();
         }
     }
 
@@ -349,17 +282,10 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     }
 
     private void detachRequestBody() {
-        var body = requestBody;
-        requestBody = null;
-        if (body != null) {
-            // Left flowing without a handler: what is left of the caller's body is read and dropped.
-            try {
-                body.handler(null);
-                body.endHandler(null);
-                body.resume();
-            } catch (IllegalStateException alreadyOver) {
-                // a request that has been read to its end or failed holds nothing to drain
-            }
+        var streaming = writer;
+        writer = null;
+        if (streaming != null) {
+            streaming.detach();
         }
     }
 
@@ -385,44 +311,13 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         }
     }
 
-    private void onLoop(Runnable action) {
+    void onLoop(Runnable action) {
         var loop = context.nettyEventLoop();
         if (loop.inEventLoop()) {
             action.run();
         } else {
             loop.execute(action);
         }
-    }
-
-    /**
-     * Whether the headers give this length already: a body read whole keeps the caller's own
-     * Content-Length, which need not be made again as text and stored in a new entry.
-     */
-    static boolean declares(HttpHeaders headers, int length) {
-        var declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-        if (declared == null || declared.isEmpty() || declared.length() > 10) {
-            return false;
-        }
-        long value = 0;
-        for (int i = 0; i < declared.length(); i++) {
-            char c = declared.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value == length;
-    }
-
-    private static HttpHeaders nettyHeaders(MultiMap headers) {
-        if (headers instanceof HttpHeaders netty) {
-            return netty;
-        }
-        var copy = new DefaultHttpHeaders();
-        for (var header : headers) {
-            copy.add(header.getKey(), header.getValue());
-        }
-        return copy;
     }
 
     @Override

@@ -354,13 +354,13 @@ class UpstreamClientTest {
     @Test
     void aDeclaredLengthIsKeptOnlyWhenItIsTheBodysOwn() {
         var headers = io.vertx.core.http.impl.headers.HeadersMultiMap.httpHeaders();
-        assertThat(UpstreamExchange.declares(headers, 5)).isFalse();
+        assertThat(RequestWriter.declares(headers, 5)).isFalse();
         headers.set("Content-Length", "5");
-        assertThat(UpstreamExchange.declares(headers, 5)).isTrue();
-        assertThat(UpstreamExchange.declares(headers, 50)).isFalse();
+        assertThat(RequestWriter.declares(headers, 5)).isTrue();
+        assertThat(RequestWriter.declares(headers, 50)).isFalse();
         for (var odd : new String[] {"", "+5", " 5", "5 ", "0x5", "99999999999", "-5"}) {
             headers.set("Content-Length", odd);
-            assertThat(UpstreamExchange.declares(headers, 5)).as(odd).isFalse();
+            assertThat(RequestWriter.declares(headers, 5)).as(odd).isFalse();
         }
     }
 
