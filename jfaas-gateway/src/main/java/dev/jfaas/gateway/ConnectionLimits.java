@@ -1,6 +1,7 @@
 package dev.jfaas.gateway;
 
 import dev.jfaas.gateway.http.Replies;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -141,8 +142,8 @@ final class ConnectionLimits {
             return;
         }
         state.talked = true;
-        var length = request.getHeader("Content-Length");
-        boolean body = request.getHeader("Transfer-Encoding") != null || (length != null && !length.strip().equals("0"));
+        var length = request.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+        boolean body = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null || (length != null && !length.strip().equals("0"));
         if (body && !request.isEnded()) {
             state.receiving = request;
             state.bodyDeadline = System.nanoTime() + settings.bodyTimeout().toNanos();

@@ -1,13 +1,11 @@
 package dev.jfaas.gateway.entry;
 
-import dev.jfaas.gateway.http.LimitedReadStream;
-
-import dev.jfaas.gateway.http.Framing;
-
-import dev.jfaas.gateway.http.Replies;
-
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.gateway.http.Framing;
+import dev.jfaas.gateway.http.HeaderNames;
+import dev.jfaas.gateway.http.LimitedReadStream;
+import dev.jfaas.gateway.http.Replies;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.CallIds;
@@ -54,11 +52,11 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
     }
 
     static boolean asksForAsync(HttpServerRequest request) {
-        var mode = request.getHeader("X-Invoke-Mode");
+        var mode = request.getHeader(HeaderNames.INVOKE_MODE);
         if (mode != null && mode.equalsIgnoreCase("async")) {
             return true;
         }
-        var prefer = request.getHeader("Prefer");
+        var prefer = request.getHeader(HeaderNames.PREFER);
         return prefer != null && prefer.toLowerCase(Locale.ROOT).contains("respond-async");
     }
 

@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.entry;
 
+import dev.jfaas.gateway.http.HeaderNames;
 import dev.jfaas.gateway.invoke.HopByHop;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -14,7 +15,7 @@ import java.time.Instant;
 final class ForwardedHeaders {
 
     // Names made once as ASCII bytes: set on every call, they are encoded by copying.
-    static final CharSequence CALL_ID = HttpHeaders.createOptimized("X-Call-Id");
+    static final CharSequence CALL_ID = HeaderNames.CALL_ID;
     static final CharSequence START_TIME = HttpHeaders.createOptimized("X-Start-Time");
     static final CharSequence DURATION = HttpHeaders.createOptimized("X-Duration-Seconds");
     private static final CharSequence FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");

@@ -1,11 +1,11 @@
 package dev.jfaas.gateway.entry;
 
-import dev.jfaas.gateway.http.Framing;
-import dev.jfaas.gateway.http.Replies;
-import dev.jfaas.gateway.http.LimitedReadStream;
-
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.RequestRejected;
+import dev.jfaas.gateway.http.Framing;
+import dev.jfaas.gateway.http.HeaderNames;
+import dev.jfaas.gateway.http.LimitedReadStream;
+import dev.jfaas.gateway.http.Replies;
 import dev.jfaas.gateway.invoke.HopByHop;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.CallIds;
@@ -13,6 +13,7 @@ import dev.jfaas.invoke.Cancellation;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Pipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -58,12 +59,12 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             reject(request, 404, "resolve", "error finding function " + qualified);
             return;
         }
-        var length = request.getHeader("Content-Length");
+        var length = request.getHeader(HttpHeaderNames.CONTENT_LENGTH);
         if (length != null && Framing.contentLength(length) > maxBodySize) {
             reject(request, 413, "limits", "request body is larger than max_body_size " + maxBodySize + " bytes");
             return;
         }
-        var callId = request.getHeader("X-Call-Id");
+        var callId = request.getHeader(HeaderNames.CALL_ID);
         if (callId == null || callId.isBlank()) {
             callId = CallIds.next();
         }
@@ -88,7 +89,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     }
 
     private Body bodyOf(HttpServerRequest request, String length) {
-        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+        boolean chunked = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null;
         if (!chunked && (length == null || "0".equals(length.strip()))) {
             request.resume();
             return Body.EMPTY;

@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.http;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 
@@ -15,12 +16,12 @@ public final class Framing {
 
     /** Answers and returns true when the request must go no further. */
     public static boolean refuse(HttpServerRequest request) {
-        if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader("Host") == null) {
+        if (request.version() == HttpVersion.HTTP_1_1 && request.getHeader(HttpHeaderNames.HOST) == null) {
             return reject(request, 400, "an HTTP/1.1 request needs a Host header");
         }
-        var encoding = request.getHeader("Transfer-Encoding");
+        var encoding = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING);
         if (encoding != null) {
-            if (request.getHeader("Content-Length") != null) {
+            if (request.getHeader(HttpHeaderNames.CONTENT_LENGTH) != null) {
                 return reject(request, 400, "a request may not have both Transfer-Encoding and Content-Length");
             }
             if (!encoding.strip().equalsIgnoreCase("chunked")) {

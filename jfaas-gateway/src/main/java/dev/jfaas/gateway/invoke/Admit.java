@@ -3,6 +3,7 @@ package dev.jfaas.gateway.invoke;
 import dev.jfaas.function.FunctionName;
 import dev.jfaas.function.WatchdogConfig;
 import dev.jfaas.gateway.admission.AdmissionQueue;
+import dev.jfaas.gateway.http.HeaderNames;
 import dev.jfaas.gateway.metrics.GatewayMetrics;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
@@ -126,7 +127,7 @@ public final class Admit implements Stage {
 
     /** X-Priority 0..9 orders waiting calls; anything else counts as 0 (a sync call is not refused for it). */
     private static int priority(Invocation call) {
-        var header = call.headers().get("X-Priority");
+        var header = call.headers().get(HeaderNames.PRIORITY);
         if (header == null || header.length() != 1) {
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.jfaas.gateway.invoke;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
@@ -22,7 +23,7 @@ public final class HopByHop {
 
     /** Adds to {@code to} every header of {@code from} that is end-to-end, leaving out {@code alsoSkip}. */
     public static MultiMap copyEndToEnd(MultiMap from, MultiMap to, String alsoSkip) {
-        var connection = from.get("Connection");
+        var connection = from.get(HttpHeaderNames.CONNECTION);
         for (var entries = entries(from); entries.hasNext(); ) {
             var header = entries.next();
             var name = header.getKey();
@@ -41,7 +42,7 @@ public final class HopByHop {
      * call's allocation, bench/README.md).
      */
     public static MultiMap keepEndToEnd(MultiMap headers, CharSequence alsoRemove) {
-        var connection = headers.get("Connection");
+        var connection = headers.get(HttpHeaderNames.CONNECTION);
         if (connection != null) {
             for (var token : connection.split(",")) {
                 var name = token.strip();

@@ -5,6 +5,7 @@ import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Stage;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -80,7 +81,7 @@ public final class Receive implements Stage {
     }
 
     private static long declaredLength(Invocation call) {
-        var length = call.headers().get("Content-Length");
+        var length = call.headers().get(HttpHeaderNames.CONTENT_LENGTH);
         return length == null ? 0 : Framing.contentLength(length);
     }
 }
