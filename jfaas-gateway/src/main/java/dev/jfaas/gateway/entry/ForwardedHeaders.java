@@ -25,11 +25,11 @@ final class ForwardedHeaders {
 
     /** @param startTime the call's {@link #nowNanos()} as text, as the answer carries it too */
     static MultiMap of(HttpServerRequest request, String callId, String startTime) {
-        // The Host header as the caller sent it (Netty's decoder has checked its characters), not
-        // Vert.x's authority parsed from it and printed again: the same text, four objects fewer.
+        // The Host header as the caller sent it, when it is a host and port, not Vert.x's authority
+        // parsed from it and printed again: the same text, four objects fewer.
         var host = request.headers().get(HttpHeaders.HOST);
         var headers = HopByHop.keepEndToEnd(request.headers(), HttpHeaders.HOST);
-        if (host != null && !headers.contains(FORWARDED_HOST)) {
+        if (isAuthority(host) && !headers.contains(FORWARDED_HOST)) {
             headers.set(FORWARDED_HOST, host);
         }
         if (!headers.contains(FORWARDED_FOR) && request.remoteAddress() != null) {
@@ -38,6 +38,52 @@ final class ForwardedHeaders {
         headers.set(CALL_ID, callId);
         headers.set(START_TIME, startTime);
         return headers;
+    }
+
+    /**
+     * Whether {@code host} is a host, with a port or not: a name, an IPv4 address or a bracketed
+     * IPv6 one, and digits after the last colon. What Vert.x would not read as an authority (a path,
+     * user info, a list) is not passed on as the host the caller asked for.
+     */
+    static boolean isAuthority(String host) {
+        if (host == null || host.isEmpty() || host.length() > 262) {
+            return false;
+        }
+        int end = host.length();
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0 && host.lastIndexOf(']') < colon) {
+            if (colon == end - 1 || end - colon - 1 > 5) {
+                return false;
+            }
+            int port = 0;
+            for (int i = colon + 1; i < end; i++) {
+                char c = host.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+                port = port * 10 + (c - '0');
+            }
+            if (port > 65535) {
+                return false;
+            }
+            end = colon;
+        }
+        if (end == 0) {
+            return false;
+        }
+        boolean bracketed = host.charAt(0) == '[';
+        if (bracketed != (host.charAt(end - 1) == ']')) {
+            return false;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = host.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                    || c == '_' || (bracketed && (c == ':' || c == '[' || c == ']'));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Wall-clock Unix time in nanoseconds, as {@code X-Start-Time} carries it. */

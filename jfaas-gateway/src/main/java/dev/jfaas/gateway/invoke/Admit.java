@@ -79,7 +79,7 @@ public final class Admit implements Stage {
         long since = System.nanoTime();
         var entered = gateway.acquire(priority);
         if (entered.succeeded()) { // the usual case: no queue, no extra futures
-            return next.proceed(call).andThen(done -> release(slotHeld));
+            return proceedHolding(call, next, slotHeld);
         }
         return entered.transform(admitted -> {
             if (admitted.failed()) {
@@ -89,8 +89,20 @@ public final class Admit implements Stage {
                 return Future.succeededFuture(refused(503, "the gateway is overloaded: too many calls in flight and waiting"));
             }
             recordWait(call.function(), since);
-            return next.proceed(call).andThen(done -> release(slotHeld));
+            return proceedHolding(call, next, slotHeld);
         });
+    }
+
+    /** The rest of the chain, the slots given back when it is over: also when it throws instead of failing. */
+    private Future<InvocationResult> proceedHolding(Invocation call, Chain next, AdmissionQueue slotHeld) {
+        Future<InvocationResult> result;
+        try {
+            result = next.proceed(call);
+        } catch (RuntimeException e) {
+            release(slotHeld);
+            return Future.failedFuture(e);
+        }
+        return result.andThen(done -> release(slotHeld));
     }
 
     private void release(AdmissionQueue slotHeld) {

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When one event loop's calls time out, without a timer per call: a timer scheduled and cancelled
@@ -13,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * earliest of them. A call that ends leaves its lane at once. Touched only on its loop.
  */
 final class ExchangeTimeouts {
+
+    private static final Logger log = LoggerFactory.getLogger(ExchangeTimeouts.class);
 
     /** One call's place in its lane, until it ends or times out. */
     static final class Entry {
@@ -147,6 +151,13 @@ final class ExchangeTimeouts {
         if (any) {
             schedule(next);
         }
-        due.forEach(UpstreamExchange::timeOut); // after the walk: a reset may end other calls
+        // After the walk: a reset may end other calls. Each on its own: their entries are gone already.
+        for (var exchange : due) {
+            try {
+                exchange.timeOut();
+            } catch (RuntimeException e) {
+                log.warn("a call past its exec_timeout could not be reset", e);
+            }
+        }
     }
 }

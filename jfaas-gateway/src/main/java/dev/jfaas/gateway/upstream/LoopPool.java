@@ -71,6 +71,10 @@ final class LoopPool {
         sweeper.cancel(false);
     }
 
+    int pendingDeadlines() {
+        return deadlines.pending();
+    }
+
     /**
      * A response's headers are decoded straight into Vert.x's header map, which is also Netty's:
      * the stages and the edge read and copy them with no adaptor and no String per name.

@@ -27,22 +27,23 @@ import io.vertx.core.streams.ReadStream;
 final class RequestWriter {
 
     private final Channel channel;
-    private final UpstreamExchange exchange;
+    private final Runnable sent;
+    private final Runnable broke;
     private ReadStream<Buffer> body;
     private boolean flushScheduled;
 
-    private RequestWriter(Channel channel, UpstreamExchange exchange, ReadStream<Buffer> body) {
+    private RequestWriter(Channel channel, ReadStream<Buffer> body, Runnable sent, Runnable broke) {
         this.channel = channel;
-        this.exchange = exchange;
         this.body = body;
+        this.sent = sent;
+        this.broke = broke;
     }
 
     /**
-     * Writes {@code request} to {@code channel}: null once it is all written, else the writer of its
-     * body, which tells {@code exchange} when the body has gone ({@link UpstreamExchange#requestSent})
-     * or broke off (a reset).
+     * Writes {@code request}'s head to {@code channel}, and its body when that is all here: null then,
+     * else the body still to send ({@link #stream}).
      */
-    static RequestWriter write(Channel channel, UpstreamRequest request, UpstreamExchange exchange) {
+    static ReadStream<Buffer> write(Channel channel, UpstreamRequest request) {
         var message = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method().name()),
                 request.uri(), nettyHeaders(request.headers()));
         var outgoing = message.headers();
@@ -57,7 +58,7 @@ final class RequestWriter {
             }
             case Body.Bytes b -> {
                 outgoing.remove(HttpHeaderNames.TRANSFER_ENCODING);
-                if (!declares(outgoing, b.buffer().length())) {
+                if (!declaresOnly(outgoing, b.buffer().length())) {
                     HttpUtil.setContentLength(message, b.buffer().length());
                 }
                 channel.write(message);
@@ -72,21 +73,31 @@ final class RequestWriter {
                     HttpUtil.setTransferEncodingChunked(message, true);
                 }
                 channel.write(message);
-                var writer = new RequestWriter(channel, exchange, s.stream());
-                writer.start();
-                return writer;
+                return s.stream();
             }
         }
     }
 
-    private void start() {
+    /**
+     * The writer of a body that follows its head: {@code sent} runs on the channel's loop once all of
+     * it has gone, {@code broke} if the caller's side of it fails. Call {@link #start()} once the
+     * writer is kept where the exchange can detach it.
+     */
+    static RequestWriter stream(Channel channel, ReadStream<Buffer> body, Runnable sent, Runnable broke) {
+        return new RequestWriter(channel, body, sent, broke);
+    }
+
+    void start() {
         var stream = body;
-        stream.exceptionHandler(failure -> exchange.reset());
-        stream.endHandler(v -> exchange.onLoop(() -> {
+        if (stream == null) {
+            return; // detached before it started
+        }
+        stream.exceptionHandler(failure -> broke.run());
+        stream.endHandler(v -> onLoop(() -> {
             if (body == stream) {
                 body = null;
                 channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                exchange.requestSent();
+                sent.run();
             }
         }));
         stream.handler(chunk -> {
@@ -100,6 +111,15 @@ final class RequestWriter {
             }
         });
         stream.resume();
+    }
+
+    private void onLoop(Runnable action) {
+        var loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            action.run();
+        } else {
+            loop.execute(action);
+        }
     }
 
     /** One flush for all the chunks that arrive in one turn of the loop, not one per chunk. */
@@ -138,10 +158,12 @@ final class RequestWriter {
     }
 
     /**
-     * Whether the headers give this length already: a body read whole keeps the caller's own
-     * Content-Length, which need not be made again as text and stored in a new entry.
+     * Whether the headers give this length already, and only it: a body read whole keeps the
+     * caller's own Content-Length, which need not be made again as text and stored in a new entry.
+     * A second value (calls from a broker carry headers as sent) is replaced with the one true one,
+     * or a replica reading the last would take the rest of the body for a request of its own.
      */
-    static boolean declares(HttpHeaders headers, int length) {
+    static boolean declaresOnly(HttpHeaders headers, int length) {
         var declared = headers.get(HttpHeaderNames.CONTENT_LENGTH);
         if (declared == null || declared.isEmpty() || declared.length() > 10) {
             return false;
@@ -154,7 +176,7 @@ final class RequestWriter {
             }
             value = value * 10 + (c - '0');
         }
-        return value == length;
+        return value == length && headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() == 1;
     }
 
     private static HttpHeaders nettyHeaders(MultiMap headers) {

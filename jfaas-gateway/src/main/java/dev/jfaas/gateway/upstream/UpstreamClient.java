@@ -62,13 +62,29 @@ public final class UpstreamClient {
         ContextInternal context = vertx.getOrCreateContext();
         var loop = context.nettyEventLoop();
         var pool = pools.computeIfAbsent(loop, l -> new LoopPool(vertx.transport(), l, options, open));
-        var exchange = new UpstreamExchange(context, request, timeout.toNanos());
+        var exchange = new UpstreamExchange(context, request, nanos(timeout));
         if (loop.inEventLoop()) {
             pool.start(exchange);
         } else {
             loop.execute(() -> pool.start(exchange));
         }
         return exchange;
+    }
+
+    /**
+     * A timeout in nanoseconds, at most ten years: exec_timeout is read as whole seconds, and one of
+     * 10^10 s would overflow a long of nanoseconds (and a deadline past 2^62 ns would wrap).
+     */
+    static long nanos(Duration timeout) {
+        return timeout.compareTo(LONGEST) > 0 ? LONGEST.toNanos() : Math.max(0, timeout.toNanos());
+    }
+
+    private static final Duration LONGEST = Duration.ofDays(3650);
+
+    /** Loop-side view for tests: the deadlines the calling loop's pool waits for. */
+    int pendingDeadlines() {
+        var pool = pools.get(vertx.getOrCreateContext().nettyEventLoop());
+        return pool == null ? 0 : pool.pendingDeadlines();
     }
 
     /** Closes every connection, idle or busy; calls in flight fail. */

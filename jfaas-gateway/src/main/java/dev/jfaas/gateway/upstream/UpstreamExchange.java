@@ -157,14 +157,19 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             return;
         }
         connection = upstream;
-        writer = RequestWriter.write(upstream.channel(), request, this);
-        if (writer == null) {
+        var channel = upstream.channel();
+        var rest = RequestWriter.write(channel, request);
+        if (rest == null) {
             requestWritten = true;
+            return;
         }
+        // Kept before it starts: a body that fails at once finds it to detach.
+        writer = RequestWriter.stream(channel, rest, this::requestSent, this::reset);
+        writer.start();
     }
 
     /** A streamed body has all gone to the replica. */
-    void requestSent() {
+    private void requestSent() {
         writer = null;
         requestWritten = true;
     }
@@ -311,7 +316,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         }
     }
 
-    void onLoop(Runnable action) {
+    private void onLoop(Runnable action) {
         var loop = context.nettyEventLoop();
         if (loop.inEventLoop()) {
             action.run();

@@ -103,6 +103,20 @@ class AdmitTest {
     }
 
     @Test
+    void aChainThatThrowsGivesBothSlotsBack() throws Exception {
+        var admit = new Admit(vertx, 1, 0, Duration.ofSeconds(30), metrics);
+        dev.jfaas.invoke.Stage.Chain throwing = call -> {
+            throw new IllegalStateException("a stage's bug");
+        };
+        assertThat(admit.apply(Calls.to(limited, Body.EMPTY), throwing).failed()).isTrue();
+        // the gateway's one slot and the function's one slot are free again: this call runs at once
+        var after = admit.apply(Calls.to(limited, Body.EMPTY), held);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> running.size() == 1);
+        running.getFirst().complete(ok());
+        assertThat(await(after).status()).isEqualTo(200);
+    }
+
+    @Test
     void aCallTheGatewayRefusesGivesItsFunctionsSlotBack() throws Exception {
         var open = Calls.Function.of(Map.of(), Map.of(), replicas);
         var admit = new Admit(vertx, 1, 0, Duration.ofSeconds(30), metrics);

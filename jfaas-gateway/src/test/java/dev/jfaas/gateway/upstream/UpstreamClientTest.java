@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -354,14 +355,53 @@ class UpstreamClientTest {
     @Test
     void aDeclaredLengthIsKeptOnlyWhenItIsTheBodysOwn() {
         var headers = io.vertx.core.http.impl.headers.HeadersMultiMap.httpHeaders();
-        assertThat(RequestWriter.declares(headers, 5)).isFalse();
+        assertThat(RequestWriter.declaresOnly(headers, 5)).isFalse();
         headers.set("Content-Length", "5");
-        assertThat(RequestWriter.declares(headers, 5)).isTrue();
-        assertThat(RequestWriter.declares(headers, 50)).isFalse();
+        assertThat(RequestWriter.declaresOnly(headers, 5)).isTrue();
+        assertThat(RequestWriter.declaresOnly(headers, 50)).isFalse();
         for (var odd : new String[] {"", "+5", " 5", "5 ", "0x5", "99999999999", "-5"}) {
             headers.set("Content-Length", odd);
-            assertThat(RequestWriter.declares(headers, 5)).as(odd).isFalse();
+            assertThat(RequestWriter.declaresOnly(headers, 5)).as(odd).isFalse();
         }
+        // a call from a broker may carry a second value: the right one alone is sent then
+        headers.set("Content-Length", "5").add("Content-Length", "0");
+        assertThat(RequestWriter.declaresOnly(headers, 5)).isFalse();
+    }
+
+    @Test
+    void aBodyWithTwoDeclaredLengthsGoesWithItsOwnAlone() throws Exception {
+        var headers = MultiMap.caseInsensitiveMultiMap().add("Content-Length", "5").add("Content-Length", "0");
+        var echo = onContext(() -> call(new UpstreamRequest(HttpMethod.POST, "/echo", headers,
+                Body.of(Buffer.buffer("hello")), local(), "127.0.0.1:" + port)));
+        assertThat(echo.body()).isEqualTo("hello");
+        // and the connection still serves the next call: no "0" left it a request of its own
+        var next = onContext(() -> call(request(HttpMethod.POST, "/echo", Body.of(Buffer.buffer("next")))));
+        assertThat(next.body()).isEqualTo("next");
+    }
+
+    @Test
+    void timeoutsAreNanosecondsWithinTenYears() {
+        assertThat(UpstreamClient.nanos(Duration.ofSeconds(30))).isEqualTo(30_000_000_000L);
+        assertThat(UpstreamClient.nanos(Duration.ofSeconds(10_000_000_000L))).isEqualTo(Duration.ofDays(3650).toNanos());
+        assertThat(UpstreamClient.nanos(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void everyWayACallEndsTakesItsDeadlineAway() throws Exception {
+        // answered, cut short by the replica, closed by it, reset by the caller: no deadline stays behind
+        var ended = new CompletableFuture<Void>();
+        context.runOnContext(v -> {
+            var timeout = Duration.ofSeconds(30);
+            var answered = client.exchange(request(HttpMethod.POST, "/echo", Body.of(Buffer.buffer("x"))), timeout);
+            var cut = client.exchange(request(HttpMethod.GET, "/half", Body.EMPTY), timeout);
+            var closing = client.exchange(request(HttpMethod.GET, "/close", Body.EMPTY), timeout);
+            var hanging = client.exchange(request(HttpMethod.GET, "/hang", Body.EMPTY), timeout);
+            vertx.setTimer(50, id -> hanging.reset());
+            Future.join(List.of(answered.end(), cut.end(), closing.end(), hanging.end()))
+                    .onComplete(done -> ended.complete(null));
+        });
+        ended.get(10, TimeUnit.SECONDS);
+        assertThat(onContext(() -> Future.succeededFuture(client.pendingDeadlines()))).isZero();
     }
 
     @Test
@@ -392,7 +432,7 @@ class UpstreamClientTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> ended.size() == 4);
         assertThat(list).allMatch(UpstreamExchange::timedOut);
         long first = ended.get(1001L);
-        assertThat(Duration.ofNanos(first)).isBetween(Duration.ofMillis(100), Duration.ofMillis(390));
+        assertThat(Duration.ofNanos(first)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(ended.get(2503L)).isGreaterThanOrEqualTo(Duration.ofMillis(250).toNanos()).isGreaterThan(first);
         assertThat(ended.get(4000L)).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
         assertThat(ended.get(4002L)).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
