@@ -23,6 +23,21 @@ class TimeoutsTest {
         gateway.deploy(Functions.inDirectory("slow-writer", "sh slow.sh", Map.of("write_timeout", "1s", "exec_timeout", "20s"),
                 Map.of("slow.sh", "sleep 5; echo late\n")));
         gateway.deploy(Functions.httpEcho("slow-web", Map.of("write_timeout", "1s", "exec_timeout", "20s")));
+        // exec_timeout 0: no limit, as the OpenFaaS watchdogs read it (was: a forked process killed
+        // at once, an http call a 500)
+        gateway.deploy(Functions.inDirectory("unlimited", "sh wait.sh", Map.of("exec_timeout", "0"),
+                Map.of("wait.sh", "sleep 0.3; echo finished\n")));
+        gateway.deploy(Functions.httpEcho("unlimited-web", Map.of("exec_timeout", "0")));
+    }
+
+    @Test
+    void anExecTimeoutOfZeroIsNoLimit() {
+        var forking = gateway.call("POST", "/function/unlimited", "");
+        assertThat(forking.statusCode()).as(forking.body()).isEqualTo(200);
+        assertThat(forking.body()).contains("finished");
+        var http = gateway.call("POST", "/function/unlimited-web", "echoed");
+        assertThat(http.statusCode()).as(http.body()).isBetween(200, 299); // the echo answers a POST 201
+        assertThat(http.body()).contains("\"body\": \"echoed\"");
     }
 
     @Test

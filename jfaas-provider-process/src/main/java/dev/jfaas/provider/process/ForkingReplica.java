@@ -152,12 +152,18 @@ final class ForkingReplica extends ExecReplica {
         }
     }
 
+    /** exec_timeout 0 is no limit, as the OpenFaaS watchdogs read it: ten years, as the gateway's upstream calls. */
+    private static long limitMillis(java.time.Duration execTimeout) {
+        var longest = java.time.Duration.ofDays(3650);
+        return execTimeout.isZero() || execTimeout.compareTo(longest) > 0 ? longest.toMillis() : execTimeout.toMillis();
+    }
+
     private Deadline killAfterTimeout(SpawnerCall spawned) {
         var fired = new AtomicBoolean();
         var timer = TIMEOUTS.schedule(() -> {
             fired.set(true);
             spawned.close();
-        }, watchdog.execTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, limitMillis(watchdog.execTimeout()), TimeUnit.MILLISECONDS);
         return new Deadline(timer, fired);
     }
 
