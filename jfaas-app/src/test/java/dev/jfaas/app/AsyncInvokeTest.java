@@ -241,7 +241,10 @@ class AsyncInvokeTest {
 
     @Test
     void higherPriorityRunsFirstAndQueuedCallsCanBeCancelled() throws IOException {
-        var dir = deployScript("serial", "cat >> order.txt; echo >> order.txt; sleep 0.4\n",
+        // The first call holds the only slot until the test says go, not for a fixed 0.4 s: on a
+        // loaded machine the three calls after it were not all queued by then, and "low" ran
+        // before "high" was there to pass it (a CI run of 2026-12-07).
+        var dir = deployScript("serial", "cat >> order.txt; echo >> order.txt; while [ ! -e go ]; do sleep 0.05; done\n",
                 Map.of("com.openfaas.queue", "serial-queue"), Map.of("max_inflight", "1"));
         var blocker = callId(gateway.call("POST", "/async-function/serial", "blocker"));
         awaitStatus(blocker, "running");
@@ -257,6 +260,8 @@ class AsyncInvokeTest {
         assertThat(record(cancelled).path("status").asText()).isEqualTo("cancelled");
         assertThat(gateway.call("DELETE", "/async-function/" + cancelled, null).statusCode()).isEqualTo(409);
         assertThat(gateway.call("DELETE", "/async-function/no-such-call", null).statusCode()).isEqualTo(404);
+        assertThat(record(blocker).path("status").asText()).as("the first call still holds the slot").isEqualTo("running");
+        Files.createFile(dir.resolve("go"));
 
         awaitStatus(low, "succeeded");
         awaitStatus(high, "succeeded");
