@@ -37,23 +37,24 @@ public final class Cancellation {
     }
 
     public void cancel() {
-        List<Runnable> toRun;
+        Runnable one;
+        List<Runnable> rest;
         synchronized (this) {
             if (cancelled) {
                 return;
             }
             cancelled = true;
-            toRun = new ArrayList<>(1 + (more == null ? 0 : more.size()));
-            if (first != null) {
-                toRun.add(first);
-            }
-            if (more != null) {
-                toRun.addAll(more);
-            }
+            one = first;
+            rest = more;
             first = null;
             more = null;
         }
-        toRun.forEach(Runnable::run);
+        if (one != null) {
+            one.run();
+        }
+        if (rest != null) {
+            rest.forEach(Runnable::run);
+        }
     }
 
     public synchronized boolean isCancelled() {

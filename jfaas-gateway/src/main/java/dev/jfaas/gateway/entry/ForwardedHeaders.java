@@ -15,7 +15,6 @@ import java.time.Instant;
 final class ForwardedHeaders {
 
     // Names made once as ASCII bytes: set on every call, they are encoded by copying.
-    static final CharSequence CALL_ID = HeaderNames.CALL_ID;
     static final CharSequence START_TIME = HttpHeaders.createOptimized("X-Start-Time");
     static final CharSequence DURATION = HttpHeaders.createOptimized("X-Duration-Seconds");
     private static final CharSequence FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
@@ -35,7 +34,7 @@ final class ForwardedHeaders {
         if (!headers.contains(FORWARDED_FOR) && request.remoteAddress() != null) {
             headers.set(FORWARDED_FOR, request.remoteAddress().hostAddress());
         }
-        headers.set(CALL_ID, callId);
+        headers.set(HeaderNames.CALL_ID, callId);
         headers.set(START_TIME, startTime);
         return headers;
     }

@@ -107,7 +107,7 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         response.setStatusCode(result.status());
         // The function's headers, less hop-by-hop ones: they described its connection, not ours.
         HopByHop.copyEndToEnd(result.headers(), response.headers(), null);
-        response.headers().set(ForwardedHeaders.CALL_ID, callId);
+        response.headers().set(HeaderNames.CALL_ID, callId);
         response.headers().set(ForwardedHeaders.START_TIME, startTime);
         response.headers().set(ForwardedHeaders.DURATION, Replies.seconds(System.nanoTime() - started));
         switch (result.body()) {

@@ -1,6 +1,7 @@
 package dev.jfaas.gateway.entry;
 
 import dev.jfaas.function.FunctionName;
+import dev.jfaas.gateway.http.HeaderNames;
 import dev.jfaas.gateway.invoke.Enqueue;
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.CallIds;
@@ -46,7 +47,7 @@ public final class TriggerEntry implements EventIntake {
             if (event.idempotencyKey() != null) {
                 headers.set("X-Idempotency-Key", event.idempotencyKey());
             }
-            headers.set(ForwardedHeaders.CALL_ID, callId);
+            headers.set(HeaderNames.CALL_ID, callId);
             headers.set(ForwardedHeaders.START_TIME, Long.toString(startNanos));
             var call = new Invocation(callId, function, HttpMethod.POST, "/", "", headers,
                     event.body().length == 0 ? new Body.Empty() : new Body.Bytes(Buffer.buffer(event.body())), startNanos, null,

@@ -50,7 +50,7 @@ public final class Admit implements Stage {
         int priority = priority(call);
         var function = call.target();
         if (function.watchdog().maxInflight() == 0) {
-            return throughGateway(call, next, priority);
+            return throughGateway(call, next, priority, null);
         }
         var queue = queueOf(function);
         long since = System.nanoTime();
@@ -68,10 +68,6 @@ public final class Admit implements Stage {
             recordWait(call.function(), since);
             return throughGateway(call, next, priority, queue);
         });
-    }
-
-    private Future<InvocationResult> throughGateway(Invocation call, Chain next, int priority) {
-        return throughGateway(call, next, priority, null);
     }
 
     /** Through the gateway-wide queue; the function's slot, if it holds one, is given back with the gateway's, in one step. */
