@@ -128,6 +128,7 @@ final class ConnectionLimits {
         vertx.setTimer(1, first -> vertx.setTimer(1, second -> {
             if (!state.talked && connections.get(connection) == state) {
                 connections.remove(connection);
+                open.closedBy(OpenConnections.Closure.MAKE_ROOM, connection);
                 connection.close();
             } else {
                 state.doomed = false;
@@ -167,6 +168,7 @@ final class ConnectionLimits {
             if (!state.talked) {
                 if (now - state.openedAt >= headerTimeout) {
                     it.remove();
+                    open.closedBy(OpenConnections.Closure.HEADER_TIMEOUT, entry.getKey());
                     entry.getKey().close();
                 }
                 continue;
@@ -185,6 +187,7 @@ final class ConnectionLimits {
                     Replies.error(request, 408, "request body not received within " + settings.bodyTimeout().toSeconds()
                             + " s (JFAAS_BODY_TIMEOUT)");
                 }
+                open.closedBy(OpenConnections.Closure.BODY_TIMEOUT, entry.getKey());
                 entry.getKey().close();
             }
         }

@@ -46,8 +46,13 @@ public final class Gateway implements AutoCloseable {
             LoadTracker load, HealthChecks health, ImagesApi images, Triggers triggers) {
         var auth = new BasicAuth(credentials);
         var routes = new GatewayRoutes(config, auth, provider, secrets, namespaces, metrics, async, health, images, triggers);
-        var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, bodies, load,
-                new OpenConnections(config.connections().max()));
+        var open = new OpenConnections(config.connections().max());
+        var closedBy = new java.util.LinkedHashMap<String, java.util.function.LongSupplier>();
+        for (var why : OpenConnections.Closure.values()) {
+            closedBy.put(why.label(), () -> open.closures(why));
+        }
+        metrics.connections(open::count, closedBy);
+        var parts = new GatewayParts(config, provider, auth, metrics, routes, async, admit, bodies, load, open);
         // Vert.x shares one listening socket among servers asking for the same port number, but
         // each asking for port 0 would get a port of its own: so pick the free port first, and try
         // again should another process take it in between.

@@ -7,6 +7,7 @@ import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +27,30 @@ import org.slf4j.LoggerFactory;
  */
 final class OpenConnections {
 
+    /**
+     * Why the gateway closed a connection before it was answered: counted, so that an operator (or
+     * a test) can tell a slow client cut off from a connection lost some other way.
+     */
+    enum Closure {
+        /** No request's headers within JFAAS_HEADER_TIMEOUT. */
+        HEADER_TIMEOUT,
+        /** Silent while the gateway was full: closed to make room for callers waiting to be accepted. */
+        MAKE_ROOM,
+        /** A body that did not arrive within JFAAS_BODY_TIMEOUT of its headers (408). */
+        BODY_TIMEOUT;
+
+        /** The metric's label value. */
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(OpenConnections.class);
     private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("jfaas.connection.counted");
 
     private final AtomicInteger open = new AtomicInteger();
+    private final LongAdder[] closures = java.util.stream.Stream.generate(LongAdder::new).limit(Closure.values().length)
+            .toArray(LongAdder[]::new);
     private final int max;
     /**
      * Past the limit by half, accepting stops whatever the loops could close: they close silent
@@ -130,6 +151,17 @@ final class OpenConnections {
             paused = null;
             listener.config().setAutoRead(true);
         }
+    }
+
+    /** The gateway closed a connection for {@code why}. */
+    void closedBy(Closure why, HttpConnection connection) {
+        closures[why.ordinal()].increment();
+        log.debug("closed the connection from {}: {}", connection.remoteAddress(), why.label());
+    }
+
+    /** How many connections the gateway has closed for {@code why} since it started. */
+    long closures(Closure why) {
+        return closures[why.ordinal()].sum();
     }
 
     boolean accepting() {

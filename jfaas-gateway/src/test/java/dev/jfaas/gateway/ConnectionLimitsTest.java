@@ -139,6 +139,10 @@ class ConnectionLimitsTest {
         send(caller, "/quick", true);
         assertThat(answer(caller)).isEqualTo("HTTP/1.1 200 OK");
         assertThat(sockets.getFirst().getInputStream().read()).as("the oldest silent connection was closed").isEqualTo(-1);
+        // the oldest at least; the others too if the listening socket paused meanwhile (room is then made for those waiting)
+        assertThat(open.closures(OpenConnections.Closure.MAKE_ROOM)).as("counted as made room for").isBetween(1L, (long) MAX);
+        assertThat(open.closures(OpenConnections.Closure.HEADER_TIMEOUT)).isZero();
+        assertThat(open.closures(OpenConnections.Closure.BODY_TIMEOUT)).isZero();
     }
 
     @Test
@@ -159,5 +163,6 @@ class ConnectionLimitsTest {
         pooled.close();
         caller.setSoTimeout(10_000);
         assertThat(answer(caller)).as("answered once a connection closed").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(open.closures(OpenConnections.Closure.MAKE_ROOM)).as("nothing was closed to make room").isZero();
     }
 }

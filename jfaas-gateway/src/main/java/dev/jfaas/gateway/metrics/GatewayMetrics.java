@@ -107,6 +107,19 @@ public final class GatewayMetrics implements AutoCloseable {
                 new AtomicLong());
     }
 
+    /**
+     * The connections open now, and those the gateway closed unanswered, by reason (the label
+     * values are the keys of {@code closedBy}).
+     */
+    public void connections(java.util.function.IntSupplier open, Map<String, java.util.function.LongSupplier> closedBy) {
+        io.micrometer.core.instrument.Gauge.builder("jfaas_connections_open", open::getAsInt)
+                .description("Client connections open (JFAAS_MAX_CONNECTIONS bounds them)").register(registry);
+        closedBy.forEach((reason, count) -> io.micrometer.core.instrument.FunctionCounter.builder("jfaas_connections_closed",
+                        count, c -> c.getAsLong())
+                .description("Client connections the gateway closed before answering them, by reason")
+                .tag("reason", reason).register(registry));
+    }
+
     /** How long a call waited for a replica to become ready (scale from zero). */
     public void coldStart(FunctionName function, long nanos) {
         record(coldStarts, "jfaas_cold_start", "Time calls waited for a replica to become ready", function, nanos);
