@@ -48,6 +48,9 @@ class PortalBrowserTest {
         if (context.getExecutionException().isPresent()) {
             screenshot("FAILED-" + context.getRequiredTestMethod().getName());
             console.forEach(entry -> System.err.println("browser console: " + entry));
+            // the screenshot stays on this machine; what the page said goes into the report
+            System.err.println("page at " + browser.getCurrentUrl() + ": " + ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript("return document.body.innerText.slice(0, 2000)"));
             return;
         }
         // A page that works but logs errors (a bad input pattern, a failed request) fails too.
@@ -339,6 +342,23 @@ class PortalBrowserTest {
 
     @Test
     @Order(9)
+    void aPageLeftWhileItLoadsDrawsNothingBesideTheNext() throws Exception {
+        open("functions");
+        // two routes in one go: the function page is still waiting for its function when the secrets page starts
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "location.hash = '#/function/ui-echo'; setTimeout(() => { location.hash = '#/secrets'; }, 0);");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "Secrets"));
+        // long enough for the function page's answer to have come and been drawn, had it anywhere to go
+        wait.until(d -> ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return performance.getEntriesByType('resource').some(r => r.name.includes('/system/function/ui-echo'))"));
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() ->
+                browser.findElements(By.cssSelector("main h1")).stream().map(org.openqa.selenium.WebElement::getText).toList(),
+                java.util.function.Predicate.isEqual(List.of("Secrets")));
+        assertThat(browser.findElements(By.id("log"))).as("the function page's log is not shown, nor followed").isEmpty();
+    }
+
+    @Test
+    @Order(10)
     void aFunctionIsDeletedFromItsPage() throws Exception {
         open("function/ui-echo");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();

@@ -16,21 +16,34 @@ const pages = {
 };
 
 let stop = null;
+let shown = 0;
 
+// Each route draws into a main element of its own: a page still loading when the next route
+// starts (a slow answer, a quick second click) keeps drawing into its detached element, not
+// beside the next page, and what it started is stopped as soon as it has started it.
 async function route() {
+  const turn = ++shown;
   const [name, ...rest] = (location.hash.replace(/^#\/?/, "") || "overview").split("/");
   const load = pages[name] || pages.overview;
   if (stop) { stop(); stop = null; }
-  const main = document.getElementById("page");
-  main.replaceChildren();
+  const old = document.getElementById("page");
+  const main = document.createElement("main");
+  main.id = old.id;
+  main.tabIndex = old.tabIndex;
+  old.replaceWith(main);
   for (const link of document.querySelectorAll("nav a")) {
     link.classList.toggle("current", link.getAttribute("href") === `#/${name}`);
   }
   try {
     const page = await load();
-    stop = (await page.show(main, rest.map(decodeURIComponent))) || null;
+    const started = (await page.show(main, rest.map(decodeURIComponent))) || null;
+    if (turn === shown) {
+      stop = started;
+    } else if (started) {
+      started();
+    }
   } catch (e) {
-    toast(e.message, true);
+    if (turn === shown) toast(e.message, true);
   }
 }
 
