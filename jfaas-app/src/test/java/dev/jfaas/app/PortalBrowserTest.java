@@ -343,28 +343,32 @@ class PortalBrowserTest {
     @Test
     @Order(9)
     void aPageLeftWhileItLoadsDrawsNothingBesideTheNext() throws Exception {
+        // a function of its own, as the next test: each can run again alone (surefire reruns a failed method by itself)
+        gateway.deploy(Functions.forking("ui-left", "cat"));
         open("functions");
         // two routes in one go: the function page is still waiting for its function when the secrets page starts
         ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "location.hash = '#/function/ui-echo'; setTimeout(() => { location.hash = '#/secrets'; }, 0);");
+                "location.hash = '#/function/ui-left'; setTimeout(() => { location.hash = '#/secrets'; }, 0);");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main h1"), "Secrets"));
         // long enough for the function page's answer to have come and been drawn, had it anywhere to go
         wait.until(d -> ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
-                "return performance.getEntriesByType('resource').some(r => r.name.includes('/system/function/ui-echo'))"));
+                "return performance.getEntriesByType('resource').some(r => r.name.includes('/system/function/ui-left'))"));
         org.awaitility.Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() ->
                 browser.findElements(By.cssSelector("main h1")).stream().map(org.openqa.selenium.WebElement::getText).toList(),
                 java.util.function.Predicate.isEqual(List.of("Secrets")));
         assertThat(browser.findElements(By.id("log"))).as("the function page's log is not shown, nor followed").isEmpty();
+        gateway.system("DELETE", "/system/functions", Map.of("functionName", "ui-left"));
     }
 
     @Test
     @Order(10)
     void aFunctionIsDeletedFromItsPage() throws Exception {
-        open("function/ui-echo");
+        gateway.deploy(Functions.forking("ui-doomed", "cat"));
+        open("function/ui-doomed");
         wait.until(ExpectedConditions.elementToBeClickable(By.id("delete"))).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(ExpectedConditions.urlContains("#/functions"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
-                gateway.system("GET", "/system/function/ui-echo", null).statusCode() == 404);
+                gateway.system("GET", "/system/function/ui-doomed", null).statusCode() == 404);
     }
 }
