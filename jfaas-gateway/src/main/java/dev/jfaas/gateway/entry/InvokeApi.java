@@ -46,7 +46,6 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
             async.accept(request, PREFIX);
             return;
         }
-        request.pause();
         long startNanos = ForwardedHeaders.nowNanos();
         long started = System.nanoTime();
         var target = FunctionPath.of(request.path(), PREFIX);
@@ -91,9 +90,11 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
     private Body bodyOf(HttpServerRequest request, String length) {
         boolean chunked = request.getHeader(HttpHeaderNames.TRANSFER_ENCODING) != null;
         if (!chunked && (length == null || "0".equals(length.strip()))) {
-            request.resume();
-            return Body.EMPTY;
+            return Body.EMPTY; // nothing to hold back: not paused (a pause makes Vert.x a queue per request)
         }
+        // Held back until a stage reads it: its chunks come after this handler returns, so pausing
+        // here, before any stage has run, loses none.
+        request.pause();
         // A declared length was checked already and goes as it is; a chunked body is counted as it comes.
         return new Body.Stream(chunked ? new LimitedReadStream(request, maxBodySize) : request);
     }
