@@ -253,10 +253,16 @@ class BoundsTest {
                 HttpResponse<String> response;
                 try {
                     response = call.get(120, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     // what the gateway says it closed meanwhile, and why: the cause, should this recur
+                    Object closedAfter;
+                    try {
+                        closedAfter = closures();
+                    } catch (IOException | AssertionError unknown) {
+                        closedAfter = "unknown (" + unknown + ")";
+                    }
                     throw new AssertionError("a call got no answer; connections the gateway closed unanswered during "
-                            + "the test, by reason: before " + closedBefore + ", after " + closures(), e);
+                            + "the test, by reason: before " + closedBefore + ", after " + closedAfter, e);
                 }
                 statuses.merge(response.statusCode(), 1, Integer::sum);
                 if (response.statusCode() == 503) {

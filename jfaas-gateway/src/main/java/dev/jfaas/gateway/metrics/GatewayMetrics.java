@@ -109,16 +109,21 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /**
      * The connections open now, and those the gateway closed unanswered, by reason (the label
-     * values are the keys of {@code closedBy}).
+     * values are the keys of {@code closedBy}). The counts are held here: Micrometer keeps a
+     * function counter's object only weakly, and one collected reads its last value for ever.
      */
     public void connections(java.util.function.IntSupplier open, Map<String, java.util.function.LongSupplier> closedBy) {
+        connectionCounts = List.of(open, Map.copyOf(closedBy));
         io.micrometer.core.instrument.Gauge.builder("jfaas_connections_open", open::getAsInt)
                 .description("Client connections open (JFAAS_MAX_CONNECTIONS bounds them)").register(registry);
         closedBy.forEach((reason, count) -> io.micrometer.core.instrument.FunctionCounter.builder("jfaas_connections_closed",
-                        count, c -> c.getAsLong())
+                        count, java.util.function.LongSupplier::getAsLong)
                 .description("Client connections the gateway closed before answering them, by reason")
                 .tag("reason", reason).register(registry));
     }
+
+    /** What {@link #connections} counts from, kept reachable as long as the registry is. */
+    private volatile List<Object> connectionCounts = List.of();
 
     /** How long a call waited for a replica to become ready (scale from zero). */
     public void coldStart(FunctionName function, long nanos) {
