@@ -59,6 +59,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final Provider provider;
     private final Supplier<List<QueueStats>> queueStats;
+    /** What {@link #connections} counts from: Micrometer holds a function counter's object only weakly. */
+    private volatile List<Object> connectionCounts = List.of();
 
     public GatewayMetrics(Provider provider, Supplier<List<QueueStats>> queueStats) {
         this.provider = provider;
@@ -121,9 +123,6 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Client connections the gateway closed before answering them, by reason")
                 .tag("reason", reason).register(registry));
     }
-
-    /** What {@link #connections} counts from, kept reachable as long as the registry is. */
-    private volatile List<Object> connectionCounts = List.of();
 
     /** How long a call waited for a replica to become ready (scale from zero). */
     public void coldStart(FunctionName function, long nanos) {
