@@ -95,7 +95,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
             return;
         }
         var waitSeconds = waitSeconds(request.getHeader("Prefer"));
-        var callerId = request.getHeader("X-Call-Id");
+        var callerId = request.getHeader(HeaderNames.CALL_ID);
         var callId = callerId == null || callerId.isBlank() ? CallIds.next() : callerId;
         var call = new Invocation(callId, function, request.method(), target.path(), request.query() == null ? "" : request.query(),
                 ForwardedHeaders.of(request, callId, Long.toString(startNanos)), new Body.Stream(new LimitedReadStream(request, Long.MAX_VALUE)), startNanos, null, new Cancellation());
@@ -107,7 +107,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                 return;
             }
             var result = done.result();
-            var accepted = result.headers().get("X-Call-Id");
+            var accepted = result.headers().get(HeaderNames.CALL_ID);
             if (result.status() == 202 && waitSeconds != null && accepted != null) {
                 awaitResult(request, accepted, waitSeconds, context);
                 return;
@@ -119,7 +119,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
 
     private static void accepted(HttpServerRequest request, String callId) {
         request.response().setStatusCode(202)
-                .putHeader("X-Call-Id", callId)
+                .putHeader(HeaderNames.CALL_ID, callId)
                 .putHeader("Location", "/system/calls/" + callId)
                 .end();
     }
@@ -159,7 +159,7 @@ public final class AsyncInvokeApi implements Handler<HttpServerRequest> {
                         reject(request, 503, "cannot reach the queue: " + done.cause().getMessage());
                     } else if (done.result() == 202) {
                         async.abortRunning().accept(callId);
-                        request.response().setStatusCode(202).putHeader("X-Call-Id", callId).end();
+                        request.response().setStatusCode(202).putHeader(HeaderNames.CALL_ID, callId).end();
                     } else if (done.result() == 409) {
                         reject(request, 409, "call " + callId + " has already finished");
                     } else {

@@ -15,8 +15,6 @@ import java.time.Instant;
 final class ForwardedHeaders {
 
     // Names made once as ASCII bytes: set on every call, they are encoded by copying.
-    static final CharSequence START_TIME = HttpHeaders.createOptimized("X-Start-Time");
-    static final CharSequence DURATION = HttpHeaders.createOptimized("X-Duration-Seconds");
     private static final CharSequence FORWARDED_HOST = HttpHeaders.createOptimized("X-Forwarded-Host");
     private static final CharSequence FORWARDED_FOR = HttpHeaders.createOptimized("X-Forwarded-For");
 
@@ -35,7 +33,7 @@ final class ForwardedHeaders {
             headers.set(FORWARDED_FOR, request.remoteAddress().hostAddress());
         }
         headers.set(HeaderNames.CALL_ID, callId);
-        headers.set(START_TIME, startTime);
+        headers.set(HeaderNames.START_TIME, startTime);
         return headers;
     }
 

@@ -109,8 +109,8 @@ public final class InvokeApi implements Handler<HttpServerRequest> {
         // The function's headers, less hop-by-hop ones: they described its connection, not ours.
         HopByHop.copyEndToEnd(result.headers(), response.headers(), null);
         response.headers().set(HeaderNames.CALL_ID, callId);
-        response.headers().set(ForwardedHeaders.START_TIME, startTime);
-        response.headers().set(ForwardedHeaders.DURATION, Replies.seconds(System.nanoTime() - started));
+        response.headers().set(HeaderNames.START_TIME, startTime);
+        response.headers().set(HeaderNames.DURATION, Replies.seconds(System.nanoTime() - started));
         switch (result.body()) {
             case Body.Empty e -> response.end();
             case Body.Bytes b -> {

@@ -48,7 +48,7 @@ public final class TriggerEntry implements EventIntake {
                 headers.set("X-Idempotency-Key", event.idempotencyKey());
             }
             headers.set(HeaderNames.CALL_ID, callId);
-            headers.set(ForwardedHeaders.START_TIME, Long.toString(startNanos));
+            headers.set(HeaderNames.START_TIME, Long.toString(startNanos));
             var call = new Invocation(callId, function, HttpMethod.POST, "/", "", headers,
                     event.body().length == 0 ? new Body.Empty() : new Body.Bytes(Buffer.buffer(event.body())), startNanos, null,
                     new Cancellation());
@@ -63,7 +63,7 @@ public final class TriggerEntry implements EventIntake {
         }
         var result = done.result();
         return switch (result.status()) {
-            case 202 -> new Answer.Stored(result.headers().get("X-Call-Id"),
+            case 202 -> new Answer.Stored(result.headers().get(HeaderNames.CALL_ID),
                     "true".equals(result.headers().get(Enqueue.REPLAYED)));
             case 404 -> new Answer.NoFunction();
             case 503 -> new Answer.Unavailable(text(result));

@@ -41,6 +41,15 @@ final class LoopPool {
     private final ScheduledFuture<?> sweeper;
     private final ExchangeTimeouts deadlines;
 
+    /** Runs {@code action} on {@code loop}: at once when called there, else as one of its next tasks. */
+    static void onLoop(EventLoop loop, Runnable action) {
+        if (loop.inEventLoop()) {
+            action.run();
+        } else {
+            loop.execute(action);
+        }
+    }
+
     LoopPool(Transport transport, EventLoop loop, UpstreamClient.Options options, ChannelGroup open) {
         this.transport = transport;
         this.options = options;

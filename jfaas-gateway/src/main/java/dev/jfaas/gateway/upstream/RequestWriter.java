@@ -93,7 +93,7 @@ final class RequestWriter {
             return; // detached before it started
         }
         stream.exceptionHandler(failure -> broke.run());
-        stream.endHandler(v -> onLoop(() -> {
+        stream.endHandler(v -> LoopPool.onLoop(channel.eventLoop(), () -> {
             if (body == stream) {
                 body = null;
                 channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -111,15 +111,6 @@ final class RequestWriter {
             }
         });
         stream.resume();
-    }
-
-    private void onLoop(Runnable action) {
-        var loop = channel.eventLoop();
-        if (loop.inEventLoop()) {
-            action.run();
-        } else {
-            loop.execute(action);
-        }
     }
 
     /** One flush for all the chunks that arrive in one turn of the loop, not one per chunk. */

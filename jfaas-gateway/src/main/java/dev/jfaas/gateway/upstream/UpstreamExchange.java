@@ -317,12 +317,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     }
 
     private void onLoop(Runnable action) {
-        var loop = context.nettyEventLoop();
-        if (loop.inEventLoop()) {
-            action.run();
-        } else {
-            loop.execute(action);
-        }
+        LoopPool.onLoop(context.nettyEventLoop(), action);
     }
 
     @Override
