@@ -2,12 +2,12 @@ package dev.jfaas.gateway.invoke;
 
 import dev.jfaas.invoke.Body;
 import dev.jfaas.invoke.Cancellation;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +37,7 @@ final class BodyCollector {
     }
 
     private final Vertx vertx;
-    private final Context context;
+    private final ContextInternal context;
     private final ReceivedBodies bodies;
     private final ReadStream<Buffer> source;
     private final long expected;
@@ -57,7 +57,7 @@ final class BodyCollector {
 
     BodyCollector(Vertx vertx, ReceivedBodies bodies, ReadStream<Buffer> source, long expected) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        this.context = (ContextInternal) vertx.getOrCreateContext();
         this.bodies = bodies;
         this.source = source;
         this.expected = expected;
@@ -195,8 +195,9 @@ final class BodyCollector {
         memory = null;
     }
 
+    /** On the request's loop: its thread is enough (a thread check, not a context lookup). */
     private void onContext(Runnable action) {
-        if (Vertx.currentContext() == context) {
+        if (context.nettyEventLoop().inEventLoop()) {
             action.run();
         } else {
             context.runOnContext(v -> action.run());

@@ -68,9 +68,8 @@ public final class Forward implements Stage {
     private Future<InvocationResult> proxy(Invocation call, HttpReplica replica) {
         var timeout = call.target().watchdog().execTimeout();
         var exchange = upstream.exchange(new UpstreamRequest(call.method(), call.uri(), call.headers(), call.body(),
-                replica.address(), replica.authority()), timeout);
+                replica.address(), replica.authority()), timeout, replica::callEnded);
         call.cancellation().onCancel(exchange::reset);
-        exchange.end().onComplete(done -> replica.callEnded());
         // One step for either outcome: a map and a recover made two futures more per call.
         return exchange.head().transform(head -> {
             if (head.succeeded()) {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,17 +19,25 @@ public final class HopByHop {
     private static final AsciiString[] NAMES = Stream.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection")
             .map(AsciiString::cached).toArray(AsciiString[]::new);
+    /** Which name lengths a hop-by-hop name has, so that most names are told apart by length alone. */
+    private static final boolean[] LENGTHS = new boolean[1 + Stream.of(NAMES).mapToInt(AsciiString::length).max().orElse(0)];
+    private static final String[] NONE = {};
+
+    static {
+        for (var name : NAMES) {
+            LENGTHS[name.length()] = true;
+        }
+    }
 
     private HopByHop() {}
 
     /** Adds to {@code to} every header of {@code from} that is end-to-end, leaving out {@code alsoSkip}. */
     public static MultiMap copyEndToEnd(MultiMap from, MultiMap to, String alsoSkip) {
-        var connection = from.get(HttpHeaderNames.CONNECTION);
+        var listed = listedBy(from.get(HttpHeaderNames.CONNECTION));
         for (var entries = entries(from); entries.hasNext(); ) {
             var header = entries.next();
             var name = header.getKey();
-            if (isHopByHop(name) || AsciiString.contentEqualsIgnoreCase(name, alsoSkip)
-                    || (connection != null && listed(connection, name))) {
+            if (isHopByHop(name) || AsciiString.contentEqualsIgnoreCase(name, alsoSkip) || listed(listed, name)) {
                 continue;
             }
             to.add(name, header.getValue());
@@ -42,14 +51,8 @@ public final class HopByHop {
      * call's allocation, bench/README.md).
      */
     public static MultiMap keepEndToEnd(MultiMap headers, CharSequence alsoRemove) {
-        var connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
-            for (var token : connection.split(",")) {
-                var name = token.strip();
-                if (!name.isEmpty()) {
-                    headers.remove(name);
-                }
-            }
+        for (var name : listedBy(headers.get(HttpHeaderNames.CONNECTION))) {
+            headers.remove(name);
         }
         for (var hop : NAMES) {
             headers.remove(hop);
@@ -68,6 +71,9 @@ public final class HopByHop {
 
     static boolean isHopByHop(CharSequence name) {
         int length = name.length();
+        if (length >= LENGTHS.length || !LENGTHS[length]) {
+            return false; // most names: no hop-by-hop name is as long
+        }
         for (var hop : NAMES) {
             if (hop.length() == length && AsciiString.contentEqualsIgnoreCase(hop, name)) {
                 return true;
@@ -76,9 +82,28 @@ public final class HopByHop {
         return false;
     }
 
-    private static boolean listed(String connection, CharSequence name) {
-        for (var token : connection.split(",")) {
-            if (AsciiString.contentEqualsIgnoreCase(token.strip(), name)) {
+    /**
+     * The names a Connection header lists besides the hop-by-hop ones (its usual "keep-alive") and
+     * "close": read once per message, not once per header, and a single token is not split.
+     */
+    static String[] listedBy(String connection) {
+        if (connection == null) {
+            return NONE;
+        }
+        if (connection.indexOf(',') < 0) {
+            var token = connection.strip();
+            return isNamed(token) ? new String[] {token} : NONE;
+        }
+        return Arrays.stream(connection.split(",")).map(String::strip).filter(HopByHop::isNamed).toArray(String[]::new);
+    }
+
+    private static boolean isNamed(String token) {
+        return !token.isEmpty() && !token.equalsIgnoreCase("close") && !isHopByHop(token);
+    }
+
+    private static boolean listed(String[] listed, CharSequence name) {
+        for (var token : listed) {
+            if (AsciiString.contentEqualsIgnoreCase(token, name)) {
                 return true;
             }
         }

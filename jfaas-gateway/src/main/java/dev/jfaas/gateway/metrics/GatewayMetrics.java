@@ -40,6 +40,9 @@ public final class GatewayMetrics implements AutoCloseable {
         Duration.ofSeconds(60)
     };
 
+    /** Status codes boxed once: past 127, each call's lookup would box its status anew. */
+    private static final Integer[] STATUS_KEYS = java.util.stream.IntStream.range(0, 600).boxed().toArray(Integer[]::new);
+
     /** @param lastMillis when a call with this outcome last finished (for "last call" in the portal) */
     private record Outcome(Counter invocations, Timer seconds, AtomicLong lastMillis) {}
 
@@ -90,9 +93,10 @@ public final class GatewayMetrics implements AutoCloseable {
         if (byStatus == null) {
             byStatus = outcomes.computeIfAbsent(function, f -> new ConcurrentHashMap<>());
         }
-        var outcome = byStatus.get(status);
+        var key = status >= 0 && status < STATUS_KEYS.length ? STATUS_KEYS[status] : Integer.valueOf(status);
+        var outcome = byStatus.get(key);
         if (outcome == null) {
-            outcome = byStatus.computeIfAbsent(status, s -> newOutcome(function, s));
+            outcome = byStatus.computeIfAbsent(key, s -> newOutcome(function, s));
         }
         outcome.invocations().increment();
         outcome.seconds().record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);

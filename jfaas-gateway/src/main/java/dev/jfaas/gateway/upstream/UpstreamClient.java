@@ -59,10 +59,19 @@ public final class UpstreamClient {
      * whole answer is in within {@code timeout} (zero: no limit).
      */
     public UpstreamExchange exchange(UpstreamRequest request, Duration timeout) {
+        return exchange(request, timeout, null);
+    }
+
+    /**
+     * As {@link #exchange(UpstreamRequest, Duration)}, running {@code whenOver} on the exchange's
+     * loop once it is over, either way: for a caller that only needs to know that, a callback
+     * instead of a listener on {@link UpstreamExchange#end()}.
+     */
+    public UpstreamExchange exchange(UpstreamRequest request, Duration timeout, Runnable whenOver) {
         ContextInternal context = vertx.getOrCreateContext();
         var loop = context.nettyEventLoop();
         var pool = pools.computeIfAbsent(loop, l -> new LoopPool(vertx.transport(), l, options, open));
-        var exchange = new UpstreamExchange(context, request, nanos(timeout));
+        var exchange = new UpstreamExchange(context, request, nanos(timeout), whenOver);
         if (loop.inEventLoop()) {
             pool.start(exchange);
         } else {

@@ -44,6 +44,8 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     private boolean timedOut;
     private final Promise<UpstreamExchange> head;
     private final Promise<Void> end;
+    /** Run once the exchange is over, either way; null when no one asked. */
+    private Runnable whenOver;
     private final ArrayDeque<Buffer> pending = new ArrayDeque<>(2);
     private UpstreamConnection connection;
     private Channel connecting;
@@ -65,10 +67,11 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
     private Handler<Throwable> exceptionHandler;
     private long demand = Long.MAX_VALUE;
 
-    UpstreamExchange(ContextInternal context, UpstreamRequest request, long timeoutNanos) {
+    UpstreamExchange(ContextInternal context, UpstreamRequest request, long timeoutNanos, Runnable whenOver) {
         this.context = context;
         this.request = request;
         this.timeoutNanos = timeoutNanos;
+        this.whenOver = whenOver;
         this.head = context.promise();
         this.end = context.promise();
     }
@@ -260,6 +263,15 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         detachRequestBody();
         upstream.done(reusable);
         end.tryComplete();
+        runWhenOver();
+    }
+
+    private void runWhenOver() {
+        var then = whenOver;
+        whenOver = null;
+        if (then != null) {
+            then.run();
+        }
     }
 
     /** The connection broke, could not be made, or the call was reset: whoever waits learns it once. */
@@ -277,6 +289,7 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
             context.emit(failure, exceptionHandler);
         }
         end.tryFail(failure);
+        runWhenOver();
     }
 
     private void dropDeadline() {

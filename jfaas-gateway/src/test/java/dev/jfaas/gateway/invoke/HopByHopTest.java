@@ -40,4 +40,24 @@ class HopByHopTest {
         assertThat(copy.getAll("X-Custom")).containsExactly("one", "two");
         assertThat(from.entries()).hasSize(11);
     }
+
+    @Test
+    void aConnectionHeaderIsReadForTheNamesItLists() {
+        assertThat(HopByHop.listedBy(null)).isEmpty();
+        assertThat(HopByHop.listedBy("keep-alive")).isEmpty();
+        assertThat(HopByHop.listedBy("Close")).isEmpty();
+        assertThat(HopByHop.listedBy("Upgrade, keep-alive")).isEmpty();
+        assertThat(HopByHop.listedBy("X-Secret-Hop")).containsExactly("X-Secret-Hop");
+        assertThat(HopByHop.listedBy(" keep-alive , X-One,, x-two ")).containsExactly("X-One", "x-two");
+    }
+
+    @Test
+    void aHeaderNamedAloneByConnectionIsNotCopied() {
+        var from = HeadersMultiMap.httpHeaders()
+                .add("Connection", "x-secret-hop")
+                .add("X-Secret-Hop", "for this connection only")
+                .add("Content-Length", "2");
+        var copy = HopByHop.copyEndToEnd(from, MultiMap.caseInsensitiveMultiMap(), null);
+        assertThat(copy.names()).containsExactly("Content-Length");
+    }
 }

@@ -39,7 +39,7 @@ class ExchangeTimeoutsTest {
     /** An exchange never started on a connection: only its deadline can end it. */
     static UpstreamExchange exchange() {
         return new UpstreamExchange(context, new UpstreamRequest(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(),
-                Body.EMPTY, SocketAddress.inetSocketAddress(9, "127.0.0.1"), "127.0.0.1:9"), 0);
+                Body.EMPTY, SocketAddress.inetSocketAddress(9, "127.0.0.1"), "127.0.0.1:9"), 0, null);
     }
 
     static <T> T onLoop(Callable<T> action) throws Exception {

@@ -405,6 +405,45 @@ class UpstreamClientTest {
     }
 
     @Test
+    void everyWayACallEndsRunsItsWhenOverOnceOnItsLoop() throws Exception {
+        // answered, cut short, closed by the replica, reset by the caller, never connected: the
+        // replica's count of calls in flight (Forward's callback) goes down once for each
+        var runs = new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>();
+        var offLoop = new java.util.concurrent.atomic.AtomicInteger();
+        // Bound but not listening: refused, and no other process can take the port meanwhile.
+        var reserved = new java.net.Socket();
+        reserved.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        int closedPort = reserved.getLocalPort();
+        var ended = new CompletableFuture<Void>();
+        context.runOnContext(v -> {
+            var exchanges = new java.util.ArrayList<UpstreamExchange>();
+            for (var path : List.of("/echo", "/half", "/close", "/hang", "nowhere")) {
+                var count = runs.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger());
+                Runnable whenOver = () -> {
+                    count.incrementAndGet();
+                    if (!((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop()) {
+                        offLoop.incrementAndGet();
+                    }
+                };
+                var request = path.equals("nowhere")
+                        ? new UpstreamRequest(HttpMethod.GET, "/", MultiMap.caseInsensitiveMultiMap(), Body.EMPTY,
+                                SocketAddress.inetSocketAddress(closedPort, "127.0.0.1"), "127.0.0.1")
+                        : request(path.equals("/echo") ? HttpMethod.POST : HttpMethod.GET, path,
+                                path.equals("/echo") ? Body.of(Buffer.buffer("x")) : Body.EMPTY);
+                exchanges.add(client.exchange(request, Duration.ofSeconds(30), whenOver));
+            }
+            vertx.setTimer(50, id -> exchanges.get(3).reset());
+            Future.join(exchanges.stream().map(UpstreamExchange::end).toList()).onComplete(done -> ended.complete(null));
+        });
+        ended.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(runs.values())
+                .allSatisfy(count -> assertThat(count.get()).isOne()));
+        assertThat(offLoop.get()).isZero();
+        assertThat(runs).hasSize(5);
+        reserved.close();
+    }
+
+    @Test
     void aBodyLongerThanTheCallersDeclaredLengthGoesWithItsOwn() throws Exception {
         var headers = MultiMap.caseInsensitiveMultiMap().set("Content-Length", "2");
         var echo = onContext(() -> call(new UpstreamRequest(HttpMethod.POST, "/echo", headers,
