@@ -6,6 +6,7 @@ import dev.jfaas.invoke.Invocation;
 import dev.jfaas.invoke.InvocationResult;
 import dev.jfaas.invoke.Stage;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -35,19 +36,34 @@ public final class Receive implements Stage {
             return next.proceed(call);
         }
         var collector = new BodyCollector(vertx, bodies, stream.stream(), declaredLength(call));
-        return collector.collect(call.cancellation()).transform(received -> {
-            if (received.failed()) {
-                stream.cancel().run();
-                return Future.succeededFuture(refused(received.cause()));
+        var received = collector.collect(call.cancellation());
+        if (received.isComplete()) {
+            // The usual body came with its head and is in already: on at once, no future between.
+            return proceed(call, next, stream, received);
+        }
+        return received.transform(whole -> proceed(call, next, stream, whole));
+    }
+
+    private static Future<InvocationResult> proceed(Invocation call, Chain next, Body.Stream stream,
+            AsyncResult<BodyCollector.Held> received) {
+        if (received.failed()) {
+            stream.cancel().run();
+            return Future.succeededFuture(refused(received.cause()));
+        }
+        var held = received.result();
+        Future<InvocationResult> answered;
+        try {
+            answered = next.proceed(call.withBody(held.body()));
+        } catch (RuntimeException e) { // no longer inside a transform, which caught it: the body is let go all the same
+            held.release().run();
+            return Future.failedFuture(e);
+        }
+        return answered.transform(done -> {
+            if (done.failed()) {
+                held.release().run();
+                return Future.failedFuture(done.cause());
             }
-            var held = received.result();
-            return next.proceed(call.withBody(held.body())).transform(done -> {
-                if (done.failed()) {
-                    held.release().run();
-                    return Future.failedFuture(done.cause());
-                }
-                return Future.succeededFuture(releasedAtEnd(done.result(), held));
-            });
+            return Future.succeededFuture(releasedAtEnd(done.result(), held));
         });
     }
 

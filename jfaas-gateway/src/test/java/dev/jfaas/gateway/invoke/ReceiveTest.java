@@ -146,6 +146,36 @@ class ReceiveTest {
     }
 
     @Test
+    void aBodyAlreadyInGoesOnWithinTheStageItself() throws Exception {
+        var bodies = bodies(1 << 20, 1 << 20);
+        var source = new Pushed();
+        source.push("came with its head");
+        source.end();
+        var next = new Waiting();
+        var passed = on(() -> {
+            new Receive(vertx, bodies).apply(call(source), next);
+            return next.passed.get();
+        });
+        assertThat(passed).as("passed on before the stage returned").isNotNull();
+        assertThat(((Body.Bytes) passed.body()).buffer().toString()).isEqualTo("came with its head");
+    }
+
+    @Test
+    void aNextStageThatThrowsFailsTheCallAndLetsGoOfTheBody() throws Exception {
+        var bodies = bodies(1 << 20, 1 << 20);
+        var source = new Pushed();
+        source.push("held");
+        source.end();
+        Stage.Chain throwing = call -> {
+            throw new IllegalStateException("a wiring bug");
+        };
+        var answer = on(() -> new Receive(vertx, bodies).apply(call(source), throwing));
+        assertThat(answer.failed()).isTrue();
+        assertThat(answer.cause()).hasMessage("a wiring bug");
+        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> bodies.memory.held() == 0);
+    }
+
+    @Test
     void aCallWithoutAStreamingBodyGoesOnUntouched() {
         var bodies = bodies(1, 1);
         var next = new Calls.Next();
