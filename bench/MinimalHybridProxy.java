@@ -30,15 +30,20 @@ import java.util.ArrayDeque;
 /**
  * Vert.x's HTTP server in front of a raw Netty client (idle upstream connections per event loop,
  * on that loop): which half of Vert.x's cost over raw Netty is its client. Not part of jfaas.
- * Usage: java -cp jfaas.jar MinimalHybridProxy.java PORT UPSTREAM_PORT
+ * Usage: java -cp jfaas.jar MinimalHybridProxy.java PORT UPSTREAM_PORT [headers]
+ * With "headers" it adds what jfaas adds to every call as OpenFaaS does (X-Forwarded-Host,
+ * X-Forwarded-For, X-Call-Id, X-Start-Time on the way in; X-Call-Id, X-Start-Time,
+ * X-Duration-Seconds on the way out): what those bytes cost the proxy, the function and the caller.
  */
 public class MinimalHybridProxy extends VerticleBase {
     static int port;
     static int upstream;
+    static boolean headers;
 
     public static void main(String[] args) {
         port = Integer.parseInt(args[0]);
         upstream = Integer.parseInt(args[1]);
+        headers = args.length > 2 && args[2].equals("headers");
         var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
         vertx.deployVerticle(MinimalHybridProxy::new, new DeploymentOptions().setInstances(2));
     }
@@ -80,6 +85,19 @@ public class MinimalHybridProxy extends VerticleBase {
     private void forward(HttpServerRequest req, Channel up) {
         ((Backend) up.pipeline().last()).request = req;
         var headers = (HttpHeaders) req.headers();
+        if (MinimalHybridProxy.headers) {
+            var random = java.util.concurrent.ThreadLocalRandom.current();
+            var callId = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
+            var start = Long.toString(System.currentTimeMillis() * 1_000_000L);
+            headers.set("X-Forwarded-Host", req.headers().get("Host"));
+            headers.set("X-Forwarded-For", req.remoteAddress().hostAddress());
+            headers.set("X-Call-Id", callId);
+            headers.set("X-Start-Time", start);
+            var response = req.response().headers();
+            response.set("X-Call-Id", callId);
+            response.set("X-Start-Time", start);
+            response.set("X-Duration-Seconds", "0.000123");
+        }
         up.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(req.method().name()), req.uri(), headers));
         req.handler(buf -> up.write(new DefaultHttpContent(((BufferInternal) buf).getByteBuf().retain())));
         req.endHandler(v -> up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT));

@@ -15,9 +15,10 @@ nginx_proxy() {
   nginx -c "$3/proxy.conf" & pids+=($!)
 }
 # MinimalProxy.java (or $4, e.g. MinimalNettyProxy.java) on port $1 in front of port $2, logging to $3.
+# $5: a further argument to the proxy (MinimalHybridProxy.java's "headers").
 minimal_proxy() {
   "$JAVA_HOME/bin/java" $JFAAS_JVM_DEFAULTS -cp "$root/jfaas-app/target/jfaas.jar" "$here/${4:-MinimalProxy.java}" \
-    "$1" "$2" > "$3" 2>&1 & pids+=($!)
+    "$1" "$2" ${5:-} > "$3" 2>&1 & pids+=($!)
 }
 
 direct_port=$(free_port)
@@ -58,7 +59,9 @@ netty_r_port=$(free_port)
 minimal_proxy "$netty_r_port" "$replica_port" "$BENCH_TMP/netty-r.log" MinimalNettyProxy.java
 hybrid_r_port=$(free_port)
 minimal_proxy "$hybrid_r_port" "$replica_port" "$BENCH_TMP/hybrid-r.log" MinimalHybridProxy.java
-wait_port "$vertx_port"; wait_port "$nginx_r_port"; wait_port "$vertx_r_port"; wait_port "$netty_port"; wait_port "$netty_r_port"; wait_port "$hybrid_port"; wait_port "$hybrid_r_port"
+hybrid_h_r_port=$(free_port)
+minimal_proxy "$hybrid_h_r_port" "$replica_port" "$BENCH_TMP/hybrid-h-r.log" MinimalHybridProxy.java headers
+wait_port "$vertx_port"; wait_port "$nginx_r_port"; wait_port "$vertx_r_port"; wait_port "$netty_port"; wait_port "$netty_r_port"; wait_port "$hybrid_port"; wait_port "$hybrid_r_port"; wait_port "$hybrid_h_r_port"
 # Idle RSS 10 s after the deploys: read sooner it still holds what the JIT compiled them with
 # (119 MB at 1 s, 111 at 3 s, 100 at 8 s on 2026-12-05), which the 2-second native heap trim returns.
 while [ $((SECONDS - deployed)) -lt 10 ]; do sleep 0.5; done
@@ -68,17 +71,18 @@ declare -A url=([direct]="http://127.0.0.1:$direct_port/" [nginx]="http://127.0.
                 [vertx]="http://127.0.0.1:$vertx_port/" [nginx-r]="http://127.0.0.1:$nginx_r_port/"
                 [vertx-r]="http://127.0.0.1:$vertx_r_port/" [netty]="http://127.0.0.1:$netty_port/"
                 [netty-r]="http://127.0.0.1:$netty_r_port/" [hybrid]="http://127.0.0.1:$hybrid_port/"
-                [hybrid-r]="http://127.0.0.1:$hybrid_r_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
+                [hybrid-r]="http://127.0.0.1:$hybrid_r_port/" [hybrid-h-r]="http://127.0.0.1:$hybrid_h_r_port/" [jfaas]="http://127.0.0.1:$jfaas_port/function/bench"
                 [default]="http://127.0.0.1:$jfaas_port/function/bench-default")
 # default: the same function deployed with no labels, so the autoscaler's defaults decide its replicas.
 # nginx-r, vertx-r, netty-r, hybrid-r: nginx and the minimal proxies in front of jfaas's own (sandboxed) replica.
-# netty: the smallest proxy on raw Netty, below Vert.x's HTTP layer; hybrid: Vert.x's server, raw Netty's client.
-targets="direct nginx vertx netty hybrid nginx-r vertx-r netty-r hybrid-r jfaas default"
+# netty: the smallest proxy on raw Netty, below Vert.x's HTTP layer; hybrid: Vert.x's server, raw Netty's client;
+# hybrid-h-r: the hybrid on the replica adding the headers jfaas adds as OpenFaaS does (call id, times, forwarded).
+targets="direct nginx vertx netty hybrid nginx-r vertx-r netty-r hybrid-r hybrid-h-r jfaas default"
 # jfaas's rate still climbs for 20-30 s of load (the JIT compiles its larger path later than a
 # minimal proxy's): measured cold, it was under-read by up to a third (bench/README.md, eighth session).
 echo "warming up (JIT): 30 s for jfaas, 20 s for each minimal proxy..." >&2
 wrk -t2 -c64 -d30s -s "$here/post100.lua" "${url[jfaas]}" > /dev/null
-for target in vertx vertx-r netty netty-r hybrid hybrid-r default; do
+for target in vertx vertx-r netty netty-r hybrid hybrid-r hybrid-h-r default; do
   wrk -t2 -c64 -d20s -s "$here/post100.lua" "${url[$target]}" > /dev/null
 done
 
@@ -117,8 +121,8 @@ awk -v j="${rps[jfaas]}" -v n="${rps[nginx-r]}" -v v="${rps[vertx-r]}" -v d="${r
 awk -v t="${rps[netty]}" -v n="${rps[nginx]}" -v v="${rps[vertx]}" -v tr="${rps[netty-r]}" -v nr="${rps[nginx-r]}" \
   -v h="${rps[hybrid]}" \
   'BEGIN {printf "ratio minimal-netty/nginx %.2f   minimal-netty/minimal-vertx %.2f   same replica: minimal-netty/nginx %.2f   vertx-server+netty-client/minimal-vertx %.2f\n", t/n, t/v, tr/nr, h/v}'
-awk -v j="${rps[jfaas]}" -v h="${rps[hybrid-r]}" -v t="${rps[netty-r]}" \
-  'BEGIN {printf "ratio same replica: jfaas/hybrid %.2f (what jfaas adds to the smallest proxy on its server and client)   jfaas/minimal-netty %.2f\n", j/h, j/t}'
+awk -v j="${rps[jfaas]}" -v h="${rps[hybrid-r]}" -v t="${rps[netty-r]}" -v hh="${rps[hybrid-h-r]}" \
+  'BEGIN {printf "ratio same replica: jfaas/hybrid %.2f (what jfaas adds to the smallest proxy on its server and client) = hybrid-with-openfaas-headers/hybrid %.2f x jfaas/hybrid-with-headers %.2f   jfaas/minimal-netty %.2f\n", j/h, hh/h, j/hh, j/t}'
 awk -v b="$jfaas_bytes" -v c="$jfaas_calls" 'BEGIN {printf "jfaas allocated per call: %.0f bytes (target <= 3750: half of 7,500 on 2026-12-07)\n", b / c}'
 awk -v j="${rps[jfaas]}" -v f="${rps[default]}" \
   'BEGIN {printf "ratio default-labels/pinned %.2f (target >= 0.9)\n", f/j}'
