@@ -83,8 +83,9 @@ public final class HopByHop {
     }
 
     /**
-     * The names a Connection header lists besides the hop-by-hop ones (its usual "keep-alive") and
-     * "close": read once per message, not once per header, and a single token is not split.
+     * The names a Connection header lists besides the hop-by-hop ones (its usual "keep-alive"),
+     * "close" included (a field of that name goes too, as RFC 9110 §7.6.1 says): read once per
+     * message, not once per header, and a single token is not split.
      */
     static String[] listedBy(String connection) {
         if (connection == null) {
@@ -98,7 +99,7 @@ public final class HopByHop {
     }
 
     private static boolean isNamed(String token) {
-        return !token.isEmpty() && !token.equalsIgnoreCase("close") && !isHopByHop(token);
+        return !token.isEmpty() && !isHopByHop(token);
     }
 
     private static boolean listed(String[] listed, CharSequence name) {

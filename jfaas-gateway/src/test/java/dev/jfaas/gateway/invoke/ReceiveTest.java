@@ -148,9 +148,7 @@ class ReceiveTest {
     @Test
     void aBodyAlreadyInGoesOnWithinTheStageItself() throws Exception {
         var bodies = bodies(1 << 20, 1 << 20);
-        var source = new Pushed();
-        source.push("came with its head");
-        source.end();
+        var source = Pushed.arrived("came with its head");
         var next = new Waiting();
         var passed = on(() -> {
             new Receive(vertx, bodies).apply(call(source), next);
@@ -163,9 +161,7 @@ class ReceiveTest {
     @Test
     void aNextStageThatThrowsFailsTheCallAndLetsGoOfTheBody() throws Exception {
         var bodies = bodies(1 << 20, 1 << 20);
-        var source = new Pushed();
-        source.push("held");
-        source.end();
+        var source = Pushed.arrived("held");
         Stage.Chain throwing = call -> {
             throw new IllegalStateException("a wiring bug");
         };
@@ -250,6 +246,14 @@ class ReceiveTest {
         private boolean paused = true;
         private boolean ended;
         private final ArrayDeque<Buffer> queued = new ArrayDeque<>();
+
+        /** A body all in, and ended, before anyone reads it: as one that came with its head. */
+        static Pushed arrived(String text) {
+            var source = new Pushed();
+            source.push(text);
+            source.end();
+            return source;
+        }
 
         void push(String text) {
             push(Buffer.buffer(text));
