@@ -4,8 +4,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -33,7 +34,7 @@ public final class HopByHop {
 
     /** Adds to {@code to} every header of {@code from} that is end-to-end, leaving out {@code alsoSkip}. */
     public static MultiMap copyEndToEnd(MultiMap from, MultiMap to, String alsoSkip) {
-        var listed = listedBy(from.get(HttpHeaderNames.CONNECTION));
+        var listed = listedBy(from);
         for (var entries = entries(from); entries.hasNext(); ) {
             var header = entries.next();
             var name = header.getKey();
@@ -51,7 +52,7 @@ public final class HopByHop {
      * call's allocation, bench/README.md).
      */
     public static MultiMap keepEndToEnd(MultiMap headers, CharSequence alsoRemove) {
-        for (var name : listedBy(headers.get(HttpHeaderNames.CONNECTION))) {
+        for (var name : listedBy(headers)) {
             headers.remove(name);
         }
         for (var hop : NAMES) {
@@ -83,23 +84,34 @@ public final class HopByHop {
     }
 
     /**
-     * The names a Connection header lists besides the hop-by-hop ones (its usual "keep-alive"),
-     * "close" included (a field of that name goes too, as RFC 9110 §7.6.1 says): read once per
-     * message, not once per header, and a single token is not split.
+     * The names the Connection headers list besides the hop-by-hop ones (their usual "keep-alive"),
+     * "close" included (a field of that name goes too, as RFC 9110 §7.6.1 says), from every
+     * Connection header of the message, not only its first: read once per message, not once per
+     * header copied, and nothing is made for the usual lone "keep-alive".
      */
-    static String[] listedBy(String connection) {
-        if (connection == null) {
-            return NONE;
+    static String[] listedBy(MultiMap headers) {
+        List<String> listed = null;
+        for (var entries = entries(headers); entries.hasNext(); ) {
+            var header = entries.next();
+            if (AsciiString.contentEqualsIgnoreCase(header.getKey(), HttpHeaderNames.CONNECTION)) {
+                listed = addListed(header.getValue().toString(), listed);
+            }
         }
-        if (connection.indexOf(',') < 0) {
-            var token = connection.strip();
-            return isNamed(token) ? new String[] {token} : NONE;
-        }
-        return Arrays.stream(connection.split(",")).map(String::strip).filter(HopByHop::isNamed).toArray(String[]::new);
+        return listed == null ? NONE : listed.toArray(NONE);
     }
 
-    private static boolean isNamed(String token) {
-        return !token.isEmpty() && !isHopByHop(token);
+    private static List<String> addListed(String connection, List<String> listed) {
+        for (int start = 0; start <= connection.length(); ) {
+            int comma = connection.indexOf(',', start);
+            int end = comma < 0 ? connection.length() : comma;
+            var token = connection.substring(start, end).strip(); // the whole value, a lone token, is not copied
+            if (!token.isEmpty() && !isHopByHop(token)) {
+                listed = listed == null ? new ArrayList<>(2) : listed;
+                listed.add(token);
+            }
+            start = end + 1;
+        }
+        return listed;
     }
 
     private static boolean listed(String[] listed, CharSequence name) {

@@ -51,20 +51,18 @@ public final class Receive implements Stage {
             return Future.succeededFuture(refused(received.cause()));
         }
         var held = received.result();
-        Future<InvocationResult> answered;
         try {
-            answered = next.proceed(call.withBody(held.body()));
-        } catch (RuntimeException e) { // no longer inside a transform, which caught it: the body is let go all the same
+            return next.proceed(call.withBody(held.body())).transform(done -> {
+                if (done.failed()) {
+                    held.release().run();
+                    return Future.failedFuture(done.cause());
+                }
+                return Future.succeededFuture(releasedAtEnd(done.result(), held));
+            });
+        } catch (RuntimeException e) { // a stage that threw (or answered null): the body is let go all the same
             held.release().run();
             return Future.failedFuture(e);
         }
-        return answered.transform(done -> {
-            if (done.failed()) {
-                held.release().run();
-                return Future.failedFuture(done.cause());
-            }
-            return Future.succeededFuture(releasedAtEnd(done.result(), held));
-        });
     }
 
     /** The answer, with the body let go once it is over: at once when it is whole. */

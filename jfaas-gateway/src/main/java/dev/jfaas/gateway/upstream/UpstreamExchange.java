@@ -18,6 +18,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call to a replica: has its request written ({@link RequestWriter}), completes
@@ -29,6 +31,8 @@ import java.util.ArrayDeque;
  * event loop; what another thread asks of it is passed to that loop.
  */
 public final class UpstreamExchange implements ReadStream<Buffer> {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamExchange.class);
 
     /**
      * The longest answer held whole; longer ones, and those of unknown length, stream as they come.
@@ -266,11 +270,16 @@ public final class UpstreamExchange implements ReadStream<Buffer> {
         runWhenOver();
     }
 
+    /** Once; what it throws is logged, not let into the exchange's own ending (nor its connection's next call). */
     private void runWhenOver() {
         var then = whenOver;
         whenOver = null;
         if (then != null) {
-            then.run();
+            try {
+                then.run();
+            } catch (RuntimeException e) {
+                log.error("a call's end callback failed", e);
+            }
         }
     }
 

@@ -444,6 +444,22 @@ class UpstreamClientTest {
     }
 
     @Test
+    void aWhenOverThatThrowsLeavesTheAnswerAndTheConnectionWhole() throws Exception {
+        var fresh = new UpstreamClient(vertx, UpstreamClient.Options.defaults());
+        int before = connections.get();
+        Runnable failing = () -> {
+            throw new IllegalStateException("a broken callback");
+        };
+        var first = onContext(() -> call(fresh.exchange(request(HttpMethod.POST, "/echo", Body.of(Buffer.buffer("one"))),
+                Duration.ofSeconds(5), failing).head()));
+        assertThat(first.body()).isEqualTo("one");
+        var second = onContext(() -> call(fresh, request(HttpMethod.POST, "/echo", Body.of(Buffer.buffer("two")))));
+        assertThat(second.body()).isEqualTo("two");
+        assertThat(connections.get() - before).as("the second call reused the first's connection").isEqualTo(1);
+        fresh.close().await();
+    }
+
+    @Test
     void aBodyLongerThanTheCallersDeclaredLengthGoesWithItsOwn() throws Exception {
         var headers = MultiMap.caseInsensitiveMultiMap().set("Content-Length", "2");
         var echo = onContext(() -> call(new UpstreamRequest(HttpMethod.POST, "/echo", headers,
