@@ -6,11 +6,24 @@
  * http://user:password@host/ui/ would otherwise resolve them to URLs with credentials, which
  * fetch refuses.
  */
-export function request(path, init = {}) {
+export async function request(path, init = {}) {
   const method = (init.method || "GET").toUpperCase();
   const headers = new Headers(init.headers || {});
-  if (method !== "GET" && method !== "HEAD") headers.set("X-Jfaas-Portal", "1");
-  return fetch(new URL(path, location.origin), { credentials: "same-origin", ...init, headers });
+  const reading = method === "GET" || method === "HEAD";
+  if (!reading) headers.set("X-Jfaas-Portal", "1");
+  const url = new URL(path, location.origin);
+  const options = { credentials: "same-origin", ...init, headers };
+  // A read the browser dropped before any answer (ERR_NETWORK_CHANGED as Wi-Fi or a VPN comes and
+  // goes) is asked again twice, so a page does not stay empty for a blip; a change is never sent
+  // twice, nor a function's call (retry: false), nor a request its page gave up (aborted).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, options);
+    } catch (e) {
+      if (!reading || init.retry === false || e.name === "AbortError" || attempt === 3) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
 
 export async function api(method, path, body) {

@@ -48,7 +48,7 @@ export async function show(main, [preset]) {
     const started = performance.now();
     let response;
     try {
-      response = await request(target, { method: async.checked ? "POST" : method.value, headers: sent, body: payload });
+      response = await request(target, { method: async.checked ? "POST" : method.value, headers: sent, body: payload, retry: false });
     } catch (e) { toast(e.message, true); return; }
     const took = performance.now() - started;
     const bytes = new Uint8Array(await response.arrayBuffer());
