@@ -134,13 +134,15 @@ echo
 fixed_rounds=${FIXED_ROUNDS:-3}
 echo "p99 at a fixed 1000 req/s, $fixed_rounds interleaved rounds of 15 s (ms: p50 p99 max errors):"
 for round in $(seq "$fixed_rounds"); do
-  for target in direct nginx jfaas; do
-    printf "round %d %-6s %s\n" "$round" "$target" "$("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "${url[$target]}" 1000 15)"
+  # hybrid-r: what the smallest proxy on jfaas's server, client and replica adds, beside what jfaas adds
+  for target in direct nginx hybrid-r jfaas; do
+    printf "round %d %-8s %s\n" "$round" "$target" "$("$JAVA_HOME/bin/java" "$here/FixedRateLoad.java" "${url[$target]}" 1000 15)"
   done
 done | tee "$BENCH_TMP/fixed.txt"
-added() { # $1 = column (4: p50, 5: p99): jfaas minus direct per round, the median of the rounds
-  awk -v c="$1" '$3=="direct" {d[$2]=$c} $3=="jfaas" {j[$2]=$c} END {for (r in j) print j[r] - d[r]}' "$BENCH_TMP/fixed.txt" |
+added() { # $1 = column (4: p50, 5: p99), $2 = target: its value minus direct's per round, the median of the rounds
+  awk -v c="$1" -v t="$2" '$3=="direct" {d[$2]=$c} $3==t {j[$2]=$c} END {for (r in j) print j[r] - d[r]}' "$BENCH_TMP/fixed.txt" |
     sort -g | awk '{v[NR] = $1} END {printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
-echo "added p99 jfaas - direct, median of $fixed_rounds rounds: $(added 5) ms (target <= 1 ms); added p50 $(added 4) ms"
+echo "added p99 jfaas - direct, median of $fixed_rounds rounds: $(added 5 jfaas) ms (target <= 1 ms); added p50 $(added 4 jfaas) ms"
+echo "  the same for nginx: p99 $(added 5 nginx) ms, p50 $(added 4 nginx) ms; for the hybrid proxy on jfaas's replica: p99 $(added 5 hybrid-r) ms, p50 $(added 4 hybrid-r) ms"
 echo "jfaas RSS idle: $idle_rss MB, after load: $(( $(awk '/VmRSS/ {print $2}' /proc/$jfaas_pid/status) / 1024 )) MB (targets 100 / 150)"
