@@ -13,7 +13,8 @@ import java.util.Deque;
  * <p>One rule is jfaas's own, for functions whose labels set no target: when one is saturated (callers keep at least two calls in
  * flight per replica: they wait on it, so more replicas could only help by serving faster), it
  * grows by doubling, and a step that did not raise the calls served by a tenth is taken back and
- * not tried again for {@link #HOLD}. A step is tried only after a whole look saturated at the
+ * not tried again for {@link #HOLD} (taken back without the hold when the load fell before it could
+ * be judged; and the look in which a saturating load ends follows no rule up). A step is tried only after a whole look saturated at the
  * replicas it has, so what it is judged against is their rate, not the part of a look in which
  * the load began (a first step judged against that was always kept: 2 replicas of the no-op
  * function served 0.85 × what one did). On one machine replicas share its cores, and a fast function
@@ -119,6 +120,10 @@ final class FunctionScaler {
         boolean saturated = !policy.targetGiven() && policy.type() != ScalingPolicy.Type.QUEUE
                 && inFlight >= 2 * Math.max(1, replicas);
         boolean steady = saturated && saturatedWith == replicas;
+        // Saturated at the last look and not now: its callers have just gone, and this look's rate is
+        // the end of their burst, no steady rate to follow (a function called in bursts went from 1
+        // replica to max between two bursts: bench/README.md, eighth session).
+        boolean burstEnded = !saturated && saturatedWith >= 0;
         saturatedWith = saturated ? replicas : -1;
         int wanted = (int) Math.ceil(load / (policy.target() * policy.targetProportion()));
         int desired = Math.min(ceiling, Math.max(policy.min(), Math.min(policy.max(), Math.max(wanted, 1))));
@@ -138,6 +143,9 @@ final class FunctionScaler {
                 int step = Math.min(desired, Math.max(replicas + 1, replicas * 2));
                 trial = new Trial(replicas, step, served, 0);
                 return new Decision(step, why + ", saturated: trying " + step);
+            }
+            if (burstEnded) {
+                return null;
             }
             return new Decision(desired, why);
         }
@@ -166,15 +174,21 @@ final class FunctionScaler {
         }
         var done = trial;
         trial = null;
-        if (saturated && served < done.rateBefore() * WORTHWHILE_GAIN) {
-            ceiling = done.from();
-            ceilingUntil = now + HOLD.toNanos();
-            desires.clear();
-            return new Decision(done.from(), String.format(java.util.Locale.ROOT,
-                    "%d replicas served %.0f calls/s, %d served %.0f: back to %d for %s", done.to(), served, done.from(),
-                    done.rateBefore(), done.from(), HOLD));
+        if (served >= done.rateBefore() * WORTHWHILE_GAIN) {
+            return null; // it paid off
         }
-        return null;
+        desires.clear();
+        if (!saturated) {
+            // The load fell before the step could show what it was worth: taken back, not held against a later try.
+            return new Decision(done.from(), String.format(java.util.Locale.ROOT,
+                    "%d replicas served %.0f calls/s, %d served %.0f, and the load fell: back to %d", done.to(), served,
+                    done.from(), done.rateBefore(), done.from()));
+        }
+        ceiling = done.from();
+        ceilingUntil = now + HOLD.toNanos();
+        return new Decision(done.from(), String.format(java.util.Locale.ROOT,
+                "%d replicas served %.0f calls/s, %d served %.0f: back to %d for %s", done.to(), served, done.from(),
+                done.rateBefore(), done.from(), HOLD));
     }
 
     private void remember(int desired, long now) {

@@ -72,6 +72,30 @@ class FunctionScalerTest {
     }
 
     @Test
+    void theLookInWhichASaturatingBurstEndsScalesNothingUp() {
+        // wrk -c64 for 8 s, then nothing: the last look's rate is the burst's, its calls in flight none
+        var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 14000, 64)).isNull();
+        assertThat(tick(policy, 1, 1, 14000, 64).replicas()).isEqualTo(2); // tried while it lasts
+        assertThat(tick(policy, 2, 2, 7000, 0)).as("the burst ended in this look").isNull();
+        var back = tick(policy, 2, 2, 0, 0);
+        assertThat(back.replicas()).as("not judged by a load that went").isEqualTo(1);
+        assertThat(back.why()).contains("the load fell");
+        assertThat(tick(policy, 1, 1, 0, 0)).isNull();
+        // the next burst tries again at once: the step was not held against it
+        assertThat(tick(policy, 1, 1, 14000, 64)).isNull();
+        assertThat(tick(policy, 1, 1, 14000, 64).replicas()).isEqualTo(2);
+    }
+
+    @Test
+    void aBurstEndingWithoutATrialFollowsNoRuleUpEither() {
+        var policy = labels("max", "20");
+        assertThat(tick(policy, 1, 1, 14000, 64)).isNull();
+        assertThat(tick(policy, 1, 1, 9000, 0)).as("14k calls/s would be 20 replicas by the rps rule").isNull();
+        assertThat(tick(policy, 1, 1, 0, 0)).isNull();
+    }
+
+    @Test
     void aStepIsJudgedAgainstAWholeLookAtTheReplicasItHadNotTheLookInWhichTheLoadBegan() {
         var policy = labels("max", "20");
         assertThat(tick(policy, 1, 1, 500, 64)).as("the load began within this look").isNull();
