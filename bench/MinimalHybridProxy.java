@@ -38,12 +38,12 @@ import java.util.ArrayDeque;
 public class MinimalHybridProxy extends VerticleBase {
     static int port;
     static int upstream;
-    static boolean headers;
+    static boolean openFaasHeaders;
 
     public static void main(String[] args) {
         port = Integer.parseInt(args[0]);
         upstream = Integer.parseInt(args[1]);
-        headers = args.length > 2 && args[2].equals("headers");
+        openFaasHeaders = args.length > 2 && args[2].equals("headers");
         var vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
         vertx.deployVerticle(MinimalHybridProxy::new, new DeploymentOptions().setInstances(2));
     }
@@ -85,7 +85,7 @@ public class MinimalHybridProxy extends VerticleBase {
     private void forward(HttpServerRequest req, Channel up) {
         ((Backend) up.pipeline().last()).request = req;
         var headers = (HttpHeaders) req.headers();
-        if (MinimalHybridProxy.headers) {
+        if (openFaasHeaders) {
             var random = java.util.concurrent.ThreadLocalRandom.current();
             var callId = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
             var start = Long.toString(System.currentTimeMillis() * 1_000_000L);

@@ -14,8 +14,8 @@ import java.util.Deque;
  * flight per replica: they wait on it, so more replicas could only help by serving faster), it
  * grows by doubling, and a step that did not raise the calls served by a tenth is taken back and
  * not tried again for {@link #HOLD} (taken back without the hold when the load fell before it could
- * be judged; and the look in which a saturating load ends follows no rule up). A step is tried only after a whole look saturated at the
- * replicas it has, so what it is judged against is their rate, not the part of a look in which
+ * be judged; and the look in which a saturating load ends follows no rule up). A step is tried
+ * only after a whole look saturated at the replicas it has, so what it is judged against is their rate, not the part of a look in which
  * the load began (a first step judged against that was always kept: 2 replicas of the no-op
  * function served 0.85 × what one did). On one machine replicas share its cores, and a fast function
  * scaled to 20 replicas served less than with one. A function called at a steady rate is not
@@ -178,17 +178,16 @@ final class FunctionScaler {
             return null; // it paid off
         }
         desires.clear();
-        if (!saturated) {
-            // The load fell before the step could show what it was worth: taken back, not held against a later try.
-            return new Decision(done.from(), String.format(java.util.Locale.ROOT,
-                    "%d replicas served %.0f calls/s, %d served %.0f, and the load fell: back to %d", done.to(), served,
-                    done.from(), done.rateBefore(), done.from()));
+        // Held against a later try only if judged under load: the load may have fallen before the
+        // step could show its worth.
+        boolean loadFell = !saturated;
+        if (!loadFell) {
+            ceiling = done.from();
+            ceilingUntil = now + HOLD.toNanos();
         }
-        ceiling = done.from();
-        ceilingUntil = now + HOLD.toNanos();
         return new Decision(done.from(), String.format(java.util.Locale.ROOT,
-                "%d replicas served %.0f calls/s, %d served %.0f: back to %d for %s", done.to(), served, done.from(),
-                done.rateBefore(), done.from(), HOLD));
+                "%d replicas served %.0f calls/s, %d served %.0f%s: back to %d%s", done.to(), served, done.from(),
+                done.rateBefore(), loadFell ? ", and the load fell" : "", done.from(), loadFell ? "" : " for " + HOLD));
     }
 
     private void remember(int desired, long now) {
